@@ -1,0 +1,89 @@
+// The collector's Express app, without listening (supertest drives it directly).
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Connection } from 'mongoose';
+import pinoHttp from 'pino-http';
+import type { Config } from './config';
+import type { Context } from './context';
+import { errorHandler, notFound } from './http/errors';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { createModels } from './models';
+import { mountRoutes } from './routes';
+
+export interface Collector {
+  app: Express;
+  context: Context;
+  /** Drains queued work; call after the HTTP server stopped accepting, before closing the database. */
+  close(): Promise<void>;
+}
+
+export interface CollectorOptions {
+  config: Config;
+  connection: Connection;
+  logger: Logger;
+  /** Node process metrics (CPU, memory) on /metrics; off for extra instances in one process. */
+  processMetrics?: boolean;
+}
+
+export const jsonBodyLimit = '64kb';
+
+export function createCollector(options: CollectorOptions): Collector {
+  const closeTasks: Array<() => Promise<void>> = [];
+  const context: Context = {
+    config: options.config,
+    connection: options.connection,
+    models: createModels(options.connection),
+    logger: options.logger,
+    metrics: createMetrics({ processMetrics: options.processMetrics ?? false }),
+    onClose: (task) => closeTasks.push(task),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  // The demo site (and any reverse proxy on loopback) forwards the visitor's address.
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Privacy: no addresses, no cookies or keys in logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+
+  app.use((req, res, next) => {
+    const end = context.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      context.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route });
+    });
+    next();
+  });
+
+  app.use(express.json({ limit: jsonBodyLimit, type: ['application/json', 'application/*+json'] }));
+
+  mountRoutes(app, context);
+
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+
+  return {
+    app,
+    context,
+    close: async () => {
+      for (const task of closeTasks) await task();
+    },
+  };
+}

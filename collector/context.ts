@@ -1,0 +1,16 @@
+// What every route and service of one collector instance shares.
+import type { Connection } from 'mongoose';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { Models } from './models';
+
+export interface Context {
+  config: Config;
+  connection: Connection;
+  models: Models;
+  logger: Logger;
+  metrics: Metrics;
+  /** Tasks to finish before the process may stop (queued writes drain here). */
+  onClose(task: () => Promise<void>): void;
+}

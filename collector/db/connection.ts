@@ -1,0 +1,19 @@
+// One mongoose connection per collector (not the global one), so tests and benchmarks can run
+// several collectors, each on its own database, in one process.
+import mongoose, { type Connection } from 'mongoose';
+
+export const defaultDbName = 'ashop';
+
+export async function openConnection(uri: string, dbName = defaultDbName): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    // Fail fast when the engine is gone, so /readyz and requests answer instead of hanging.
+    serverSelectionTimeoutMS: 5000,
+    // FerretDB 1.x does not support retryable writes' transaction numbers.
+    retryWrites: false,
+    // Indexes are built once, explicitly, by syncIndexes at start-up.
+    autoIndex: false,
+  });
+  await connection.asPromise();
+  return connection;
+}

@@ -1,0 +1,17 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/** Who did what to which partner (or payout), when and why. Append-only. */
+export const auditEntrySchema = new Schema(
+  {
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    subject: { type: String, required: true },
+    reason: { type: String },
+    details: { type: Schema.Types.Mixed },
+    at: { type: Date, required: true },
+  },
+  { collection: 'audit_log', versionKey: false },
+);
+auditEntrySchema.index({ subject: 1, at: -1 });
+
+export type AuditEntryDoc = InferSchemaType<typeof auditEntrySchema>;

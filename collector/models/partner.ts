@@ -1,0 +1,31 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const partnerStatuses = ['pending', 'active', 'frozen', 'disabled'] as const;
+export type PartnerStatus = (typeof partnerStatuses)[number];
+
+/** A partner. `_id` is the public partner ID used as `a_aid` in links. */
+export const partnerSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    payoutEmail: { type: String },
+    website: { type: String },
+    status: { type: String, enum: partnerStatuses, required: true, default: 'pending' },
+    /** Override of ASHOP_COMMISSION_RATE, in parts per million. */
+    commissionRate: { type: Number },
+    /** Hash of the one-time email confirmation token, and when it expires. */
+    confirmTokenHash: { type: String },
+    confirmTokenExpiresAt: { type: Date },
+    /** Hash of the one-time password reset token; a new one replaces the old. */
+    resetTokenHash: { type: String },
+    resetTokenExpiresAt: { type: Date },
+    /** JWTs issued before this are refused (password reset, disable). */
+    tokensValidAfter: { type: Date },
+  },
+  { collection: 'partners', versionKey: false, timestamps: true },
+);
+partnerSchema.index({ status: 1 });
+
+export type PartnerDoc = InferSchemaType<typeof partnerSchema>;

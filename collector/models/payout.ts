@@ -1,0 +1,39 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const payoutStatuses = ['open', 'completed'] as const;
+export const payoutItemStatuses = ['pending', 'paid', 'failed'] as const;
+
+/** A payout batch: one item per paid partner, with the ledger entries locked to it. */
+export const payoutSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    asOf: { type: Date, required: true },
+    currency: { type: String, required: true },
+    status: { type: String, enum: payoutStatuses, required: true, default: 'open' },
+    items: [
+      {
+        _id: false,
+        partnerId: { type: String, required: true },
+        amount: { type: Number, required: true },
+        payoutEmail: { type: String, required: true },
+        entryIds: { type: [String], required: true },
+        status: { type: String, enum: payoutItemStatuses, required: true, default: 'pending' },
+      },
+    ],
+    withheld: [
+      {
+        _id: false,
+        partnerId: { type: String, required: true },
+        balance: { type: Number, required: true },
+        reason: { type: String, required: true },
+      },
+    ],
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    completedAt: { type: Date },
+  },
+  { collection: 'payouts', versionKey: false },
+);
+payoutSchema.index({ 'items.partnerId': 1 });
+
+export type PayoutDoc = InferSchemaType<typeof payoutSchema>;

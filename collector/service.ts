@@ -1,0 +1,59 @@
+// A running collector: engine (when embedded), database connection, HTTP server, and an orderly
+// stop: stop accepting, drain requests and queued writes, close the database, stop the engine.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import { createCollector, type Collector } from './app';
+import type { Config } from './config';
+import { openConnection } from './db/connection';
+import { startEngine, type Engine } from './db/engine';
+import type { Logger } from './logger';
+import { syncIndexes } from './models';
+
+export interface CollectorService {
+  url: string;
+  engine: Engine;
+  connection: Connection;
+  collector: Collector;
+  stop(): Promise<void>;
+}
+
+export async function startCollectorService(config: Config, logger: Logger): Promise<CollectorService> {
+  const engine = await startEngine(config.mongodbUri, {
+    dataDir: config.dataDir,
+    progress: (line) => logger.info(line),
+  });
+  logger.info({ engine: engine.kind }, `database engine: ${engine.kind}`);
+  let connection: Connection | undefined;
+  try {
+    connection = await openConnection(engine.uri);
+    const collector = createCollector({ config, connection, logger, processMetrics: true });
+    await syncIndexes(collector.context.models);
+    const server = collector.app.listen(config.port, '0.0.0.0');
+    await once(server, 'listening');
+    const url = `http://localhost:${config.port}`;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await closeServer(server);
+        await collector.close();
+        await connection!.close();
+        await engine.stop();
+      })());
+    return { url, engine, connection, collector, stop };
+  } catch (error) {
+    await connection?.close().catch(() => {});
+    await engine.stop();
+    throw error;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish (10 s at most), then drops what is left. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  await closed;
+  clearTimeout(force);
+}
+

@@ -1,0 +1,46 @@
+// Builds the browser SDK (DESIGN.md §2): an IIFE for the script tag, an ESM module for bundlers,
+// and one bundled type declaration file.
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+
+const ts = () =>
+  typescript({
+    tsconfig: false,
+    compilerOptions: {
+      target: 'ES2017',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2020', 'DOM'],
+      strict: true,
+      noEmit: false,
+      declaration: false,
+    },
+    include: ['sdk/**/*.ts'],
+  });
+
+const minify = () =>
+  terser({
+    ecma: 2017,
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+    mangle: { properties: { regex: /^_/ } },
+    format: { comments: false },
+  });
+
+export default [
+  {
+    input: 'sdk/browser.ts',
+    output: { file: 'dist/sdk/ashop.min.js', format: 'iife' },
+    plugins: [ts(), minify()],
+  },
+  {
+    input: 'sdk/index.ts',
+    output: { file: 'dist/sdk/ashop.mjs', format: 'es' },
+    plugins: [ts(), minify()],
+  },
+  {
+    input: 'sdk/index.ts',
+    output: { file: 'dist/sdk/ashop.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+];

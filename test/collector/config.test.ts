@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../collector/config';
+
+const secrets = {
+  ASHOP_JWT_SECRET: 'a'.repeat(32),
+  ASHOP_SIGNUP_SECRET: 'b'.repeat(32),
+};
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig(secrets);
+    expect(config).toMatchObject({
+      mongodbUri: undefined,
+      port: 4000,
+      sitePort: 8080,
+      siteUrl: 'http://localhost:8080',
+      allowedOrigins: ['http://localhost:8080'],
+      cookieDays: 60,
+      holdDays: 120,
+      minPayout: 10000,
+      commissionRate: 250000,
+      commissionableKinds: ['plan', 'app'],
+      currency: 'USD',
+      clickRetentionDays: 400,
+    });
+  });
+
+  it('reads lists and overrides', () => {
+    const config = loadConfig({
+      ...secrets,
+      ASHOP_SITE_URL: 'https://ashop.example/',
+      ASHOP_ALLOWED_ORIGINS: 'https://ashop.example, https://www.ashop.example',
+      ASHOP_COMMISSION_RATE: '0.3',
+      ASHOP_COMMISSIONABLE_KINDS: 'plan, app, addon',
+      PORT: '4100',
+    });
+    expect(config.siteUrl).toBe('https://ashop.example');
+    expect(config.allowedOrigins).toEqual(['https://ashop.example', 'https://www.ashop.example']);
+    expect(config.commissionRate).toBe(300000);
+    expect(config.commissionableKinds).toEqual(['plan', 'app', 'addon']);
+    expect(config.port).toBe(4100);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['ASHOP_COMMISSION_RATE', '1.5'],
+    ['ASHOP_COMMISSION_RATE', '0.1234567'],
+    ['ASHOP_COMMISSION_RATE', '-0.1'],
+    ['ASHOP_COOKIE_DAYS', '0'],
+    ['ASHOP_HOLD_DAYS', '2.5'],
+    ['ASHOP_MIN_PAYOUT', 'lots'],
+    ['ASHOP_CURRENCY', 'dollars'],
+    ['ASHOP_SITE_URL', 'ftp://ashop.example'],
+    ['ASHOP_ALLOWED_ORIGINS', 'not a url'],
+    ['MONGODB_URI', 'postgres://localhost'],
+    ['ASHOP_JWT_SECRET', 'short'],
+    ['ASHOP_ADMIN_KEY', 'short'],
+    ['SMTP_URL', 'http://mail'],
+    ['ASHOP_COMMISSIONABLE_KINDS', 'Plan!'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ ...secrets, [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...secrets, [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('generates secrets once and keeps them in the data folder', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ashop-config-'));
+    const first = loadConfig({ ASHOP_DATA_DIR: dataDir });
+    const second = loadConfig({ ASHOP_DATA_DIR: dataDir });
+    expect(first.jwtSecret).toHaveLength(43);
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(second.signupSecret).toBe(first.signupSecret);
+    expect(first.jwtSecret).not.toBe(first.signupSecret);
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({
+      jwtSecret: first.jwtSecret,
+      signupSecret: first.signupSecret,
+    });
+  });
+});
