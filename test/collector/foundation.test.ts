@@ -20,7 +20,7 @@ describe('database', () => {
 
   it('enforces unique keys with error code 11000', async () => {
     const { ApiKey } = collector.context.models;
-    const doc = { _id: 'hash-1', scope: 'track', prefix: 'ak_1', createdAt: new Date() };
+    const doc = { _id: 'hash-1', scope: 'track' as const, prefix: 'ak_1', createdAt: new Date() };
     await ApiKey.create(doc);
     await expect(ApiKey.create(doc)).rejects.toMatchObject({ code: 11000 });
   });
