@@ -18,11 +18,13 @@ export interface CollectorService {
   stop(): Promise<void>;
 }
 
-export async function startCollectorService(config: Config, logger: Logger): Promise<CollectorService> {
-  const engine = await startEngine(config.mongodbUri, {
-    dataDir: config.dataDir,
-    progress: (line) => logger.info(line),
-  });
+/** `progress` gets the engine's build progress (default: the log at info level). */
+export async function startCollectorService(
+  config: Config,
+  logger: Logger,
+  progress: (line: string) => void = (line) => logger.info(line),
+): Promise<CollectorService> {
+  const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress });
   logger.info({ engine: engine.kind }, `database engine: ${engine.kind}`);
   let connection: Connection | undefined;
   try {

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const config = loadConfig();
   console.log('Starting Ashop Partners...');
-  const collector = await startCollectorService(config, logger);
+  const collector = await startCollectorService(config, logger, (line) => console.log(line));
   const site = await startDemoSite({ port: config.sitePort, collectorUrl: collector.url }).catch(async (error: unknown) => {
     await collector.stop();
     throw error;
