@@ -9,6 +9,7 @@ import { openConnection } from './db/connection';
 import { startEngine, type Engine } from './db/engine';
 import type { Logger } from './logger';
 import { syncIndexes } from './models';
+import { scheduleRetention } from './services/retention';
 
 export interface CollectorService {
   url: string;
@@ -31,6 +32,7 @@ export async function startCollectorService(
     connection = await openConnection(engine.uri);
     const collector = createCollector({ config, connection, logger, processMetrics: true });
     await syncIndexes(collector.context.models);
+    scheduleRetention(collector.context);
     const server = collector.app.listen(config.port, '0.0.0.0');
     await once(server, 'listening');
     const url = `http://localhost:${config.port}`;

@@ -1,0 +1,25 @@
+// Raw clicks are kept ASHOP_CLICK_RETENTION_DAYS, then deleted by a periodic job (not a TTL index:
+// FerretDB has none). Reports read daily_stats, so they are unaffected.
+import type { Context } from '../context';
+
+const dayMs = 24 * 60 * 60 * 1000;
+const everyMs = 60 * 60 * 1000;
+
+export async function purgeOldClicks(context: Pick<Context, 'models' | 'config'>, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - context.config.clickRetentionDays * dayMs);
+  const result = await context.models.Click.deleteMany({ occurredAt: { $lt: cutoff } });
+  return result.deletedCount;
+}
+
+/** Runs the purge now and hourly; stops when the collector closes. */
+export function scheduleRetention(context: Context): void {
+  const run = () =>
+    purgeOldClicks(context).then(
+      (deleted) => deleted && context.logger.info({ deleted }, 'old clicks deleted'),
+      (error: unknown) => context.logger.warn({ err: error }, 'click retention failed; will retry'),
+    );
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  void run();
+  context.onClose(async () => clearInterval(timer));
+}
