@@ -9,8 +9,6 @@ export async function openConnection(uri: string, dbName = defaultDbName): Promi
     dbName,
     // Fail fast when the engine is gone, so /readyz and requests answer instead of hanging.
     serverSelectionTimeoutMS: 5000,
-    // FerretDB 1.x does not support retryable writes' transaction numbers.
-    retryWrites: false,
     // Indexes are built once, explicitly, by syncIndexes at start-up.
     autoIndex: false,
   });
