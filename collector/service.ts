@@ -24,12 +24,14 @@ export async function startCollectorService(
   config: Config,
   logger: Logger,
   progress: (line: string) => void = (line) => logger.info(line),
+  /** Database name on the engine (default "ashop"); the end-to-end tests use a fresh one. */
+  dbName?: string,
 ): Promise<CollectorService> {
   const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress });
   logger.info({ engine: engine.kind }, `database engine: ${engine.kind}`);
   let connection: Connection | undefined;
   try {
-    connection = await openConnection(engine.uri);
+    connection = await openConnection(engine.uri, dbName);
     const collector = createCollector({ config, connection, logger, processMetrics: true });
     await syncIndexes(collector.context.models);
     scheduleRetention(collector.context);
