@@ -45,9 +45,8 @@ export async function identify(context: Context, req: Request): Promise<Caller |
     if (!admin) throw new HttpProblem(401, 'Invalid or expired token.', { slug: 'unauthorized' });
     return { kind: 'admin', adminId: claims.sub };
   }
-  const partner = await models.Partner.findById(claims.sub, { status: 1, tokensValidAfter: 1 }).lean();
-  const revoked = partner?.tokensValidAfter && claims.iat * 1000 < partner.tokensValidAfter.getTime();
-  if (!partner || partner.status === 'disabled' || revoked) {
+  const partner = await models.Partner.findById(claims.sub, { status: 1, tokenVersion: 1 }).lean();
+  if (!partner || partner.status === 'disabled' || claims.ver !== (partner.tokenVersion ?? 0)) {
     throw new HttpProblem(401, 'Invalid or expired token.', { slug: 'unauthorized' });
   }
   return { kind: 'partner', partnerId: claims.sub };

@@ -21,8 +21,8 @@ export const partnerSchema = new Schema(
     /** Hash of the one-time password reset token; a new one replaces the old. */
     resetTokenHash: { type: String },
     resetTokenExpiresAt: { type: Date },
-    /** JWTs issued before this are refused (password reset, disable). */
-    tokensValidAfter: { type: Date },
+    /** JWTs carry the version they were issued under; a password reset bumps it (revokes them). */
+    tokenVersion: { type: Number, required: true, default: 0 },
   },
   { collection: 'partners', versionKey: false, timestamps: true },
 );

@@ -1,0 +1,38 @@
+// Report periods: whole UTC days, `from` and `to` inclusive (YYYY-MM-DD).
+import { z } from 'zod';
+
+export const maxRangeDays = 366;
+export const defaultRangeDays = 30;
+const dayMs = 86_400_000;
+
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && utcDay(new Date(`${text}T00:00:00Z`)) === text, 'is not a valid date');
+
+/** Query `from`/`to` → a range; defaults to the last 30 days ending today (UTC). */
+export function dayRangeSchema(now: () => Date) {
+  return z
+    .object({ from: day.optional(), to: day.optional() })
+    .transform(({ from, to }, ctx) => {
+      const end = to ?? (from ? utcDay(new Date(Date.parse(from) + (defaultRangeDays - 1) * dayMs)) : utcDay(now()));
+      const start = from ?? utcDay(new Date(Date.parse(end) - (defaultRangeDays - 1) * dayMs));
+      const days = (Date.parse(end) - Date.parse(start)) / dayMs + 1;
+      if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+      if (days > maxRangeDays) ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${maxRangeDays} days` });
+      return { from: start, to: end };
+    });
+}
+
+export function eachDay({ from, to }: DayRange): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += dayMs) days.push(utcDay(new Date(t)));
+  return days;
+}

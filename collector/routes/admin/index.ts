@@ -1,0 +1,19 @@
+// The operator API: everything under /v1/admin needs admin credentials (ASHOP_ADMIN_KEY, an
+// admin API key, or an admin JWT from /v1/auth/login).
+import { Router } from 'express';
+import type { Context } from '../../context';
+import { requireAdmin } from '../../http/auth';
+import { adminBannerRoutes } from './banners';
+import { adminPartnerRoutes } from './partners';
+import { adminPayoutRoutes } from './payouts';
+import { adminReportRoutes } from './reports';
+
+export function adminRoutes(context: Context): Router {
+  const router = Router();
+  router.use('/v1/admin', requireAdmin(context));
+  router.use(adminPartnerRoutes(context));
+  router.use(adminBannerRoutes(context));
+  router.use(adminReportRoutes(context));
+  router.use(adminPayoutRoutes(context));
+  return router;
+}

@@ -1,0 +1,86 @@
+// Operators: partner list and search, status changes (audited, with a reason), rate overrides.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../../context';
+import { formatRate, parseRate } from '../../domain/money';
+import { actorOf } from '../../http/auth';
+import { HttpProblem } from '../../http/problem';
+import { partnerStatuses } from '../../models/partner';
+import { audit } from '../../services/audit';
+import { partnerProfile } from '../../services/partner-accounts';
+import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
+
+const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const rateSchema = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const rate = parseRate(String(value));
+    if (rate === undefined) ctx.addIssue({ code: 'custom', message: 'must be a decimal from 0 to 1 with at most 6 decimals' });
+    return rate ?? z.NEVER;
+  });
+
+export function adminPartnerRoutes(context: Context): Router {
+  const { config, models } = context;
+  const router = Router();
+
+  router.get('/v1/admin/partners', async (req, res) => {
+    const { q, status, page, limit } = z
+      .object({
+        q: z.string().trim().max(200).optional(),
+        status: z.enum(partnerStatuses).optional(),
+        page: z.coerce.number().int().min(1).max(100_000).default(1),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+      })
+      .parse(req.query);
+    const filter: Record<string, unknown> = {};
+    if (status) filter.status = status;
+    if (q) {
+      const pattern = { $regex: escapeRegex(q), $options: 'i' };
+      filter.$or = [{ _id: q }, { email: pattern }, { name: pattern }];
+    }
+    const [total, partners] = await Promise.all([
+      models.Partner.countDocuments(filter),
+      models.Partner.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
+    ]);
+    res.json({ page, limit, total, partners: partners.map((partner) => partnerProfile(config, partner)) });
+  });
+
+  router.get('/v1/admin/partners/:id', async (req, res) => {
+    const partner = await models.Partner.findById(req.params.id).lean();
+    if (!partner) throw new HttpProblem(404, `No partner ${req.params.id}.`, { slug: 'partner-not-found' });
+    const history = await models.AuditEntry.find({ subject: `partner:${partner._id}` }, { _id: 0 }).sort({ at: -1 }).limit(100).lean();
+    res.json({ ...partnerProfile(config, partner), audit: history });
+  });
+
+  router.post('/v1/admin/partners/:id/status', async (req, res) => {
+    const { status, reason } = z.object({ status: z.enum(settableStatuses), reason: reasonSchema }).parse(req.body);
+    res.json(await changePartnerStatus(context, { partnerId: req.params.id, status, reason, actor: actorOf(req.caller) }));
+  });
+
+  router.patch('/v1/admin/partners/:id', async (req, res) => {
+    const { commissionRate, reason } = z
+      .object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() })
+      .strict()
+      .parse(req.body);
+    const partner = await models.Partner.findById(req.params.id, { commissionRate: 1 }).lean();
+    if (!partner) throw new HttpProblem(404, `No partner ${req.params.id}.`, { slug: 'partner-not-found' });
+    await models.Partner.updateOne(
+      { _id: partner._id },
+      commissionRate === null ? { $unset: { commissionRate: 1 } } : { $set: { commissionRate } },
+    );
+    const show = (rate: number | null | undefined) => (rate === null || rate === undefined ? null : formatRate(rate));
+    await audit(context, {
+      actor: actorOf(req.caller),
+      action: 'partner.commission-rate',
+      subject: `partner:${partner._id}`,
+      ...(reason ? { reason } : {}),
+      details: { from: show(partner.commissionRate), to: show(commissionRate) },
+    });
+    const updated = await models.Partner.findById(partner._id).lean();
+    res.json(partnerProfile(config, updated!));
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+// Banners for the logged-in partner, with paste-ready HTML.
+import { Router } from 'express';
+import type { Context } from '../context';
+import { bannerHtml, bannerLink } from '../domain/banner-html';
+import { requirePartner } from '../http/auth';
+
+export function bannerRoutes(context: Context): Router {
+  const router = Router();
+  router.get('/v1/banners', requirePartner(context), async (req, res) => {
+    const partnerId = req.caller!.kind === 'partner' ? req.caller!.partnerId : '';
+    const banners = await context.models.Banner.find({ active: true }).sort({ _id: 1 }).lean();
+    res.json({
+      banners: banners.map((banner) => ({
+        bannerId: banner._id,
+        name: banner.name,
+        imageUrl: new URL(banner.imageUrl, context.config.siteUrl).href,
+        width: banner.width,
+        height: banner.height,
+        link: bannerLink(context.config.siteUrl, partnerId, banner),
+        html: bannerHtml(context.config.siteUrl, partnerId, banner),
+      })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,113 @@
+// The logged-in partner's own data, and only theirs: every query is keyed by the token's partner.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { toCsv } from '../domain/csv';
+import { dayRangeSchema } from '../domain/day-range';
+import { formatMinor } from '../domain/money';
+import { requirePartner } from '../http/auth';
+import { HttpProblem } from '../http/problem';
+import { partnerProfile } from '../services/partner-accounts';
+import { commissionLines, partnerStats } from '../services/reports';
+import { emailSchema } from './auth';
+import { nameSchema, websiteSchema } from './partners';
+
+const statuses = ['pending', 'payable', 'paid', 'reversed'] as const;
+const listQuery = z.object({
+  status: z.enum(statuses).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const me = (req: Request) => {
+  const caller = req.caller;
+  if (caller?.kind !== 'partner') throw new HttpProblem(403, 'This endpoint needs a partner login.', { slug: 'forbidden' });
+  return caller.partnerId;
+};
+
+export function meRoutes(context: Context): Router {
+  const { config, models } = context;
+  const router = Router();
+  router.use('/v1/me', requirePartner(context));
+
+  router.get('/v1/me', async (req, res) => {
+    const partner = await models.Partner.findById(me(req)).lean();
+    if (!partner) throw new HttpProblem(401, 'Invalid or expired token.', { slug: 'unauthorized' });
+    res.json(partnerProfile(config, partner));
+  });
+
+  router.patch('/v1/me', async (req, res) => {
+    const changes = z
+      .object({ name: nameSchema.optional(), payoutEmail: emailSchema.nullable().optional(), website: websiteSchema.nullable().optional() })
+      .strict()
+      .parse(req.body);
+    const set: Record<string, string> = {};
+    const unset: Record<string, 1> = {};
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === null) unset[field] = 1;
+      else if (value !== undefined) set[field] = field === 'payoutEmail' ? value.toLowerCase() : value;
+    }
+    await models.Partner.updateOne({ _id: me(req) }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    const partner = await models.Partner.findById(me(req)).lean();
+    res.json(partnerProfile(config, partner!));
+  });
+
+  router.get('/v1/me/stats', async (req, res) => {
+    const range = dayRangeSchema(() => new Date()).parse(req.query);
+    res.json(await partnerStats(context, me(req), range, new Date()));
+  });
+
+  router.get('/v1/me/commissions', async (req, res) => {
+    const { status, page, limit } = listQuery.parse(req.query);
+    const all = await commissionLines(context, me(req), new Date());
+    const matching = status ? all.filter((line) => line.status === status) : all;
+    res.json({ currency: config.currency, page, limit, total: matching.length, commissions: matching.slice((page - 1) * limit, page * limit) });
+  });
+
+  router.get('/v1/me/payouts', async (req, res) => {
+    const partnerId = me(req);
+    const payouts = await models.Payout.find({ 'items.partnerId': partnerId }).sort({ createdAt: -1 }).lean();
+    res.json({
+      payouts: payouts.map((payout) => {
+        // Only this partner's own item of each batch, never the others'.
+        const item = payout.items.find((candidate) => candidate.partnerId === partnerId)!;
+        return {
+          payoutId: payout._id,
+          asOf: payout.asOf,
+          createdAt: payout.createdAt,
+          completedAt: payout.completedAt ?? null,
+          amount: item.amount,
+          currency: payout.currency,
+          payoutEmail: item.payoutEmail,
+          status: item.status,
+        };
+      }),
+    });
+  });
+
+  router.get('/v1/me/report.csv', async (req, res) => {
+    const { status } = listQuery.pick({ status: true }).parse(req.query);
+    const all = await commissionLines(context, me(req), new Date());
+    const lines = status ? all.filter((line) => line.status === status) : all;
+    const csv = toCsv(
+      ['entry', 'kind', 'customer', 'event', 'occurred_at', 'available_at', 'amount', 'net', 'currency', 'status', 'payout'],
+      lines.map((line) => [
+        line.entryId,
+        line.kind,
+        line.customerId,
+        line.eventId,
+        line.occurredAt,
+        line.availableAt,
+        formatMinor(line.amount),
+        formatMinor(line.net),
+        config.currency,
+        line.status,
+        line.payoutId,
+      ]),
+      { spreadsheetSafe: true },
+    );
+    res.type('text/csv; charset=utf-8').attachment('ashop-partner-report.csv').send(csv);
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+// Outgoing email: over SMTP (nodemailer) when SMTP_URL is set, otherwise kept in the `outbox`
+// collection, which the demo site shows at /mail/.
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config';
+import type { ServiceDeps } from './deps';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+const transports = new WeakMap<Config, Transporter>();
+
+function transportFor(config: Config, smtpUrl: string): Transporter {
+  let transport = transports.get(config);
+  if (!transport) {
+    transport = nodemailer.createTransport(smtpUrl);
+    transports.set(config, transport);
+  }
+  return transport;
+}
+
+export async function sendMail({ config, models }: ServiceDeps, message: MailMessage): Promise<void> {
+  if (config.smtpUrl) {
+    await transportFor(config, config.smtpUrl).sendMail({ from: config.mailFrom, ...message });
+    return;
+  }
+  await models.OutboxMessage.create({ from: config.mailFrom, ...message, createdAt: new Date() });
+}

@@ -1,0 +1,196 @@
+// Partner accounts: sign-up with an emailed confirmation, login (partners and admins), password
+// reset by emailed one-time token. Only hashes of passwords and tokens are stored.
+import { issueToken, parseToken, tokenMatches } from '../auth/one-time-tokens';
+import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
+import { signToken } from '../auth/tokens';
+import type { Config } from '../config';
+import { formatRate } from '../domain/money';
+import { generatePartnerId } from '../domain/partner-id';
+import { HttpProblem } from '../http/problem';
+import type { PartnerDoc } from '../models/partner';
+import type { ServiceDeps } from './deps';
+import { sendMail } from './mail';
+
+export const confirmTokenHours = 48;
+export const resetTokenHours = 1;
+const hour = 3_600_000;
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export interface SignUp {
+  email: string;
+  password: string;
+  name: string;
+  payoutEmail?: string | undefined;
+  website?: string | undefined;
+}
+
+type Partner = PartnerDoc & { _id: string };
+
+export const partnerLink = (config: Config, partnerId: string) => `${config.siteUrl}/#a_aid=${partnerId}`;
+
+/** What a partner (or an operator) sees of an account: never hashes or tokens. */
+export function partnerProfile(config: Config, partner: Partner) {
+  return {
+    partnerId: partner._id,
+    email: partner.email,
+    name: partner.name,
+    payoutEmail: partner.payoutEmail ?? null,
+    website: partner.website ?? null,
+    status: partner.status,
+    commissionRate: formatRate(partner.commissionRate ?? config.commissionRate),
+    link: partnerLink(config, partner._id),
+    createdAt: (partner as { createdAt?: Date }).createdAt ?? null,
+  };
+}
+
+const emailTaken = () =>
+  new HttpProblem(409, 'An account with this email already exists. Log in, or reset the password.', { slug: 'email-taken' });
+
+const isDuplicateKey = (error: unknown) => (error as { code?: unknown }).code === 11000;
+
+export async function signUp(deps: ServiceDeps, input: SignUp): Promise<{ partnerId: string; status: 'pending' }> {
+  const { models } = deps;
+  const email = normalizeEmail(input.email);
+  if (await models.Partner.exists({ email })) throw emailTaken();
+  const passwordHash = await hashPassword(input.password);
+  for (;;) {
+    const partnerId = generatePartnerId();
+    const confirm = issueToken(partnerId);
+    try {
+      await models.Partner.create({
+        _id: partnerId,
+        email,
+        name: input.name,
+        passwordHash,
+        payoutEmail: input.payoutEmail ? normalizeEmail(input.payoutEmail) : undefined,
+        website: input.website,
+        status: 'pending',
+        confirmTokenHash: confirm.hash,
+        confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour),
+      });
+      await sendConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm.token);
+      return { partnerId, status: 'pending' };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Either the email was taken meanwhile, or (very rarely) the random ID exists: try another.
+      if (await models.Partner.exists({ email })) throw emailTaken();
+    }
+  }
+}
+
+async function sendConfirmation(deps: ServiceDeps, partner: { _id: string; email: string; name: string }, token: string) {
+  const { config } = deps;
+  await sendMail(deps, {
+    to: partner.email,
+    subject: 'Confirm your Ashop partner account',
+    text: [
+      `Hello ${partner.name},`,
+      '',
+      'welcome to the Ashop Partner Program. Confirm your email address to activate your account:',
+      '',
+      `${config.siteUrl}/partners/confirm?token=${encodeURIComponent(token)}`,
+      '',
+      `The link works once and expires in ${confirmTokenHours} hours.`,
+      '',
+      `Your partner ID: ${partner._id}`,
+      `Your partner link: ${partnerLink(config, partner._id)}`,
+      '',
+      'You earn 25% of every plan and app invoice of the customers you refer, for their lifetime.',
+    ].join('\n'),
+  });
+}
+
+const invalidToken = () => new HttpProblem(400, 'This link is invalid or was already used.', { slug: 'invalid-token' });
+const expiredToken = () => new HttpProblem(400, 'This link has expired. Request a new one.', { slug: 'token-expired' });
+
+export async function confirmEmail({ models }: ServiceDeps, token: string): Promise<{ status: 'active' }> {
+  const parsed = parseToken(token);
+  const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
+  if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash)) throw invalidToken();
+  if (!partner.confirmTokenExpiresAt || partner.confirmTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  const result = await models.Partner.updateOne(
+    { _id: partner._id, status: 'pending', confirmTokenHash: partner.confirmTokenHash },
+    { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
+  );
+  if (result.modifiedCount !== 1) throw invalidToken();
+  return { status: 'active' };
+}
+
+/** A new confirmation link for a pending account (the old one stops working). Silent otherwise. */
+export async function resendConfirmation(deps: ServiceDeps, emailGiven: string): Promise<void> {
+  const partner = await deps.models.Partner.findOne({ email: normalizeEmail(emailGiven), status: 'pending' }).lean();
+  if (!partner) return;
+  const confirm = issueToken(partner._id);
+  await deps.models.Partner.updateOne(
+    { _id: partner._id, status: 'pending' },
+    { $set: { confirmTokenHash: confirm.hash, confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour) } },
+  );
+  await sendConfirmation(deps, partner, confirm.token);
+}
+
+export type LoginResult =
+  | { token: string; role: 'partner'; partner: ReturnType<typeof partnerProfile> }
+  | { token: string; role: 'admin'; admin: { adminId: string; email: string } };
+
+/**
+ * One login for partners and operators: the email is looked up among partners, then admins.
+ * Both hashes are always checked (a decoy when absent), so timing does not reveal accounts.
+ */
+export async function logIn({ config, models }: ServiceDeps, emailGiven: string, password: string): Promise<LoginResult> {
+  const email = normalizeEmail(emailGiven);
+  const [partner, admin] = await Promise.all([models.Partner.findOne({ email }).lean(), models.AdminUser.findOne({ email }).lean()]);
+  const [partnerOk, adminOk] = await Promise.all([
+    verifyPassword(password, partner?.passwordHash ?? (await decoyHash)),
+    verifyPassword(password, admin?.passwordHash ?? (await decoyHash)),
+  ]);
+  if (partner && partnerOk) {
+    if (partner.status === 'disabled') throw new HttpProblem(403, 'This partner account is disabled.', { slug: 'account-disabled' });
+    const token = signToken(config.jwtSecret, partner._id, 'partner', undefined, partner.tokenVersion ?? 0);
+    return { token, role: 'partner', partner: partnerProfile(config, partner) };
+  }
+  if (admin && adminOk) {
+    return { token: signToken(config.jwtSecret, admin._id, 'admin'), role: 'admin', admin: { adminId: admin._id, email: admin.email } };
+  }
+  throw new HttpProblem(401, 'Wrong email or password.', { slug: 'invalid-credentials' });
+}
+
+/** Emails a reset link when a (not disabled) partner has this email; silent either way. */
+export async function requestPasswordReset(deps: ServiceDeps, emailGiven: string): Promise<void> {
+  const { config, models } = deps;
+  const partner = await models.Partner.findOne({ email: normalizeEmail(emailGiven) }).lean();
+  if (!partner || partner.status === 'disabled') return;
+  const reset = issueToken(partner._id);
+  // A new token replaces the stored hash: earlier reset links stop working.
+  await models.Partner.updateOne(
+    { _id: partner._id },
+    { $set: { resetTokenHash: reset.hash, resetTokenExpiresAt: new Date(Date.now() + resetTokenHours * hour) } },
+  );
+  await sendMail(deps, {
+    to: partner.email,
+    subject: 'Reset your Ashop partner password',
+    text: [
+      `Hello ${partner.name},`,
+      '',
+      'someone (hopefully you) asked to reset the password of your Ashop partner account. Choose a new one here:',
+      '',
+      `${config.siteUrl}/partners/reset?token=${encodeURIComponent(reset.token)}`,
+      '',
+      `The link works once and expires in ${resetTokenHours} hour. If you did not ask for it, ignore this email.`,
+    ].join('\n'),
+  });
+}
+
+/** Sets the new password, uses up the token and revokes every JWT issued before. */
+export async function resetPassword({ models }: ServiceDeps, token: string, password: string): Promise<void> {
+  const parsed = parseToken(token);
+  const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
+  if (!parsed || !partner || partner.status === 'disabled' || !tokenMatches(parsed.secret, partner.resetTokenHash)) throw invalidToken();
+  if (!partner.resetTokenExpiresAt || partner.resetTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  const passwordHash = await hashPassword(password);
+  const result = await models.Partner.updateOne(
+    { _id: partner._id, resetTokenHash: partner.resetTokenHash },
+    { $set: { passwordHash }, $unset: { resetTokenHash: 1, resetTokenExpiresAt: 1 }, $inc: { tokenVersion: 1 } },
+  );
+  if (result.modifiedCount !== 1) throw invalidToken();
+}

@@ -1,0 +1,186 @@
+// Payout runs: per partner, claim the available unpaid ledger entries for one batch (unique-key
+// claims: two runs at once never claim one entry twice), decide paid or withheld, and complete
+// the batch later (failed items free their entries). No transactions anywhere.
+import { randomBytes } from 'node:crypto';
+import { claimableEntries, type LedgerLine } from '../domain/ledger';
+import { decidePayout, sumAmounts, withheldReason, type WithheldReason } from '../domain/payout';
+import { HttpProblem } from '../http/problem';
+import type { Models } from '../models';
+import { audit } from './audit';
+import type { ServiceDeps } from './deps';
+import { reverseUnpaidCommissions } from './partner-status';
+
+export interface PayoutItemView {
+  partnerId: string;
+  amount: number;
+  payoutEmail: string;
+}
+
+export interface WithheldView {
+  partnerId: string;
+  balance: number;
+  reason: WithheldReason | 'claimed-by-another-run';
+}
+
+export interface PayoutRun {
+  payoutId: string;
+  asOf: Date;
+  currency: string;
+  items: PayoutItemView[];
+  withheld: WithheldView[];
+}
+
+const newPayoutId = (asOf: Date) => `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
+
+function isDuplicateKey(error: unknown): boolean {
+  const { code, writeErrors } = error as { code?: unknown; writeErrors?: unknown };
+  if (code === 11000) return true;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  return list.length > 0 && list.every((item) => (item as { code?: unknown }).code === 11000);
+}
+
+/** Claims the entries for the batch; returns the ids this run won (another run may hold the rest). */
+async function claim(models: Models, payoutId: string, partnerId: string, entryIds: string[]): Promise<Set<string>> {
+  const claimedAt = new Date();
+  const docs = entryIds.map((_id) => ({ _id, payoutId, partnerId, claimedAt }));
+  try {
+    await models.PayoutClaim.insertMany(docs, { ordered: false, lean: true });
+    return new Set(entryIds);
+  } catch (error) {
+    if (!isDuplicateKey(error)) {
+      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
+      throw error;
+    }
+    const won = await models.PayoutClaim.find({ payoutId, partnerId }, { _id: 1 }).lean();
+    return new Set(won.map((doc) => doc._id));
+  }
+}
+
+export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor: string }): Promise<PayoutRun> {
+  const { config, models } = deps;
+  const { asOf, actor } = options;
+  const payoutId = newPayoutId(asOf);
+  const createdAt = new Date();
+  // The batch exists before any claim, so claims never point at a batch nobody can see.
+  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'open', items: [], withheld: [], createdBy: actor, createdAt });
+
+  const [entries, claims] = await Promise.all([
+    models.LedgerEntry.find({ availableAt: { $lte: asOf } }, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
+    models.PayoutClaim.find({}, { _id: 1 }).lean(),
+  ]);
+  const claimed = new Set(claims.map((doc) => doc._id));
+  const lines = entries.map(({ _id, partnerId, kind, amount, reverses, availableAt }) => ({ _id, partnerId, kind, amount, reverses, availableAt }));
+  const byPartner = new Map<string, LedgerLine[]>();
+  for (const entry of claimableEntries(lines, claimed, asOf)) {
+    const list = byPartner.get(entry.partnerId) ?? [];
+    list.push(entry);
+    byPartner.set(entry.partnerId, list);
+  }
+  const partners = await models.Partner.find({ _id: { $in: [...byPartner.keys()] } }, { status: 1, payoutEmail: 1 }).lean();
+  const partnerById = new Map(partners.map((partner) => [partner._id, partner]));
+
+  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
+  const withheld: WithheldView[] = [];
+  for (const [partnerId, claimable] of [...byPartner].sort(([a], [b]) => a.localeCompare(b))) {
+    const partner = partnerById.get(partnerId) ?? { status: 'disabled' as const, payoutEmail: undefined };
+    const decision = decidePayout(partner, claimable, config.minPayout);
+    if (!decision.pay) {
+      if (decision.balance !== 0) withheld.push({ partnerId, balance: decision.balance, reason: decision.reason });
+      continue;
+    }
+    const won = await claim(models, payoutId, partnerId, decision.entryIds);
+    const wonEntries = claimable.filter((entry) => won.has(entry._id));
+    const amount = sumAmounts(wonEntries);
+    if (wonEntries.length < claimable.length && withheldReason(partner, amount, config.minPayout)) {
+      // Lost part of the balance to a concurrent run and what is left is too little: let it go.
+      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
+      withheld.push({ partnerId, balance: amount, reason: 'claimed-by-another-run' });
+      continue;
+    }
+    items.push({ partnerId, amount, payoutEmail: partner.payoutEmail!, entryIds: wonEntries.map((entry) => entry._id) });
+  }
+
+  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
+  const total = sumAmounts(items);
+  await audit(deps, {
+    actor,
+    action: 'payout.run',
+    subject: `payout:${payoutId}`,
+    details: { asOf, items: items.length, total, withheld: withheld.length },
+  });
+  return {
+    payoutId,
+    asOf,
+    currency: config.currency,
+    items: items.map(({ partnerId, amount, payoutEmail }) => ({ partnerId, amount, payoutEmail })),
+    withheld,
+  };
+}
+
+export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string) {
+  const payout = await models.Payout.findById(payoutId).lean();
+  if (!payout) throw new HttpProblem(404, `No payout ${payoutId}.`, { slug: 'payout-not-found' });
+  return payout;
+}
+
+export function payoutView(payout: Awaited<ReturnType<typeof findPayout>>) {
+  return {
+    payoutId: payout._id,
+    asOf: payout.asOf,
+    currency: payout.currency,
+    status: payout.status,
+    total: sumAmounts(payout.items),
+    items: payout.items.map(({ partnerId, amount, payoutEmail, status, entryIds }) => ({
+      partnerId,
+      amount,
+      payoutEmail,
+      status,
+      entries: entryIds.length,
+    })),
+    withheld: payout.withheld,
+    createdBy: payout.createdBy,
+    createdAt: payout.createdAt,
+    completedAt: payout.completedAt ?? null,
+  };
+}
+
+/**
+ * Marks the batch paid. Items reported failed get their claims deleted: those entries are back
+ * in the balance for the next run (and reversed at once for a partner disabled meanwhile).
+ * Repeating the same completion answers the same (it also finishes one that crashed halfway).
+ */
+export async function completePayout(deps: ServiceDeps, options: { payoutId: string; failed: string[]; actor: string; note?: string | undefined }) {
+  const { models } = deps;
+  const payout = await findPayout(deps, options.payoutId);
+  const failed = new Set(options.failed);
+  const itemIds = new Set(payout.items.map((item) => item.partnerId));
+  const unknown = [...failed].filter((id) => !itemIds.has(id));
+  if (unknown.length) {
+    throw new HttpProblem(400, `Not in this batch: ${unknown.join(', ')}.`, {
+      slug: 'invalid-request',
+      errors: [{ field: 'failed', message: `not items of payout ${payout._id}: ${unknown.join(', ')}` }],
+    });
+  }
+  const items = payout.items.map((item) => ({ ...item, status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const) }));
+  if (payout.status === 'completed') {
+    const sameAnswer = payout.items.every((item) => (item.status === 'failed') === failed.has(item.partnerId));
+    if (!sameAnswer) throw new HttpProblem(409, `Payout ${payout._id} was already completed with other failed items.`, { slug: 'payout-completed' });
+  } else {
+    await models.Payout.updateOne({ _id: payout._id, status: 'open' }, { $set: { status: 'completed', completedAt: new Date(), items } });
+  }
+  if (failed.size) {
+    await models.PayoutClaim.deleteMany({ payoutId: payout._id, partnerId: { $in: [...failed] } });
+    const disabled = await models.Partner.find({ _id: { $in: [...failed] }, status: 'disabled' }, { _id: 1 }).lean();
+    for (const partner of disabled) await reverseUnpaidCommissions(deps, partner._id);
+  }
+  if (payout.status !== 'completed') {
+    await audit(deps, {
+      actor: options.actor,
+      action: 'payout.complete',
+      subject: `payout:${payout._id}`,
+      ...(options.note ? { reason: options.note } : {}),
+      details: { paid: items.filter((item) => item.status === 'paid').length, failed: [...failed] },
+    });
+  }
+  return payoutView(await findPayout(deps, payout._id));
+}
