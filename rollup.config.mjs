@@ -43,4 +43,30 @@ export default [
     output: { file: 'dist/sdk/ashop.d.ts', format: 'es' },
     plugins: [dts()],
   },
+  // The demo site's page scripts: ES modules sharing chunks, loaded with <script type="module">.
+  {
+    input: {
+      'store-signup': 'demo-site/browser/store-signup.ts',
+      'partner-account': 'demo-site/browser/partner-account.ts',
+      portal: 'demo-site/browser/portal.ts',
+      console: 'demo-site/browser/console.ts',
+    },
+    output: { dir: 'dist/site', format: 'es', chunkFileNames: '[name]-[hash].js' },
+    plugins: [
+      typescript({
+        tsconfig: false,
+        compilerOptions: {
+          target: 'ES2020',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+          strict: true,
+          noEmit: false,
+          declaration: false,
+        },
+        include: ['demo-site/browser/**/*.ts'],
+      }),
+      terser({ format: { comments: false } }),
+    ],
+  },
 ];

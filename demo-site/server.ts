@@ -1,24 +1,108 @@
-// The demo site: Ashop Commerce's marketing site, store signup, partner portal and operator console.
-// Placeholder until the demo-site issue lands.
+// The demo site: Ashop Commerce's marketing site with partner tracking, the store signup page and
+// the site's small backend, the partner program pages and portal, the operator console and the
+// dev mailbox. The collector is reached through the /ashop/ reverse proxy.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
+import type { Connection } from 'mongoose';
+import { projectRoot } from '../collector/db/engine';
+import { errorHandler, notFound } from '../collector/http/errors';
+import type { Logger } from '../collector/logger';
+import { siteApi } from './api';
+import { consolePage } from './pages/admin';
+import { mailboxPage, type MailMessage } from './pages/mail';
+import { featuresPage, homePage, pricingPage, signupPage } from './pages/marketing';
+import { confirmPage, loginPage, partnerSignupPage, portalPage, programPage, resetPage } from './pages/partners';
+import { collectorProxy } from './proxy';
+import { storeModel } from './store';
+
+export const defaultStoreDbName = 'ashop_demo_store';
 
 export interface DemoSiteOptions {
+  /** Where the collector listens (proxy target and the backend's server-to-server calls). */
   collectorUrl: string;
+  /** The collector's database: /mail/ reads its outbox; stores live in a sibling database. */
+  connection: Connection;
+  storeDbName?: string;
+  signupSecret: string;
+  /** A `track` API key for the billing run. */
+  serverKey: string;
+  currency: string;
+  /** With SMTP configured the outbox stays empty and /mail/ says so. */
+  smtpConfigured: boolean;
+  logger: Logger;
 }
 
-export function createDemoSite(_options: DemoSiteOptions): Express {
+export interface DemoSite {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function createDemoSite(options: DemoSiteOptions): Promise<Express> {
+  const Store = await storeModel(options.connection.useDb(options.storeDbName ?? defaultStoreDbName, { useCache: true }));
   const app = express();
   app.disable('x-powered-by');
-  app.get('/', (_req, res) => {
-    res.type('html').send('<!doctype html><title>Ashop Commerce</title><h1>Ashop Commerce</h1><p>Demo site coming soon.</p>');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
   });
+
+  // Before any body parser: the proxy streams request bodies through unread.
+  app.use('/ashop', collectorProxy(options.collectorUrl, options.logger));
+
+  app.use('/assets', express.static(join(projectRoot, 'dist', 'site'), { maxAge: '1h' }));
+  app.use('/static', express.static(join(__dirname, 'public'), { maxAge: '1h' }));
+  const uplotDist = dirname(require.resolve('uplot'));
+  app.get('/vendor/uPlot.iife.min.js', (_req, res) => res.sendFile(join(uplotDist, 'uPlot.iife.min.js'), { maxAge: '1d' }));
+  app.get('/vendor/uPlot.min.css', (_req, res) => res.sendFile(join(uplotDist, 'uPlot.min.css'), { maxAge: '1d' }));
+
+  app.use('/api', siteApi({ Store, ...options }));
+
+  const send = (render: () => string) => (_req: express.Request, res: express.Response) => {
+    res.type('html').send(render());
+  };
+  app.get('/', send(homePage));
+  app.get('/features', send(featuresPage));
+  app.get('/pricing', send(pricingPage));
+  app.get('/signup', (req, res) => {
+    res.type('html').send(signupPage(typeof req.query.plan === 'string' ? req.query.plan : undefined));
+  });
+  app.get('/partners/', send(programPage));
+  app.get('/partners/signup', send(partnerSignupPage));
+  app.get('/partners/confirm', send(confirmPage));
+  app.get('/partners/reset', send(resetPage));
+  app.get('/partners/login', send(loginPage));
+  app.get('/partners/portal', send(portalPage));
+  app.get('/admin/', send(consolePage));
+  app.get('/mail/', async (_req, res) => {
+    const messages = await options.connection
+      .collection<MailMessage>('outbox')
+      .find({}, { projection: { to: 1, subject: 1, text: 1, createdAt: 1 } })
+      .sort({ createdAt: -1 })
+      .limit(50)
+      .toArray();
+    res.type('html').send(mailboxPage(messages, options.smtpConfigured));
+  });
+
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
   return app;
 }
 
-export async function startDemoSite(options: DemoSiteOptions & { port: number }): Promise<{ url: string; server: Server }> {
-  const server = createDemoSite(options).listen(options.port, '0.0.0.0');
+export async function startDemoSite(options: DemoSiteOptions & { port: number }): Promise<DemoSite> {
+  const server = (await createDemoSite(options)).listen(options.port, '0.0.0.0');
   await once(server, 'listening');
-  return { url: `http://localhost:${options.port}`, server };
+  return {
+    url: `http://localhost:${options.port}`,
+    server,
+    close: async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }

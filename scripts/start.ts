@@ -1,9 +1,11 @@
-// `npm start`: the embedded engine, the collector and the demo site in one process tree.
+// `npm start`: the embedded engine, the collector and the demo site in one process tree, with a
+// demo operator login and server key made on first start (printed below).
 import { loadConfig } from '../collector/config';
 import { createLogger } from '../collector/logger';
 import { exitWithStartupError, stopOnSignals } from '../collector/server';
 import { startCollectorService } from '../collector/service';
 import { startDemoSite } from '../demo-site/server';
+import { ensureDemoBanners, ensureDemoCredentials } from '../demo-site/setup';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -11,7 +13,24 @@ async function main(): Promise<void> {
   const config = loadConfig();
   console.log('Starting Ashop Partners...');
   const collector = await startCollectorService(config, logger, (line) => console.log(line));
-  const site = await startDemoSite({ port: config.sitePort, collectorUrl: collector.url }).catch(async (error: unknown) => {
+  const startSite = async () => {
+    const { models } = collector.collector.context;
+    const credentials = await ensureDemoCredentials(models, config.dataDir, config.serverKey);
+    await ensureDemoBanners(models, config.siteUrl);
+    const site = await startDemoSite({
+      port: config.sitePort,
+      // Loopback by address: "localhost" may resolve to ::1, where the collector does not listen.
+      collectorUrl: `http://127.0.0.1:${config.port}`,
+      connection: collector.connection,
+      signupSecret: config.signupSecret,
+      serverKey: credentials.serverKey,
+      currency: config.currency,
+      smtpConfigured: Boolean(config.smtpUrl),
+      logger,
+    });
+    return { site, credentials };
+  };
+  const { site, credentials } = await startSite().catch(async (error: unknown) => {
     await collector.stop();
     throw error;
   });
@@ -19,11 +38,14 @@ async function main(): Promise<void> {
   Database engine  ${collector.engine.kind}${config.mongodbUri ? '' : ` (data in ${config.dataDir})`}
   Collector        ${collector.url}   (health: ${collector.url}/readyz)
   Demo site        ${site.url}
+    Marketing      ${site.url}/pricing#a_aid=<partner ID>   (any page takes partner links)
+    Partners       ${site.url}/partners/                    (sign up, then confirm in the mailbox)
+    Dev mailbox    ${site.url}/mail/
+    Console        ${site.url}/admin/   login ${credentials.adminEmail} / ${credentials.adminPassword}
   Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.
 `);
   stopOnSignals(async () => {
-    await new Promise<void>((done) => site.server.close(() => done()));
-    site.server.closeAllConnections();
+    await site.close();
     await collector.stop();
   }, { info: (message) => console.log(message) });
 }

@@ -1,0 +1,81 @@
+// Partner account pages: sign-up, email confirmation, password reset and login, each a form (or
+// the token in the address) posted to the collector's partner API.
+import { collector, session } from './api';
+import { busy, errorText, formValues, showStatus } from './dom';
+
+interface LoginAnswer {
+  token: string;
+  role: 'partner' | 'admin';
+}
+
+const token = new URLSearchParams(location.search).get('token');
+
+function onSubmit(name: string, handle: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>): void {
+  const form = document.querySelector<HTMLFormElement>(`form[data-form="${name}"]`);
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    void busy(form, async () => {
+      try {
+        await handle(formValues(form), form);
+      } catch (error) {
+        showStatus(form, errorText(error), 'error');
+      }
+    });
+  });
+}
+
+onSubmit('signup', async (values, form) => {
+  const body = {
+    name: values.name,
+    email: values.email,
+    password: values.password,
+    ...(values.payoutEmail ? { payoutEmail: values.payoutEmail } : {}),
+    ...(values.website ? { website: values.website } : {}),
+  };
+  const answer = await collector<{ partnerId: string }>('/v1/partners', { body });
+  form.reset();
+  showStatus(form, `Almost there: we sent a confirmation link to ${body.email}. Your partner ID is ${answer.partnerId}.`, 'ok');
+});
+
+onSubmit('login', async (values, form) => {
+  const answer = await collector<LoginAnswer>('/v1/auth/login', { body: { email: values.email, password: values.password } });
+  if (answer.role !== 'partner') {
+    showStatus(form, 'This is an operator account: use the operator console.', 'error');
+    return;
+  }
+  session.set('partner', answer.token);
+  location.assign('/partners/portal');
+});
+
+onSubmit('reset-request', async (values, form) => {
+  await collector('/v1/auth/password-reset', { body: { email: values.email } });
+  showStatus(form, 'If an account uses this email, a reset link is on its way.', 'ok');
+});
+
+onSubmit('reset-confirm', async (values, form) => {
+  await collector('/v1/auth/password-reset/confirm', { body: { token, password: values.password } });
+  form.reset();
+  showStatus(form, 'Your password is changed. You can log in now.', 'ok');
+});
+
+const confirm = document.querySelector<HTMLElement>('[data-form="confirm"]');
+if (confirm) {
+  const heading = document.querySelector('h1');
+  collector('/v1/partners/confirm', { body: { token: token ?? '' } }).then(
+    () => {
+      if (heading) heading.textContent = 'Your email is confirmed';
+      showStatus(confirm, 'Your partner account is active. Log in to get your partner link.', 'ok');
+    },
+    (error: unknown) => {
+      if (heading) heading.textContent = 'This link did not work';
+      showStatus(confirm, errorText(error), 'error');
+    },
+  );
+}
+
+// A reset link from the email: ask for the new password instead of the email.
+if (token && document.querySelector('form[data-form="reset-confirm"]')) {
+  document.querySelector<HTMLFormElement>('form[data-form="reset-request"]')?.setAttribute('hidden', '');
+  document.querySelector<HTMLFormElement>('form[data-form="reset-confirm"]')?.removeAttribute('hidden');
+}

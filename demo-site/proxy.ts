@@ -1,0 +1,27 @@
+// `/ashop/` → the collector (DESIGN.md §4): first-party tracking. The visitor's address travels in
+// X-Forwarded-For (the collector trusts loopback proxies), the Host stays the site's own so the
+// collector sees a same-site request, and its Set-Cookie passes through untouched.
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { problemBody } from '../collector/http/problem';
+import type { Logger } from '../collector/logger';
+
+export function collectorProxy(collectorUrl: string, logger: Logger) {
+  return createProxyMiddleware({
+    target: collectorUrl,
+    xfwd: true,
+    changeOrigin: false,
+    proxyTimeout: 15_000,
+    on: {
+      error: (error, _req, res) => {
+        logger.warn({ err: error }, 'collector unreachable through /ashop/');
+        // For plain HTTP requests `res` is the response (a socket only for upgrades, which we do not use).
+        const response = res as ServerResponse | Socket;
+        if (!('writeHead' in response) || response.headersSent) return void response.end();
+        response.writeHead(502, { 'Content-Type': 'application/problem+json' });
+        response.end(JSON.stringify(problemBody(502, 'The partner service is not reachable right now.', 'collector-unreachable')));
+      },
+    },
+  });
+}

@@ -1,0 +1,38 @@
+// The demo's stand-in for Ashop Commerce's own app: store accounts in the site's own database
+// (not the collector's), and the signup signature the browser hands to `ashop('signup')`.
+import { createHmac, randomBytes } from 'node:crypto';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const storeSchema = new Schema(
+  {
+    /** The customer ID the collector knows this store by. */
+    _id: { type: String, required: true },
+    storeName: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    plan: { type: String, required: true },
+    apps: { type: [String], required: true, default: [] },
+    design: { type: Boolean, required: true, default: false },
+    billedMonths: { type: [String], required: true, default: [] },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'stores', versionKey: false },
+);
+
+export type StoreDoc = InferSchemaType<typeof storeSchema>;
+
+export async function storeModel(connection: Connection) {
+  const Store = connection.model('Store', storeSchema);
+  await Store.createIndexes();
+  return Store;
+}
+
+export type StoreModel = Awaited<ReturnType<typeof storeModel>>;
+
+export function newCustomerId(): string {
+  return `st_${randomBytes(8).toString('hex')}`;
+}
+
+/** DESIGN.md §5: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId), computed only on the server. */
+export function signupSignature(secret: string, customerId: string): string {
+  return createHmac('sha256', secret).update(customerId).digest('hex');
+}
