@@ -7,12 +7,15 @@ import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { customerSchema } from './customer';
 import { dailyStatSchema } from './daily-stat';
+import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
+import { refundSlotSchema } from './refund-slot';
 import { revenueEventSchema } from './revenue-event';
+import { visitorSaltSchema } from './visitor-salt';
 
 export function createModels(connection: Connection) {
   return {
@@ -29,6 +32,9 @@ export function createModels(connection: Connection) {
     AdminUser: connection.model('AdminUser', adminUserSchema),
     AuditEntry: connection.model('AuditEntry', auditEntrySchema),
     OutboxMessage: connection.model('OutboxMessage', outboxMessageSchema),
+    FirstSeen: connection.model('FirstSeen', firstSeenSchema),
+    VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
+    RefundSlot: connection.model('RefundSlot', refundSlotSchema),
   };
 }
 

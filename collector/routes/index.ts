@@ -4,14 +4,24 @@ import type { Context } from '../context';
 import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { bannerRoutes } from './banners';
+import { clickRoutes } from './clicks';
 import { healthRoutes } from './health';
 import { meRoutes } from './me';
 import { partnerRoutes } from './partners';
+import { redirectRoutes } from './redirect';
+import { refundRoutes } from './refunds';
+import { revenueRoutes } from './revenue';
 import { sdkRoutes } from './sdk';
+import { signupRoutes } from './signups';
 
 export function mountRoutes(app: Express, context: Context): void {
   app.use(healthRoutes(context));
   app.use(sdkRoutes());
+  app.use(clickRoutes(context));
+  app.use(redirectRoutes(context));
+  app.use(signupRoutes(context));
+  app.use(revenueRoutes(context));
+  app.use(refundRoutes(context));
   app.use(partnerRoutes(context));
   app.use(authRoutes(context));
   app.use(meRoutes(context));

@@ -1,0 +1,24 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * Puts the refunds of one invoice in a total order without transactions: refund number n of
+ * invoice X takes `_id` = `X#n` (unique), computed from slots 1..n-1, so two concurrent refunds
+ * can never both take the same remainder. `refundEventId` is unique too: one slot per refund event.
+ */
+export const refundSlotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    invoiceEventId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    refundEventId: { type: String, required: true, unique: true },
+    fingerprint: { type: String, required: true },
+    /** Refunded by this slot (after the cap), and by all slots before it. */
+    amount: { type: Number, required: true },
+    refundedBefore: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'refund_slots', versionKey: false },
+);
+refundSlotSchema.index({ invoiceEventId: 1, seq: 1 });
+
+export type RefundSlotDoc = InferSchemaType<typeof refundSlotSchema>;

@@ -1,0 +1,98 @@
+// POST /v1/clicks: a click reported by the SDK (or imported by a server key). Answered 202 once
+// stored (group commit); sets the `ashop_ref` cookie itself when the request is same-site.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { referralCookieScope, referralCookieValue } from '../domain/tracking-http';
+import { bannerIdField, partnerIdField, subIdField, timestampField, urlField, uuidField } from '../domain/validation';
+import { optionalCaller } from '../http/auth';
+import { HttpProblem } from '../http/problem';
+import { ClickWriterClosedError, type ClickInput, type ClickOutcome } from '../services/click-writer';
+import { recordClick } from '../services/tracking';
+import { browserEndpoint } from './browser-endpoint';
+
+const optional = <T extends z.ZodType>(field: T) => field.nullish().transform((value) => value ?? undefined);
+
+const clickFields = {
+  aid: partnerIdField,
+  bid: optional(bannerIdField),
+  data1: optional(subIdField),
+  data2: optional(subIdField),
+  cid: uuidField,
+  vid: uuidField,
+  url: urlField,
+  referrer: optional(urlField),
+};
+/** From browsers: unknown fields are ignored (older or newer SDKs). */
+const browserClick = z.object(clickFields);
+/** From a server key (imports): strict, and may say when, from where and with which browser. */
+const importedClick = z
+  .object({
+    ...clickFields,
+    occurredAt: timestampField.optional(),
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    userAgent: z.string().max(1024).optional(),
+  })
+  .strict();
+
+/** How long before now an imported click may be dated ahead (clock skew). */
+const futureSkewMs = 5 * 60_000;
+
+export function clickRoutes(context: Context): Router {
+  const router = Router();
+  router.post('/v1/clicks', ...browserEndpoint(router, '/v1/clicks', context.config), optionalCaller(context), async (req, res) => {
+    const now = new Date();
+    const fromServer = req.caller?.kind === 'key';
+    const body = fromServer ? importedClick.parse(req.body) : { ...browserClick.parse(req.body), occurredAt: undefined, ip: undefined, userAgent: undefined };
+    if (body.occurredAt && body.occurredAt.getTime() > now.getTime() + futureSkewMs) {
+      throw new HttpProblem(400, 'occurredAt is in the future.', { slug: 'invalid-request', errors: [{ field: 'occurredAt', message: 'must not be in the future' }] });
+    }
+    const outcome = await submitClick(context, {
+      cid: body.cid,
+      partnerId: body.aid,
+      bid: body.bid,
+      data1: body.data1,
+      data2: body.data2,
+      vid: body.vid,
+      url: body.url,
+      referrer: body.referrer,
+      ip: body.ip ?? req.ip ?? '',
+      userAgent: body.userAgent ?? req.get('user-agent') ?? '',
+      occurredAt: body.occurredAt ?? now,
+    });
+    if (!fromServer && outcome.counted) setReferralCookie(context, req, res, { aid: body.aid, bid: body.bid, cid: body.cid, vid: body.vid, ts: now.getTime() });
+    res.status(202).json({ cid: outcome.cid });
+  });
+  return router;
+}
+
+/** Records a click; a collector that is stopping answers 503 (the SDK may retry elsewhere). */
+export async function submitClick(context: Context, input: ClickInput): Promise<ClickOutcome> {
+  try {
+    return await recordClick(context, input);
+  } catch (error) {
+    if (error instanceof ClickWriterClosedError) throw new HttpProblem(503, 'The collector is stopping; retry.', { slug: 'unavailable' });
+    throw error;
+  }
+}
+
+/** DESIGN.md §4: the collector's own Set-Cookie, when the request reached it same-site. */
+function setReferralCookie(
+  context: Context,
+  req: Request,
+  res: Response,
+  referral: { aid: string; bid: string | undefined; cid: string; vid: string; ts: number },
+): void {
+  const scope = referralCookieScope(req.hostname, context.config.siteUrl);
+  if (!scope) return;
+  res.cookie('ashop_ref', referralCookieValue({ v: 1, ...referral }), {
+    maxAge: context.config.cookieDays * 86_400_000,
+    path: '/',
+    sameSite: 'lax',
+    secure: req.secure,
+    httpOnly: false,
+    ...(scope.domain ? { domain: scope.domain } : {}),
+    // The value is already encoded as the SDK writes it.
+    encode: String,
+  });
+}

@@ -1,0 +1,26 @@
+// POST /v1/refunds: a refund or chargeback of a recorded invoice (server key). Idempotent on eventId.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { amountField, externalIdField } from '../domain/validation';
+import { requireServerKey } from '../http/auth';
+import { recordRefund } from '../services/refunds';
+
+const refund = z
+  .object({
+    eventId: externalIdField,
+    refundOf: externalIdField,
+    /** Minor units; without it, everything still refundable. */
+    amount: amountField.optional(),
+    kind: z.enum(['refund', 'chargeback']),
+  })
+  .strict();
+
+export function refundRoutes(context: Context): Router {
+  const router = Router();
+  router.post('/v1/refunds', requireServerKey(context), async (req, res) => {
+    const { created, result } = await recordRefund(context, refund.parse(req.body));
+    res.status(created ? 201 : 200).json(result);
+  });
+  return router;
+}

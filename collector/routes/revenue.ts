@@ -1,0 +1,45 @@
+// POST /v1/revenue: an invoice from the billing system (server key). Idempotent on eventId.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { amountField, currencyField, externalIdField, lineKindField, timestampField } from '../domain/validation';
+import { requireServerKey } from '../http/auth';
+import { HttpProblem } from '../http/problem';
+import { recordRevenue } from '../services/revenue';
+
+const invoice = z
+  .object({
+    eventId: externalIdField,
+    customerId: externalIdField,
+    occurredAt: timestampField.optional(),
+    currency: currencyField.optional(),
+    lines: z
+      .array(z.object({ kind: lineKindField, amount: amountField }).strict())
+      .min(1)
+      .max(200)
+      .refine((lines) => Number.isSafeInteger(lines.reduce((sum, line) => sum + line.amount, 0)), 'the lines add up to more than can be counted exactly'),
+  })
+  .strict();
+
+export function revenueRoutes(context: Context): Router {
+  const router = Router();
+  router.post('/v1/revenue', requireServerKey(context), async (req, res) => {
+    const body = invoice.parse(req.body);
+    const currency = requireProgramCurrency(context, body.currency);
+    const { created, result } = await recordRevenue(context, { ...body, currency });
+    res.status(created ? 201 : 200).json(result);
+  });
+  return router;
+}
+
+/** Amounts are only comparable in the program's one currency (ASHOP_CURRENCY). */
+export function requireProgramCurrency(context: Context, currency: string | undefined): string {
+  const expected = context.config.currency;
+  if (currency !== undefined && currency !== expected) {
+    throw new HttpProblem(422, `The program's currency is ${expected}.`, {
+      slug: 'currency-mismatch',
+      errors: [{ field: 'currency', message: `must be ${expected}` }],
+    });
+  }
+  return expected;
+}

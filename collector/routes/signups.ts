@@ -1,0 +1,42 @@
+// POST /v1/signups: from the merchant's server (server key), or from the browser with the
+// signature the merchant's server computed: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId).
+import { createHmac } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { sameSecret } from '../auth/api-keys';
+import type { Context } from '../context';
+import { emailField, externalIdField, timestampField } from '../domain/validation';
+import { optionalCaller } from '../http/auth';
+import { HttpProblem } from '../http/problem';
+import { recordSignup } from '../services/signups';
+import { browserEndpoint } from './browser-endpoint';
+
+const fields = {
+  customerId: externalIdField,
+  email: emailField.nullish().transform((value) => value ?? undefined),
+  /** The cookie's object or its raw (URI-encoded JSON) value; judged by attribution, not here. */
+  referral: z.union([z.string().max(4096), z.record(z.string(), z.unknown()), z.null()]).optional(),
+  signature: z.string().max(128).optional(),
+};
+const browserSignup = z.object(fields);
+const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional() }).strict();
+
+export function signupSignature(secret: string, customerId: string): string {
+  return createHmac('sha256', secret).update(customerId).digest('hex');
+}
+
+export function signupRoutes(context: Context): Router {
+  const router = Router();
+  router.post('/v1/signups', ...browserEndpoint(router, '/v1/signups', context.config), optionalCaller(context), async (req, res) => {
+    const fromServer = req.caller?.kind === 'key';
+    const body = fromServer ? serverSignup.parse(req.body) : { ...browserSignup.parse(req.body), occurredAt: undefined };
+    if (!fromServer) {
+      if (!body.signature) throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', { slug: 'signature-required' });
+      const expected = signupSignature(context.config.signupSecret, body.customerId);
+      if (!sameSecret(body.signature.toLowerCase(), expected)) throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
+    }
+    const attribution = await recordSignup(context, body);
+    res.status(attribution.attributed ? 201 : 200).json(attribution);
+  });
+  return router;
+}

@@ -1,0 +1,52 @@
+// Appends to the commission ledger. Entries are keyed by their idempotency key, so writing one
+// twice (a replay, a concurrent duplicate, a retry after a crash) leaves exactly one.
+import { commissionAvailableAt } from '../domain/commission';
+import type { LedgerKind } from '../models/ledger-entry';
+import type { Models } from '../models';
+import { isDuplicateKey } from './duplicates';
+
+export interface NewLedgerEntry {
+  _id: string;
+  partnerId: string;
+  kind: LedgerKind;
+  amount: number;
+  currency: string;
+  customerId?: string | undefined;
+  eventId: string;
+  reverses?: string | undefined;
+  occurredAt: Date;
+  availableAt: Date;
+}
+
+/** True when this call wrote the entry, false when it existed already. */
+export async function appendLedgerEntry(models: Models, entry: NewLedgerEntry): Promise<boolean> {
+  try {
+    await models.LedgerEntry.create({ ...entry, createdAt: new Date() });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export const commissionEntryId = (invoiceEventId: string) => `commission:${invoiceEventId}`;
+export const reversalEntryId = (refundEventId: string) => `reversal:${refundEventId}`;
+export const clawbackEntryId = (refundEventId: string) => `clawback:${refundEventId}`;
+
+/** The commission entry of an invoice event, rebuilt identically from the stored event on every replay. */
+export function commissionEntry(
+  invoice: { _id: string; partnerId: string; customerId: string; currency: string; occurredAt: Date; commission: number },
+  holdDays: number,
+): NewLedgerEntry {
+  return {
+    _id: commissionEntryId(invoice._id),
+    partnerId: invoice.partnerId,
+    kind: 'commission',
+    amount: invoice.commission,
+    currency: invoice.currency,
+    customerId: invoice.customerId,
+    eventId: invoice._id,
+    occurredAt: invoice.occurredAt,
+    availableAt: commissionAvailableAt(invoice.occurredAt, holdDays),
+  };
+}

@@ -1,0 +1,49 @@
+// Partner facts for the hot tracking path, cached per process for a few seconds (DESIGN.md §9:
+// caches may be per process). Money decisions (signups, revenue) read the database instead.
+import type { Models } from '../models';
+
+export interface CachedPartner {
+  status: string;
+}
+
+export class PartnerCache {
+  private readonly entries = new Map<string, { value: CachedPartner | null; expires: number }>();
+
+  constructor(
+    private readonly models: Models,
+    private readonly ttlMs = 5000,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  /** Statuses of the given partners (null = unknown partner), one query for all cache misses. */
+  async statuses(partnerIds: Iterable<string>): Promise<Map<string, CachedPartner | null>> {
+    const now = Date.now();
+    const found = new Map<string, CachedPartner | null>();
+    const missing: string[] = [];
+    for (const id of new Set(partnerIds)) {
+      const entry = this.entries.get(id);
+      if (entry && entry.expires > now) found.set(id, entry.value);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const partners = await this.models.Partner.find({ _id: { $in: missing } }, { status: 1 }).lean();
+      const byId = new Map(partners.map((partner) => [partner._id, { status: partner.status }]));
+      if (this.entries.size + missing.length > this.maxEntries) this.entries.clear();
+      for (const id of missing) {
+        const value = byId.get(id) ?? null;
+        found.set(id, value);
+        this.entries.set(id, { value, expires: now + this.ttlMs });
+      }
+    }
+    return found;
+  }
+
+  async status(partnerId: string): Promise<CachedPartner | null> {
+    return (await this.statuses([partnerId])).get(partnerId) ?? null;
+  }
+}
+
+/** Clicks of pending ("link works") and active partners count; unknown, frozen and disabled do not. */
+export function partnerCounts(partner: CachedPartner | null): boolean {
+  return partner !== null && (partner.status === 'active' || partner.status === 'pending');
+}

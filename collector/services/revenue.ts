@@ -1,0 +1,116 @@
+// Invoices (POST /v1/revenue): commission for bound customers, idempotent on eventId.
+// The event insert decides the winner (unique _id); the ledger entry follows under its own key.
+// A replay completes a ledger entry a crashed process did not write, and answers the stored result.
+import type { Context } from '../context';
+import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
+import { utcDay } from '../domain/days';
+import { HttpProblem } from '../http/problem';
+import { isDuplicateKey } from './duplicates';
+import { fingerprint } from './fingerprint';
+import { appendLedgerEntry, commissionEntry } from './ledger-writer';
+import { trackingServices } from './tracking';
+
+export interface RevenueInput {
+  eventId: string;
+  customerId: string;
+  occurredAt?: Date | undefined;
+  currency: string;
+  lines: InvoiceLine[];
+}
+
+export interface RevenueResult {
+  eventId: string;
+  commission: number;
+}
+
+export interface Recorded<T> {
+  /** true: this call recorded the event (201); false: a replay of the same event (200). */
+  created: boolean;
+  result: T;
+}
+
+export async function recordRevenue(context: Context, input: RevenueInput, now = new Date()): Promise<Recorded<RevenueResult>> {
+  const { models, config } = context;
+  const print = fingerprint({ type: 'invoice', ...input });
+  const earlier = await models.RevenueEvent.findById(input.eventId).lean();
+  if (earlier) return replay(context, earlier, print);
+
+  const customer = await models.Customer.findById(input.customerId).lean();
+  const partner = customer ? await models.Partner.findById(customer.partnerId, { status: 1, commissionRate: 1 }).lean() : null;
+  // Disabled partners earn nothing new; frozen ones accrue (their payouts are withheld).
+  const earning = partner && partner.status !== 'disabled' ? partner : null;
+  const sums = invoiceSums(input.lines, config.commissionableKinds);
+  const commission = earning ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate)) : 0;
+  const result: RevenueResult = { eventId: input.eventId, commission };
+  const occurredAt = input.occurredAt ?? now;
+  const event = {
+    _id: input.eventId,
+    kind: 'invoice' as const,
+    fingerprint: print,
+    customerId: input.customerId,
+    partnerId: earning?._id,
+    currency: input.currency,
+    lines: input.lines,
+    total: sums.total,
+    commissionable: sums.commissionable,
+    result,
+    occurredAt,
+    receivedAt: now,
+  };
+  try {
+    await models.RevenueEvent.create(event);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    const winner = await models.RevenueEvent.findById(input.eventId).lean();
+    if (!winner) throw error;
+    return replay(context, winner, print);
+  }
+  await completeInvoiceLedger(context, event);
+  if (earning && customer) {
+    const stats = trackingServices(context).stats;
+    const day = utcDay(occurredAt);
+    stats.add(earning._id, day, customer.bid, { revenue: sums.total, commission });
+    if (await firstInvoiceOf(context, input.customerId)) stats.add(earning._id, day, customer.bid, { customers: 1 });
+  }
+  return { created: true, result };
+}
+
+interface StoredInvoice {
+  _id: string;
+  kind: string;
+  fingerprint: string;
+  customerId?: string | null | undefined;
+  partnerId?: string | null | undefined;
+  currency: string;
+  occurredAt: Date;
+  result: unknown;
+}
+
+async function replay(context: Context, stored: StoredInvoice, print: string): Promise<Recorded<RevenueResult>> {
+  if (stored.kind !== 'invoice' || stored.fingerprint !== print) {
+    throw new HttpProblem(409, `Event ${stored._id} was recorded before with other content.`, { slug: 'event-conflict' });
+  }
+  await completeInvoiceLedger(context, stored);
+  return { created: false, result: stored.result as RevenueResult };
+}
+
+/** Writes the invoice's commission entry if it has one (a no-op when it exists). */
+export async function completeInvoiceLedger(context: Context, invoice: StoredInvoice): Promise<void> {
+  const { commission } = invoice.result as RevenueResult;
+  if (commission <= 0 || !invoice.partnerId || !invoice.customerId) return;
+  await appendLedgerEntry(
+    context.models,
+    commissionEntry({ ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission }, context.config.holdDays),
+  );
+}
+
+/** A customer's first invoice makes it a paying customer, counted once: a unique-key insert decides. */
+async function firstInvoiceOf(context: Context, customerId: string): Promise<boolean> {
+  try {
+    await context.models.FirstSeen.create({ _id: `paying:${customerId}` });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
