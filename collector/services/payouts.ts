@@ -90,6 +90,7 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
     }
     const won = await claim(models, payoutId, partnerId, decision.entryIds);
     const wonEntries = claimable.filter((entry) => won.has(entry._id));
+    if (wonEntries.length === 0) continue; // a concurrent run has this partner
     const amount = sumAmounts(wonEntries);
     if (wonEntries.length < claimable.length && withheldReason(partner, amount, config.minPayout)) {
       // Lost part of the balance to a concurrent run and what is left is too little: let it go.
