@@ -10,7 +10,7 @@ export function bannerRoutes(context: Context): Router {
     const partnerId = req.caller!.kind === 'partner' ? req.caller!.partnerId : '';
     const banners = await context.models.Banner.find({ active: true }).sort({ _id: 1 }).lean();
     res.json({
-      banners: banners.map((banner) => ({
+      items: banners.map((banner) => ({
         bannerId: banner._id,
         name: banner.name,
         imageUrl: new URL(banner.imageUrl, context.config.siteUrl).href,

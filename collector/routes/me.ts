@@ -61,14 +61,14 @@ export function meRoutes(context: Context): Router {
     const { status, page, limit } = listQuery.parse(req.query);
     const all = await commissionLines(context, me(req), new Date());
     const matching = status ? all.filter((line) => line.status === status) : all;
-    res.json({ currency: config.currency, page, limit, total: matching.length, commissions: matching.slice((page - 1) * limit, page * limit) });
+    res.json({ currency: config.currency, page, limit, total: matching.length, items: matching.slice((page - 1) * limit, page * limit) });
   });
 
   router.get('/v1/me/payouts', async (req, res) => {
     const partnerId = me(req);
     const payouts = await models.Payout.find({ 'items.partnerId': partnerId }).sort({ createdAt: -1 }).lean();
     res.json({
-      payouts: payouts.map((payout) => {
+      items: payouts.map((payout) => {
         // Only this partner's own item of each batch, never the others'.
         const item = payout.items.find((candidate) => candidate.partnerId === partnerId)!;
         return {

@@ -39,6 +39,7 @@ export function partnerProfile(config: Config, partner: Partner) {
     website: partner.website ?? null,
     status: partner.status,
     commissionRate: formatRate(partner.commissionRate ?? config.commissionRate),
+    rateOverride: partner.commissionRate !== undefined && partner.commissionRate !== null,
     link: partnerLink(config, partner._id),
     createdAt: (partner as { createdAt?: Date }).createdAt ?? null,
   };

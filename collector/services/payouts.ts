@@ -3,7 +3,7 @@
 // the batch later (failed items free their entries). No transactions anywhere.
 import { randomBytes } from 'node:crypto';
 import { claimableEntries, type LedgerLine } from '../domain/ledger';
-import { decidePayout, sumAmounts, withheldReason, type WithheldReason } from '../domain/payout';
+import { decidePayout, sumAmounts, type WithheldReason } from '../domain/payout';
 import { HttpProblem } from '../http/problem';
 import type { Models } from '../models';
 import { audit } from './audit';
@@ -23,7 +23,8 @@ export interface WithheldView {
 }
 
 export interface PayoutRun {
-  payoutId: string;
+  /** null for a preview. */
+  payoutId: string | null;
   asOf: Date;
   currency: string;
   items: PayoutItemView[];
@@ -56,14 +57,12 @@ async function claim(models: Models, payoutId: string, partnerId: string, entryI
   }
 }
 
-export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor: string }): Promise<PayoutRun> {
-  const { config, models } = deps;
-  const { asOf, actor } = options;
-  const payoutId = newPayoutId(asOf);
-  const createdAt = new Date();
-  // The batch exists before any claim, so claims never point at a batch nobody can see.
-  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'open', items: [], withheld: [], createdBy: actor, createdAt });
+interface PlannedItem extends PayoutItemView {
+  claimable: LedgerLine[];
+}
 
+/** Who would be paid at `asOf`, from the available unclaimed entries; nothing is written. */
+async function planPayout({ config, models }: ServiceDeps, asOf: Date): Promise<{ pay: PlannedItem[]; withheld: WithheldView[] }> {
   const [entries, claims] = await Promise.all([
     models.LedgerEntry.find({ availableAt: { $lte: asOf } }, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
     models.PayoutClaim.find({}, { _id: 1 }).lean(),
@@ -79,43 +78,59 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
   const partners = await models.Partner.find({ _id: { $in: [...byPartner.keys()] } }, { status: 1, payoutEmail: 1 }).lean();
   const partnerById = new Map(partners.map((partner) => [partner._id, partner]));
 
-  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
+  const pay: PlannedItem[] = [];
   const withheld: WithheldView[] = [];
   for (const [partnerId, claimable] of [...byPartner].sort(([a], [b]) => a.localeCompare(b))) {
     const partner = partnerById.get(partnerId) ?? { status: 'disabled' as const, payoutEmail: undefined };
     const decision = decidePayout(partner, claimable, config.minPayout);
-    if (!decision.pay) {
-      if (decision.balance !== 0) withheld.push({ partnerId, balance: decision.balance, reason: decision.reason });
-      continue;
-    }
-    const won = await claim(models, payoutId, partnerId, decision.entryIds);
-    const wonEntries = claimable.filter((entry) => won.has(entry._id));
-    if (wonEntries.length === 0) continue; // a concurrent run has this partner
-    const amount = sumAmounts(wonEntries);
-    if (wonEntries.length < claimable.length && withheldReason(partner, amount, config.minPayout)) {
-      // Lost part of the balance to a concurrent run and what is left is too little: let it go.
-      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
-      withheld.push({ partnerId, balance: amount, reason: 'claimed-by-another-run' });
-      continue;
-    }
-    items.push({ partnerId, amount, payoutEmail: partner.payoutEmail!, entryIds: wonEntries.map((entry) => entry._id) });
+    if (decision.pay) pay.push({ partnerId, amount: decision.amount, payoutEmail: partner.payoutEmail!, claimable });
+    else if (decision.balance !== 0) withheld.push({ partnerId, balance: decision.balance, reason: decision.reason });
   }
+  return { pay, withheld };
+}
 
-  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
-  const total = sumAmounts(items);
-  await audit(deps, {
-    actor,
-    action: 'payout.run',
-    subject: `payout:${payoutId}`,
-    details: { asOf, items: items.length, total, withheld: withheld.length },
-  });
-  return {
+/** A payout run; with `preview` only the plan (no batch, no claims, payoutId null). */
+export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor: string; preview?: boolean }): Promise<PayoutRun> {
+  const { config, models } = deps;
+  const { asOf, actor } = options;
+  const plan = await planPayout(deps, asOf);
+  const view = (payoutId: string | null, items: PayoutItemView[], withheld: WithheldView[]): PayoutRun => ({
     payoutId,
     asOf,
     currency: config.currency,
     items: items.map(({ partnerId, amount, payoutEmail }) => ({ partnerId, amount, payoutEmail })),
     withheld,
-  };
+  });
+  if (options.preview) return view(null, plan.pay, plan.withheld);
+
+  const payoutId = newPayoutId(asOf);
+  // The batch exists before any claim, so claims never point at a batch nobody can see.
+  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'open', items: [], withheld: [], createdBy: actor, createdAt: new Date() });
+  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
+  const withheld = [...plan.withheld];
+  for (const planned of plan.pay) {
+    const { partnerId, claimable } = planned;
+    const won = await claim(models, payoutId, partnerId, claimable.map((entry) => entry._id));
+    const wonEntries = claimable.filter((entry) => won.has(entry._id));
+    if (wonEntries.length === 0) continue; // a concurrent run has this partner
+    const amount = sumAmounts(wonEntries);
+    if (wonEntries.length < claimable.length && amount < config.minPayout) {
+      // Lost part of the balance to a concurrent run and what is left is too little: let it go.
+      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
+      withheld.push({ partnerId, balance: amount, reason: 'claimed-by-another-run' });
+      continue;
+    }
+    items.push({ partnerId, amount, payoutEmail: planned.payoutEmail, entryIds: wonEntries.map((entry) => entry._id) });
+  }
+
+  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
+  await audit(deps, {
+    actor,
+    action: 'payout.run',
+    subject: `payout:${payoutId}`,
+    details: { asOf, items: items.length, total: sumAmounts(items), withheld: withheld.length },
+  });
+  return view(payoutId, items, withheld);
 }
 
 export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string) {

@@ -106,9 +106,8 @@ export async function commissionLines({ models }: Models_, partnerId: string, no
   return lines.reverse();
 }
 
-export type ReportRow = { partnerId: string; name: string; email: string; status: string } & Omit<Counters, 'commission'> & {
-    earned: number;
-  } & LedgerTotals;
+/** Shaped like /v1/me/stats totals: counters over the period, commission by status and balance now. */
+export type ReportRow = { partnerId: string; name: string; email: string; status: string } & PartnerStats['totals'];
 
 /** Every partner's counters over the range and current ledger standing, for operators. */
 export async function partnersReport({ models }: Models_, range: DayRange, now: Date): Promise<ReportRow[]> {
@@ -143,14 +142,7 @@ export async function partnersReport({ models }: Models_, range: DayRange, now: 
     const counters = zeroCounters();
     add(counters, statsBy.get(partner._id) ?? {});
     const { commission: earned, ...rest } = counters;
-    return {
-      partnerId: partner._id,
-      name: partner.name,
-      email: partner.email,
-      status: partner.status,
-      ...rest,
-      earned,
-      ...summarizeLedger(ledgerBy.get(partner._id) ?? [], claimed, now),
-    };
+    const { balance, ...commission } = summarizeLedger(ledgerBy.get(partner._id) ?? [], claimed, now);
+    return { partnerId: partner._id, name: partner.name, email: partner.email, status: partner.status, ...rest, earned, commission, balance };
   });
 }

@@ -57,6 +57,19 @@ describe('hold and minimum', () => {
     expect(itemOf(await runPayout(at(150)), partner.partnerId)).toBeUndefined();
   });
 
+  it('previews a run without locking anything', async () => {
+    const partner = await createTestPartner(collector);
+    const base = at(500);
+    await addCommission(collector, partner.partnerId, 15000, base);
+    const payoutsBefore = await collector.context.models.Payout.countDocuments();
+    const preview = await api().post('/v1/admin/payouts').set(admin()).send({ asOf: at(121, base).toISOString(), preview: true }).expect(200);
+    expect(preview.body.payoutId).toBeNull();
+    expect(itemOf(preview.body, partner.partnerId)?.amount).toBe(15000);
+    expect(await collector.context.models.Payout.countDocuments()).toBe(payoutsBefore);
+    expect(await collector.context.models.PayoutClaim.countDocuments({ partnerId: partner.partnerId })).toBe(0);
+    expect(itemOf(await runPayout(at(121, base)), partner.partnerId)?.amount).toBe(15000);
+  });
+
   it('withholds $99.99 and pays it with the next run once the balance passes $100', async () => {
     const partner = await createTestPartner(collector);
     const base = at(1000);
@@ -267,7 +280,7 @@ describe('exports and completion', () => {
     // Back to unpaid (still pending as of today: these invoices are dated in the future).
     expect(stats.body.totals.commission).toMatchObject({ pending: 20050, paid: 0 });
     const payouts = await api().get('/v1/me/payouts').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(payouts.body.payouts[0]).toMatchObject({ payoutId: run.payoutId, amount: 20050, status: 'failed' });
+    expect(payouts.body.items[0]).toMatchObject({ payoutId: run.payoutId, amount: 20050, status: 'failed' });
 
     // The same completion again is a no-op; another one conflicts.
     await api().post(`/v1/admin/payouts/${run.payoutId}/complete`).set(admin()).send({ failed: [b] }).expect(200);
@@ -278,8 +291,8 @@ describe('exports and completion', () => {
     expect(itemOf(next, a)).toBeUndefined();
 
     const audit = await api().get('/v1/admin/audit').query({ subject: `payout:${run.payoutId}` }).set(admin()).expect(200);
-    expect(audit.body.entries.map((entry: { action: string }) => entry.action)).toEqual(['payout.complete', 'payout.run']);
-    expect(audit.body.entries[0]).toMatchObject({ actor: 'key:env:ASHOP_ADMIN_KEY', reason: 'PayPal: receiver unconfirmed', details: { failed: [b] } });
+    expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual(['payout.complete', 'payout.run']);
+    expect(audit.body.items[0]).toMatchObject({ actor: 'key:env:ASHOP_ADMIN_KEY', reason: 'PayPal: receiver unconfirmed', details: { failed: [b] } });
   });
 
   it('answers bad input with 4xx problems', async () => {

@@ -1,4 +1,5 @@
 // Operators: banners CRUD. The banner ID is the `a_bid` partners' links carry.
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
@@ -17,7 +18,10 @@ const fields = {
 };
 const createSchema = z
   .object({
-    bannerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ -'),
+    bannerId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ -')
+      .default(() => `b_${randomBytes(4).toString('hex')}`),
     ...fields,
     targetPath: fields.targetPath.default('/'),
     active: fields.active.default(true),
@@ -33,7 +37,7 @@ export function adminBannerRoutes(context: Context): Router {
 
   router.get('/v1/admin/banners', async (_req, res) => {
     const banners = await models.Banner.find().sort({ _id: 1 }).lean();
-    res.json({ banners: banners.map(view) });
+    res.json({ items: banners.map(view) });
   });
 
   router.post('/v1/admin/banners', async (req, res) => {

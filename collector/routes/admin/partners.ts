@@ -44,7 +44,7 @@ export function adminPartnerRoutes(context: Context): Router {
       models.Partner.countDocuments(filter),
       models.Partner.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
     ]);
-    res.json({ page, limit, total, partners: partners.map((partner) => partnerProfile(config, partner)) });
+    res.json({ page, limit, total, items: partners.map((partner) => partnerProfile(config, partner)) });
   });
 
   router.get('/v1/admin/partners/:id', async (req, res) => {

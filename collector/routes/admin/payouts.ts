@@ -13,14 +13,15 @@ export function adminPayoutRoutes(context: Context): Router {
   const router = Router();
 
   router.post('/v1/admin/payouts', async (req, res) => {
-    const { asOf } = z.object({ asOf: instant.optional() }).strict().parse(req.body ?? {});
-    res.status(201).json(await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller) }));
+    const { asOf, preview } = z.object({ asOf: instant.optional(), preview: z.boolean().default(false) }).strict().parse(req.body ?? {});
+    const run = await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller), preview });
+    res.status(preview ? 200 : 201).json(run);
   });
 
   router.get('/v1/admin/payouts', async (req, res) => {
     const { limit } = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).parse(req.query);
     const payouts = await models.Payout.find().sort({ createdAt: -1 }).limit(limit).lean();
-    res.json({ payouts: payouts.map(payoutView) });
+    res.json({ items: payouts.map(payoutView) });
   });
 
   router.get('/v1/admin/payouts/:id', async (req, res) => {

@@ -7,9 +7,25 @@ import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { partnersReport, type ReportRow } from '../../services/reports';
 
-const moneyColumns = ['revenue', 'earned', 'pending', 'payable', 'paid', 'reversed', 'balance'] as const;
-const countColumns = ['clicks', 'uniqueClicks', 'signups', 'customers'] as const;
-const sortable = ['partnerId', 'name', 'email', 'status', ...countColumns, ...moneyColumns] as const;
+type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
+const columns: Column[] = [
+  ['partnerId', (row) => row.partnerId, false],
+  ['name', (row) => row.name, false],
+  ['email', (row) => row.email, false],
+  ['status', (row) => row.status, false],
+  ['clicks', (row) => row.clicks, false],
+  ['uniqueClicks', (row) => row.uniqueClicks, false],
+  ['signups', (row) => row.signups, false],
+  ['customers', (row) => row.customers, false],
+  ['revenue', (row) => row.revenue, true],
+  ['earned', (row) => row.earned, true],
+  ['pending', (row) => row.commission.pending, true],
+  ['payable', (row) => row.commission.payable, true],
+  ['paid', (row) => row.commission.paid, true],
+  ['reversed', (row) => row.commission.reversed, true],
+  ['balance', (row) => row.balance, true],
+];
+const sortable = columns.map(([name]) => name) as [string, ...string[]];
 
 export function adminReportRoutes(context: Context): Router {
   const router = Router();
@@ -27,21 +43,20 @@ export function adminReportRoutes(context: Context): Router {
       const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
       const rows = await partnersReport(context, range, new Date());
       const direction = query.order === 'asc' ? 1 : -1;
-      const key = query.sort;
+      const [, value] = columns.find(([name]) => name === query.sort)!;
       rows.sort((a, b) => {
-        const x = a[key];
-        const y = b[key];
+        const x = value(a);
+        const y = value(b);
         const compared = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
         return compared * direction || a.partnerId.localeCompare(b.partnerId);
       });
       if (query.format === 'json') {
-        res.json({ from: range.from, to: range.to, currency: context.config.currency, sort: key, order: query.order, partners: rows });
+        res.json({ from: range.from, to: range.to, currency: context.config.currency, sort: query.sort, order: query.order, items: rows });
         return;
       }
-      const header = ['partnerId', 'name', 'email', 'status', ...countColumns, ...moneyColumns] as const;
       const csv = toCsv(
-        [...header],
-        rows.map((row: ReportRow) => header.map((column) => ((moneyColumns as readonly string[]).includes(column) ? formatMinor(row[column] as number) : row[column]))),
+        columns.map(([name]) => name),
+        rows.map((row) => columns.map(([, cell, money]) => (money ? formatMinor(cell(row) as number) : cell(row)))),
         { spreadsheetSafe: true },
       );
       res.type('text/csv; charset=utf-8').attachment(`partners-${range.from}-${range.to}.csv`).send(csv);
@@ -60,7 +75,7 @@ export function adminReportRoutes(context: Context): Router {
       .parse(req.query);
     const filter = { ...(subject ? { subject } : {}), ...(action ? { action } : {}) };
     const entries = await context.models.AuditEntry.find(filter, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
-    res.json({ entries });
+    res.json({ items: entries });
   });
 
   return router;
