@@ -8,6 +8,7 @@ import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { partnerProfile } from '../services/partner-accounts';
+import { trackingServices } from '../services/tracking';
 import { commissionLines, partnerStats } from '../services/reports';
 import { emailSchema } from './auth';
 import { nameSchema, websiteSchema } from './partners';
@@ -54,6 +55,8 @@ export function meRoutes(context: Context): Router {
 
   router.get('/v1/me/stats', async (req, res) => {
     const range = dayRangeSchema(() => new Date()).parse(req.query);
+    // Counters this process still holds are written first: an answered click is in the stats.
+    await trackingServices(context).flush();
     res.json(await partnerStats(context, me(req), range, new Date()));
   });
 

@@ -6,6 +6,7 @@ import { toCsv } from '../../domain/csv';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { partnersReport, type ReportRow } from '../../services/reports';
+import { trackingServices } from '../../services/tracking';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
 const columns: Column[] = [
@@ -41,6 +42,7 @@ export function adminReportRoutes(context: Context): Router {
         })
         .parse(req.query);
       const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
+      await trackingServices(context).flush();
       const rows = await partnersReport(context, range, new Date());
       const direction = query.order === 'asc' ? 1 : -1;
       const [, value] = columns.find(([name]) => name === query.sort)!;
