@@ -113,25 +113,19 @@ export type ReportRow = { partnerId: string; name: string; email: string; status
 export async function partnersReport({ models }: Models_, range: DayRange, now: Date): Promise<ReportRow[]> {
   const [partners, stats, entries, claims] = await Promise.all([
     models.Partner.find({}, { email: 1, name: 1, status: 1 }).lean(),
-    models.DailyStat.aggregate<{ _id: string } & Counters>([
-      { $match: { day: { $gte: range.from, $lte: range.to } } },
-      {
-        $group: {
-          _id: '$partnerId',
-          clicks: { $sum: '$clicks' },
-          uniqueClicks: { $sum: '$uniqueClicks' },
-          signups: { $sum: '$signups' },
-          customers: { $sum: '$customers' },
-          revenue: { $sum: '$revenue' },
-          commission: { $sum: '$commission' },
-        },
-      },
-    ]),
+    // Summed here, not with $group: FerretDB 1.24 computes only the first of several $sum
+    // accumulators in one $group (the others come back 0).
+    models.DailyStat.find({ day: { $gte: range.from, $lte: range.to } }, { _id: 0, day: 0, bid: 0 }).lean(),
     models.LedgerEntry.find({}, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
     models.PayoutClaim.find({}, { _id: 1 }).lean(),
   ]);
   const claimed = new Set(claims.map((claim) => claim._id));
-  const statsBy = new Map(stats.map((row) => [row._id, row]));
+  const statsBy = new Map<string, Counters>();
+  for (const row of stats) {
+    const counters = statsBy.get(row.partnerId) ?? zeroCounters();
+    add(counters, row);
+    statsBy.set(row.partnerId, counters);
+  }
   const ledgerBy = new Map<string, typeof entries>();
   for (const entry of entries) {
     const list = ledgerBy.get(entry.partnerId);
