@@ -6,12 +6,24 @@ import { startEngine } from '../db/engine';
 import { exitWithStartupError } from '../server';
 import type { Command } from './command';
 import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './commands/api-key';
+import { adminCreate } from './commands/admin';
+import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
+import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
 import { runCli, type Database } from './run';
 
 export const commands: Command[] = [
   apiKeyCreate,
   apiKeyList,
   apiKeyRevoke,
+  adminCreate,
+  partnersList,
+  partnersFreeze,
+  partnersUnfreeze,
+  partnersDisable,
+  payoutsRun,
+  payoutsList,
+  payoutsComplete,
+  payoutsExport,
 ];
 
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */

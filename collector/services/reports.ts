@@ -133,9 +133,7 @@ export async function partnersReport({ models }: Models_, range: DayRange, now: 
     else ledgerBy.set(entry.partnerId, [entry]);
   }
   return partners.map((partner) => {
-    const counters = zeroCounters();
-    add(counters, statsBy.get(partner._id) ?? {});
-    const { commission: earned, ...rest } = counters;
+    const { commission: earned, ...rest } = statsBy.get(partner._id) ?? zeroCounters();
     const { balance, ...commission } = summarizeLedger(ledgerBy.get(partner._id) ?? [], claimed, now);
     return { partnerId: partner._id, name: partner.name, email: partner.email, status: partner.status, ...rest, earned, commission, balance };
   });

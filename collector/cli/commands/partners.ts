@@ -1,0 +1,67 @@
+// `partners list|freeze|unfreeze|disable`: the operator's partner controls, audited like the API's.
+import { formatRate } from '../../domain/money';
+import { partnerStatuses } from '../../models/partner';
+import { changePartnerStatus, type SettableStatus } from '../../services/partner-status';
+import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
+import { cliActor } from './operator';
+
+export const partnersList: Command = {
+  name: 'partners list',
+  summary: 'Lists partners, newest first (filter by status, search email or name).',
+  usage: '[--status pending|active|frozen|disabled] [--search <text>] [--limit <n>]',
+  options: { status: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' } },
+  async run(values, _positionals, cli) {
+    const filter: Record<string, unknown> = {};
+    if (typeof values.status === 'string') filter.status = oneOf(values.status, partnerStatuses, 'status');
+    if (typeof values.search === 'string') {
+      const pattern = { $regex: values.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+      filter.$or = [{ _id: values.search }, { email: pattern }, { name: pattern }];
+    }
+    const limit = typeof values.limit === 'string' ? Number(values.limit) : 100;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+    const partners = await cli.models.Partner.find(filter).sort({ createdAt: -1, _id: 1 }).limit(limit).lean();
+    cli.print(
+      formatTable(
+        partners.map((partner) => ({
+          partnerId: partner._id,
+          name: partner.name,
+          email: partner.email,
+          status: partner.status,
+          rate: formatRate(partner.commissionRate ?? cli.config.commissionRate),
+          payoutEmail: partner.payoutEmail,
+          createdAt: (partner as { createdAt?: Date }).createdAt,
+        })),
+        ['partnerId', 'name', 'email', 'status', 'rate', 'payoutEmail', 'createdAt'],
+      ),
+    );
+  },
+};
+
+function statusCommand(word: string, status: SettableStatus, summary: string): Command {
+  return {
+    name: `partners ${word}`,
+    summary,
+    usage: '<partnerId> --reason <text>',
+    options: { reason: { type: 'string' } },
+    async run(values, positionals, cli) {
+      const partnerId = positionals[0];
+      if (!partnerId || positionals.length > 1) throw new UsageError('give exactly one partner ID');
+      const reason = requiredOption(values, 'reason');
+      const change = await changePartnerStatus(cli, { partnerId, status, reason, actor: cliActor() });
+      cli.print(
+        formatTable([
+          {
+            partnerId,
+            from: change.from,
+            to: change.status,
+            ...(change.reversed ? { reversedEntries: change.reversed.count, reversedAmount: change.reversed.amount } : {}),
+          },
+        ]),
+      );
+    },
+  };
+}
+
+export const partnersFreeze = statusCommand('freeze', 'frozen', 'Freezes a partner for review: commissions accrue but are withheld from payouts.');
+export const partnersUnfreeze = statusCommand('unfreeze', 'active', 'Makes a partner active again (releases a freeze).');
+export const partnersDisable = statusCommand('disable', 'disabled', 'Disables a partner: no login, dead links, every unpaid commission reversed.');

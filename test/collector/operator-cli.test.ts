@@ -1,0 +1,80 @@
+import request from 'supertest';
+import type { Collector } from '../../collector/app';
+import { commands } from '../../collector/cli';
+import { runCli } from '../../collector/cli/run';
+import { testCollector } from '../support/collector';
+import { useTestDatabase } from '../support/db';
+import { addCommission, createTestPartner, day } from '../support/partners';
+
+const db = useTestDatabase(__filename);
+let collector: Collector;
+
+beforeAll(async () => {
+  collector = await testCollector(db.connection());
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const open = async () => ({ config: collector.context.config, connection: db.connection(), close: async () => {} });
+  const code = await runCli(commands, argv, { print: (line) => out.push(line), error: (line) => err.push(line) }, open);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('operator CLI', () => {
+  it('admin create: the admin can log in; a generated password is shown once', async () => {
+    const given = await cli('admin', 'create', '--email', 'ops@ashop.example', '--password', 'long enough pw');
+    expect(given.code).toBe(0);
+    expect(given.out).toMatch(/adminId\s+email/);
+    expect(given.out).not.toContain('long enough pw');
+    await request(collector.app).post('/v1/auth/login').send({ email: 'ops@ashop.example', password: 'long enough pw' }).expect(200);
+
+    const generated = await cli('admin', 'create', '--email', 'night@ashop.example');
+    const password = /night@ashop\.example\s+(\S+)/.exec(generated.out)![1]!;
+    await request(collector.app).post('/v1/auth/login').send({ email: 'night@ashop.example', password }).expect(200);
+
+    expect((await cli('admin', 'create', '--email', 'ops@ashop.example', '--password', 'long enough pw')).code).toBe(1);
+    expect((await cli('admin', 'create')).code).toBe(2);
+  });
+
+  it('partners list, freeze, unfreeze and disable, audited with the reason', async () => {
+    const partner = await createTestPartner(collector, { name: 'Cli Partner' });
+    const list = await cli('partners', 'list', '--search', 'cli partner');
+    expect(list.out.split('\n')[0]).toMatch(/^partnerId\s+name\s+email\s+status\s+rate/);
+    expect(list.out).toContain(partner.partnerId);
+
+    const frozen = await cli('partners', 'freeze', partner.partnerId, '--reason', 'odd traffic');
+    expect(frozen.code).toBe(0);
+    expect(frozen.out).toMatch(/active\s+frozen/);
+    expect((await cli('partners', 'unfreeze', partner.partnerId, '--reason', 'fine')).code).toBe(0);
+    await addCommission(collector, partner.partnerId, 7000, new Date());
+    const disabled = await cli('partners', 'disable', partner.partnerId, '--reason', 'fraud');
+    expect(disabled.out).toMatch(/active\s+disabled\s+1\s+-7000/);
+    expect((await cli('partners', 'freeze', partner.partnerId)).code).toBe(2);
+    expect((await cli('partners', 'freeze', 'nobody', '--reason', 'x')).code).toBe(1);
+
+    const audit = await collector.context.models.AuditEntry.find({ subject: `partner:${partner.partnerId}` }).sort({ at: 1 }).lean();
+    expect(audit.map((entry) => entry.reason)).toEqual(['odd traffic', 'fine', 'fraud']);
+    expect(audit[0]!.actor).toMatch(/^cli/);
+  });
+
+  it('payouts run --as-of, list, export and complete', async () => {
+    const partner = await createTestPartner(collector);
+    await addCommission(collector, partner.partnerId, 12345, new Date('2026-01-10T00:00:00Z'));
+    const asOf = new Date(Date.parse('2026-01-10T00:00:00Z') + 121 * day).toISOString().slice(0, 10);
+    const preview = await cli('payouts', 'run', '--as-of', asOf, '--preview');
+    expect(preview.out).toMatch(/^Preview/);
+    const run = await cli('payouts', 'run', '--as-of', asOf);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(new RegExp(`${partner.partnerId}\\s+paypal-${partner.email}\\s+123\\.45`));
+    const payoutId = /^Payout (\S+)/.exec(run.out)![1]!;
+    expect((await cli('payouts', 'list')).out).toContain(payoutId);
+    const csv = await cli('payouts', 'export', payoutId, '--format', 'csv');
+    expect(csv.out).toContain(`paypal-${partner.email},123.45,USD,${partner.partnerId},`);
+    const json = JSON.parse((await cli('payouts', 'export', payoutId, '--format', 'json')).out);
+    expect(json.items[0].amount).toEqual({ value: '123.45', currency: 'USD' });
+    const done = await cli('payouts', 'complete', payoutId, '--failed', partner.partnerId);
+    expect(done.out).toMatch(/123\.45\s+failed/);
+    expect((await cli('payouts', 'run', '--as-of', 'next tuesday')).code).toBe(2);
+  });
+});
