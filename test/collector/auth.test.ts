@@ -143,6 +143,15 @@ describe('login', () => {
     await api().get('/v1/me').set('Authorization', `Bearer ${login.body.token}`).expect(401);
   });
 
+  it('limits failed attempts per address, across accounts', async () => {
+    const fresh = await testCollector(db.connection()); // its own limiter counts
+    const from = (ip: string, i: number) =>
+      request(fresh.app).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `user${i}@example.com`, password: 'guess' });
+    for (let i = 0; i < 30; i++) await from('203.0.113.5', i).expect(401);
+    await from('203.0.113.5', 99).expect(429);
+    await from('198.51.100.7', 99).expect(401);
+  });
+
   it('limits failed attempts per account', async () => {
     await signup('target@example.com').expect(201);
     for (let i = 0; i < 10; i++) await api().post('/v1/auth/login').send({ email: 'target@example.com', password: `guess ${i}` }).expect(401);
