@@ -2,6 +2,7 @@
 // the signup signature for `ashop('signup')`, and the operator's monthly billing run.
 import { Router, json, type Request } from 'express';
 import { z } from 'zod';
+import type { Config } from '../collector/config';
 import { HttpProblem } from '../collector/http/problem';
 import { billingMonth, invoiceTotal, monthlyInvoice } from './billing';
 import { apps, plans } from './catalog';
@@ -9,11 +10,10 @@ import { newCustomerId, signupSignature, type StoreModel } from './store';
 
 export interface ApiOptions {
   Store: StoreModel;
+  config: Config;
   collectorUrl: string;
-  signupSecret: string;
   /** A `track` API key: the billing run posts revenue server to server. */
   serverKey: string;
-  currency: string;
 }
 
 const planIds = plans.map((plan) => plan.id) as [string, ...string[]];
@@ -45,30 +45,35 @@ export function siteApi(options: ApiOptions): Router {
     const input = storeSignup.parse(req.body);
     const customerId = newCustomerId();
     try {
-      await options.Store.create({ _id: customerId, ...input, billedMonths: [], createdAt: new Date() });
+      await options.Store.create({ _id: customerId, ...input, invoices: [], createdAt: new Date() });
     } catch (error) {
       if ((error as { code?: unknown }).code === 11000) {
         throw new HttpProblem(409, 'A store with this email already exists.', { slug: 'store-exists' });
       }
       throw error;
     }
-    res.status(201).json({ customerId, email: input.email, signature: signupSignature(options.signupSecret, customerId) });
+    res.status(201).json({ customerId, email: input.email, signature: signupSignature(options.config.signupSecret, customerId) });
   });
 
   router.post('/billing', async (req, res) => {
     await requireOperator(options.collectorUrl, req);
     const now = new Date();
+    const month = billingMonth(now);
     const stores = await options.Store.find().sort({ createdAt: 1 }).lean();
     const invoices: BilledInvoice[] = [];
     for (const store of stores) {
-      const invoice = monthlyInvoice(store, now, options.currency);
+      const invoice = monthlyInvoice(store, now, options.config.currency);
+      // The issue time is kept before sending, so a retry after any failure sends the same event.
+      await options.Store.updateOne(
+        { _id: store._id, 'invoices.month': { $ne: month } },
+        { $push: { invoices: { month, issuedAt: new Date(invoice.occurredAt) } } },
+      );
       const response = await fetch(`${options.collectorUrl}/v1/revenue`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.serverKey}` },
         body: JSON.stringify(invoice),
       });
       const answer: unknown = await response.json().catch(() => null);
-      if (response.ok) await options.Store.updateOne({ _id: store._id }, { $addToSet: { billedMonths: billingMonth(now) } });
       invoices.push({
         customerId: store._id,
         storeName: store.storeName,
@@ -78,7 +83,7 @@ export function siteApi(options: ApiOptions): Router {
         answer,
       });
     }
-    res.json({ month: billingMonth(now), invoices });
+    res.json({ month, invoices });
   });
 
   return router;

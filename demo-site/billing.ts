@@ -1,10 +1,16 @@
 // Ashop Commerce's monthly billing, as the demo's stand-in for a real billing system: one invoice
 // per store and month, sent to the collector's `POST /v1/revenue` with a server API key.
-import { apps as appCatalog, designService, findApp, findPlan } from './catalog';
+import { designService, findApp, findPlan } from './catalog';
 
 export interface InvoiceLine {
   kind: 'plan' | 'app' | 'design';
   amount: number;
+}
+
+export interface IssuedInvoice {
+  /** "2026-11" */
+  month: string;
+  issuedAt: Date;
 }
 
 export interface BillableStore {
@@ -12,8 +18,8 @@ export interface BillableStore {
   plan: string;
   apps: string[];
   design: boolean;
-  /** Months already billed ("2026-11"); the design service goes on the first one only. */
-  billedMonths: string[];
+  /** Invoices issued so far; the design service goes on the first one only. */
+  invoices: IssuedInvoice[];
 }
 
 export interface Invoice {
@@ -30,8 +36,9 @@ export function billingMonth(at: Date): string {
 }
 
 /**
- * The store's invoice for the month of `at`. Its event ID names store and month, so billing the
- * same month twice sends the same event and the collector answers it idempotently.
+ * The store's invoice for the month of `at`. Its event ID names store and month and a month's
+ * invoice keeps the time it was first issued, so billing the same month again sends the very
+ * same event, which the collector answers idempotently.
  */
 export function monthlyInvoice(store: BillableStore, at: Date, currency: string): Invoice {
   const month = billingMonth(at);
@@ -42,13 +49,12 @@ export function monthlyInvoice(store: BillableStore, at: Date, currency: string)
     const app = findApp(id);
     if (app) lines.push({ kind: 'app', amount: app.monthly });
   }
-  const firstInvoice = store.billedMonths.every((billed) => billed >= month);
+  const firstInvoice = store.invoices.every((invoice) => invoice.month >= month);
   if (store.design && firstInvoice) lines.push({ kind: 'design', amount: designService.price });
-  return { eventId: `inv_${store._id}_${month}`, customerId: store._id, occurredAt: at.toISOString(), currency, lines };
+  const issuedAt = store.invoices.find((invoice) => invoice.month === month)?.issuedAt ?? at;
+  return { eventId: `inv_${store._id}_${month}`, customerId: store._id, occurredAt: issuedAt.toISOString(), currency, lines };
 }
 
 export function invoiceTotal(invoice: Invoice): number {
   return invoice.lines.reduce((sum, line) => sum + line.amount, 0);
 }
-
-export const knownAppIds = appCatalog.map((app) => app.id);

@@ -6,12 +6,14 @@ import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
+import type { Config } from '../collector/config';
 import { projectRoot } from '../collector/db/engine';
 import { errorHandler, notFound } from '../collector/http/errors';
 import type { Logger } from '../collector/logger';
+import type { Models } from '../collector/models';
 import { siteApi } from './api';
 import { consolePage } from './pages/admin';
-import { mailboxPage, type MailMessage } from './pages/mail';
+import { mailboxPage } from './pages/mail';
 import { featuresPage, homePage, pricingPage, signupPage } from './pages/marketing';
 import { confirmPage, loginPage, partnerSignupPage, portalPage, programPage, resetPage } from './pages/partners';
 import { collectorProxy } from './proxy';
@@ -20,17 +22,16 @@ import { storeModel } from './store';
 export const defaultStoreDbName = 'ashop_demo_store';
 
 export interface DemoSiteOptions {
+  config: Config;
   /** Where the collector listens (proxy target and the backend's server-to-server calls). */
   collectorUrl: string;
-  /** The collector's database: /mail/ reads its outbox; stores live in a sibling database. */
+  /** The collector's database connection: the stores live in a sibling database on it. */
   connection: Connection;
+  /** The collector's models on that connection (/mail/ reads the outbox). */
+  models: Models;
   storeDbName?: string;
-  signupSecret: string;
   /** A `track` API key for the billing run. */
   serverKey: string;
-  currency: string;
-  /** With SMTP configured the outbox stays empty and /mail/ says so. */
-  smtpConfigured: boolean;
   logger: Logger;
 }
 
@@ -41,7 +42,7 @@ export interface DemoSite {
 }
 
 export async function createDemoSite(options: DemoSiteOptions): Promise<Express> {
-  const Store = await storeModel(options.connection.useDb(options.storeDbName ?? defaultStoreDbName, { useCache: true }));
+  const Store = await storeModel(options.connection.useDb(options.storeDbName ?? defaultStoreDbName));
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -79,13 +80,8 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/portal', send(portalPage));
   app.get('/admin/', send(consolePage));
   app.get('/mail/', async (_req, res) => {
-    const messages = await options.connection
-      .collection<MailMessage>('outbox')
-      .find({}, { projection: { to: 1, subject: 1, text: 1, createdAt: 1 } })
-      .sort({ createdAt: -1 })
-      .limit(50)
-      .toArray();
-    res.type('html').send(mailboxPage(messages, options.smtpConfigured));
+    const messages = await options.models.OutboxMessage.find({}, { to: 1, subject: 1, text: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean();
+    res.type('html').send(mailboxPage(messages, Boolean(options.config.smtpUrl)));
   });
 
   app.use(notFound);

@@ -39,7 +39,7 @@ export async function ensureDemoCredentials(models: Models, dataDir: string, env
 }
 
 /** Two banners of the site's own artwork, when there are none at all. */
-export async function ensureDemoBanners(models: Models, siteUrl: string): Promise<void> {
+export async function ensureDemoBanners(models: Models): Promise<void> {
   if (await models.Banner.exists({})) return;
   const banners = [
     { _id: 'leaderboard', name: 'Leaderboard 728×90', file: 'banner-728x90.svg', width: 728, height: 90, targetPath: '/pricing' },
@@ -47,7 +47,7 @@ export async function ensureDemoBanners(models: Models, siteUrl: string): Promis
   ];
   for (const { file, ...banner } of banners) {
     try {
-      await models.Banner.create({ ...banner, imageUrl: `${siteUrl}/static/${file}`, altText: 'Ashop Commerce: open your online store today', active: true });
+      await models.Banner.create({ ...banner, imageUrl: `/static/${file}`, altText: 'Ashop Commerce: open your online store today', active: true });
     } catch (error) {
       // Another start-up made it first: a duplicate key means "already done".
       if ((error as { code?: unknown }).code !== 11000) throw error;

@@ -12,7 +12,8 @@ const storeSchema = new Schema(
     plan: { type: String, required: true },
     apps: { type: [String], required: true, default: [] },
     design: { type: Boolean, required: true, default: false },
-    billedMonths: { type: [String], required: true, default: [] },
+    /** Invoices issued, one per month (see billing.ts). */
+    invoices: { type: [{ _id: false, month: { type: String, required: true }, issuedAt: { type: Date, required: true } }], required: true, default: [] },
     createdAt: { type: Date, required: true },
   },
   { collection: 'stores', versionKey: false },

@@ -16,16 +16,15 @@ async function main(): Promise<void> {
   const startSite = async () => {
     const { models } = collector.collector.context;
     const credentials = await ensureDemoCredentials(models, config.dataDir, config.serverKey);
-    await ensureDemoBanners(models, config.siteUrl);
+    await ensureDemoBanners(models);
     const site = await startDemoSite({
       port: config.sitePort,
       // Loopback by address: "localhost" may resolve to ::1, where the collector does not listen.
       collectorUrl: `http://127.0.0.1:${config.port}`,
+      config,
       connection: collector.connection,
-      signupSecret: config.signupSecret,
+      models,
       serverKey: credentials.serverKey,
-      currency: config.currency,
-      smtpConfigured: Boolean(config.smtpUrl),
       logger,
     });
     return { site, credentials };

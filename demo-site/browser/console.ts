@@ -11,9 +11,11 @@ interface PartnerRow {
   email: string;
   status: 'pending' | 'active' | 'frozen' | 'disabled';
   commissionRate: string;
+  /** Whether commissionRate is this partner's own rate rather than the program's. */
   rateOverride: boolean;
 }
 
+/** GET /v1/admin/reports/partners rows: counters over the period, money as of now. */
 interface ReportRow {
   partnerId: string;
   name: string;
@@ -22,6 +24,7 @@ interface ReportRow {
   signups: number;
   customers: number;
   revenue: number;
+  earned: number;
   commission: { pending: number; payable: number; paid: number; reversed: number };
   balance: number;
 }
@@ -150,6 +153,13 @@ function partnerRow(partner: PartnerRow): HTMLTableRowElement {
       showStatus(partnerSection, `Rate of ${partner.partnerId} set to ${percent}%.`, 'ok');
       await loadPartners();
     });
+  const resetRate = el('button', { className: 'button ghost small', type: 'button', hidden: !partner.rateOverride, title: 'Back to the program rate' }, 'Default');
+  resetRate.onclick = () =>
+    act(partnerSection, async () => {
+      await admin(`/v1/admin/partners/${encodeURIComponent(partner.partnerId)}`, { method: 'PATCH', body: { commissionRate: null } });
+      showStatus(partnerSection, `${partner.partnerId} earns the program rate again.`, 'ok');
+      await loadPartners();
+    });
   const buttons = actionsFor[partner.status].map(([label, status]) => {
     const button = el('button', { className: `button small ${status === 'disabled' ? 'danger' : 'ghost'}`, type: 'button' }, label);
     button.onclick = () =>
@@ -168,7 +178,7 @@ function partnerRow(partner: PartnerRow): HTMLTableRowElement {
     el('th', { scope: 'row' }, el('span', {}, partner.name), el('br'), el('code', { className: 'muted' }, partner.partnerId)),
     el('td', {}, partner.email),
     el('td', {}, el('span', { className: `badge ${partner.status}` }, partner.status)),
-    el('td', {}, el('span', { className: 'actions' }, rate, saveRate)),
+    el('td', {}, el('span', { className: 'actions' }, rate, saveRate, resetRate)),
     el('td', {}, el('span', { className: 'actions' }, ...buttons)),
   );
   row.dataset.partnerId = partner.partnerId;
@@ -190,53 +200,49 @@ $<HTMLFormElement>('#partner-filter').addEventListener('submit', (event) => {
 // Reports -----------------------------------------------------------------------------------
 
 const reportSection = $('#reports');
-const reportColumns: Array<[string, string, (row: ReportRow) => number, (value: number) => string]> = [
-  ['clicks', 'Clicks', (r) => r.clicks, count],
-  ['uniqueClicks', 'Unique', (r) => r.uniqueClicks, count],
-  ['signups', 'Signups', (r) => r.signups, count],
-  ['customers', 'Customers', (r) => r.customers, count],
-  ['revenue', 'Revenue', (r) => r.revenue, (v) => money(v)],
-  ['pending', 'Pending', (r) => r.commission.pending, (v) => money(v)],
-  ['payable', 'Payable', (r) => r.commission.payable, (v) => money(v)],
-  ['paid', 'Paid', (r) => r.commission.paid, (v) => money(v)],
-  ['balance', 'Balance', (r) => r.balance, (v) => money(v)],
+/** [sort key of the API, header, cell] */
+const reportColumns: Array<[string, string, (row: ReportRow) => string]> = [
+  ['clicks', 'Clicks', (r) => count(r.clicks)],
+  ['uniqueClicks', 'Unique', (r) => count(r.uniqueClicks)],
+  ['signups', 'Signups', (r) => count(r.signups)],
+  ['customers', 'Customers', (r) => count(r.customers)],
+  ['revenue', 'Revenue', (r) => money(r.revenue)],
+  ['earned', 'Earned', (r) => money(r.earned)],
+  ['pending', 'Pending', (r) => money(r.commission.pending)],
+  ['payable', 'Payable', (r) => money(r.commission.payable)],
+  ['paid', 'Paid', (r) => money(r.commission.paid)],
+  ['balance', 'Balance', (r) => money(r.balance)],
 ];
-let reportRows: ReportRow[] = [];
-let reportSort = { key: 'revenue', descending: true };
-
-function renderReport(): void {
-  const table = $<HTMLTableElement>('#report-table');
-  const column = reportColumns.find(([key]) => key === reportSort.key) ?? reportColumns[0]!;
-  const sorted = [...reportRows].sort((a, b) => (column[2](a) - column[2](b)) * (reportSort.descending ? -1 : 1));
-  const header = (key: string, label: string, numeric: boolean) => {
-    const button = el('button', { type: 'button' }, label);
-    button.onclick = () => {
-      reportSort = { key, descending: reportSort.key === key ? !reportSort.descending : true };
-      renderReport();
-    };
-    const sort = reportSort.key === key ? (reportSort.descending ? 'descending' : 'ascending') : 'none';
-    return el('th', { scope: 'col', className: numeric ? 'num' : '', ariaSort: sort } as Partial<HTMLTableCellElement>, button);
-  };
-  table.tHead!.replaceChildren(el('tr', {}, el('th', { scope: 'col' }, 'Partner'), ...reportColumns.map(([key, label]) => header(key, label, true))));
-  fillTable(
-    table.tBodies[0]!,
-    sorted.map((row) =>
-      el('tr', {}, el('th', { scope: 'row' }, `${row.name} (${row.partnerId})`), ...reportColumns.map(([, , value, format]) => el('td', { className: 'num' }, format(value(row))))),
-    ),
-    reportColumns.length + 1,
-    'No partner activity in this period.',
-  );
-}
+let reportSort = { key: 'revenue', order: 'desc' as 'asc' | 'desc' };
 
 function reportQuery(): URLSearchParams {
-  const values = formValues($<HTMLFormElement>('#report-range'));
-  return new URLSearchParams(Object.entries(values).filter(([, value]) => value));
+  const range = Object.entries(formValues($<HTMLFormElement>('#report-range'))).filter(([, value]) => value);
+  return new URLSearchParams([...range, ['sort', reportSort.key], ['order', reportSort.order]]);
 }
 
+/** The collector sorts (the CSV comes in the same order); headers are buttons that change the sort. */
 async function loadReport(): Promise<void> {
   const answer = await admin<{ items: ReportRow[] }>(`/v1/admin/reports/partners?${reportQuery()}`);
-  reportRows = answer.items;
-  renderReport();
+  const table = $<HTMLTableElement>('#report-table');
+  const header = (key: string, label: string) => {
+    const button = el('button', { type: 'button' }, label);
+    button.onclick = () => {
+      reportSort = { key, order: reportSort.key === key && reportSort.order === 'desc' ? 'asc' : 'desc' };
+      void act(reportSection, loadReport);
+    };
+    const th = el('th', { scope: 'col', className: key === 'name' ? '' : 'num' }, button);
+    th.setAttribute('aria-sort', reportSort.key === key ? (reportSort.order === 'desc' ? 'descending' : 'ascending') : 'none');
+    return th;
+  };
+  table.tHead!.replaceChildren(el('tr', {}, header('name', 'Partner'), ...reportColumns.map(([key, label]) => header(key, label))));
+  fillTable(
+    table.tBodies[0]!,
+    answer.items.map((row) =>
+      el('tr', {}, el('th', { scope: 'row' }, `${row.name} (${row.partnerId})`), ...reportColumns.map(([, , cell]) => el('td', { className: 'num' }, cell(row)))),
+    ),
+    reportColumns.length + 1,
+    'No partners yet.',
+  );
 }
 
 $<HTMLFormElement>('#report-range').addEventListener('submit', (event) => {
@@ -253,32 +259,48 @@ const payoutSection = $('#payouts');
 const payoutForm = $<HTMLFormElement>('#payout-run');
 $<HTMLInputElement>('input[name="asOf"]', payoutForm).value = isoDay(new Date());
 
-function renderPayout(answer: PayoutAnswer, preview: boolean): void {
+function renderPayout(answer: PayoutAnswer): void {
   const box = $('#payout-result');
+  const batch = answer.payoutId;
+  const failedBoxes = new Map<string, HTMLInputElement>();
   const paid = el('table', { className: 'data' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col' }, 'PayPal email'), el('th', { scope: 'col', className: 'num' }, 'Amount'))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col' }, 'PayPal email'), el('th', { scope: 'col', className: 'num' }, 'Amount'), batch ? el('th', { scope: 'col' }, 'Failed at PayPal?') : null)),
     el('tbody'),
   );
-  fillTable(paid.tBodies[0]!, answer.items.map((item) => el('tr', {}, el('td', {}, item.partnerId), el('td', {}, item.payoutEmail), el('td', { className: 'num' }, money(item.amount)))), 3, 'Nobody to pay.');
+  fillTable(
+    paid.tBodies[0]!,
+    answer.items.map((item) => {
+      const failed = el('input', { type: 'checkbox', ariaLabel: `Payment to ${item.partnerId} failed` });
+      failedBoxes.set(item.partnerId, failed);
+      return el('tr', {}, el('td', {}, item.partnerId), el('td', {}, item.payoutEmail), el('td', { className: 'num' }, money(item.amount)), batch ? el('td', {}, failed) : null);
+    }),
+    batch ? 4 : 3,
+    'Nobody to pay.',
+  );
   const withheld = el('table', { className: 'data' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col' }, 'Reason'), el('th', { scope: 'col', className: 'num' }, 'Balance'))),
     el('tbody'),
   );
   fillTable(withheld.tBodies[0]!, answer.withheld.map((item) => el('tr', {}, el('td', {}, item.partnerId), el('td', {}, item.reason), el('td', { className: 'num' }, money(item.balance)))), 3, 'Nothing withheld.');
   const total = answer.items.reduce((sum, item) => sum + item.amount, 0);
-  const heading = preview ? 'Preview (nothing is locked yet)' : `Batch ${answer.payoutId}`;
-  const parts: Node[] = [el('h3', {}, heading), el('p', {}, `${answer.items.length} payment(s), ${money(total)} in total.`), el('div', { className: 'scroll' }, paid), el('h3', {}, 'Withheld'), el('div', { className: 'scroll' }, withheld)];
-  if (!preview && answer.payoutId) {
-    const id = answer.payoutId;
+  const parts: Node[] = [
+    el('h3', {}, batch ? `Batch ${batch}` : 'Preview (nothing is locked yet)'),
+    el('p', {}, `${answer.items.length} payment(s), ${money(total)} in total.`),
+    el('div', { className: 'scroll' }, paid),
+    el('h3', {}, 'Withheld (carried forward)'),
+    el('div', { className: 'scroll' }, withheld),
+  ];
+  if (batch) {
     const csv = el('button', { className: 'button ghost', type: 'button' }, 'PayPal CSV');
-    csv.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${id}/paypal.csv`, token ?? '', `${id}.csv`));
+    csv.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.csv`, token ?? '', `${batch}.csv`));
     const json = el('button', { className: 'button ghost', type: 'button' }, 'Payouts API JSON');
-    json.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${id}/paypal.json`, token ?? '', `${id}.json`));
-    const complete = el('button', { className: 'button', type: 'button' }, 'Mark as paid');
+    json.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.json`, token ?? '', `${batch}.json`));
+    const complete = el('button', { className: 'button', type: 'button' }, 'Mark batch paid');
     complete.onclick = () =>
       act(payoutSection, async () => {
-        await admin(`/v1/admin/payouts/${id}/complete`, { body: {} });
-        showStatus(payoutSection, `Batch ${id} is marked paid.`, 'ok');
+        const failed = [...failedBoxes].filter(([, box]) => box.checked).map(([partnerId]) => partnerId);
+        await admin(`/v1/admin/payouts/${batch}/complete`, { body: { failed } });
+        showStatus(payoutSection, `Batch ${batch} completed${failed.length ? `; ${failed.length} failed item(s) back in their balances` : ''}.`, 'ok');
         complete.disabled = true;
         await loadReport();
       });
@@ -287,20 +309,30 @@ function renderPayout(answer: PayoutAnswer, preview: boolean): void {
   box.replaceChildren(...parts);
 }
 
-async function runPayout(preview: boolean): Promise<void> {
+/** End of the chosen UTC day: a run "as of" a date includes everything available that day. */
+function asOfValue(): string {
   const asOf = formValues(payoutForm).asOf;
   if (!asOf) throw new Error('Choose the "as of" date.');
-  const body = { asOf: new Date(`${asOf}T23:59:59.999Z`).toISOString(), ...(preview ? { preview: true } : {}) };
-  const answer = await admin<PayoutAnswer>('/v1/admin/payouts', { body });
-  renderPayout(answer, preview);
-  showStatus(payoutSection, preview ? 'Preview ready.' : 'Payout batch created: download the PayPal file, pay, then mark it paid.', 'ok');
+  return `${asOf}T23:59:59.999Z`;
 }
 
 payoutForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void busy(payoutForm, () => act(payoutSection, () => runPayout(false)));
+  void busy(payoutForm, () =>
+    act(payoutSection, async () => {
+      renderPayout(await admin<PayoutAnswer>('/v1/admin/payouts', { body: { asOf: asOfValue() } }));
+      showStatus(payoutSection, 'Payout batch created: download the PayPal file, pay, then mark the batch paid.', 'ok');
+    }),
+  );
 });
-$('#payout-preview').addEventListener('click', () => void busy(payoutForm, () => act(payoutSection, () => runPayout(true))));
+$('#payout-preview').addEventListener('click', () =>
+  busy(payoutForm, () =>
+    act(payoutSection, async () => {
+      renderPayout(await admin<PayoutAnswer>('/v1/admin/payouts', { body: { asOf: asOfValue(), preview: true } }));
+      showStatus(payoutSection, 'Preview ready: run the payouts to lock these amounts.', 'ok');
+    }),
+  ),
+);
 
 // Billing -----------------------------------------------------------------------------------
 
@@ -359,7 +391,7 @@ $<HTMLFormElement>('#banner-form').addEventListener('submit', (event) => {
     act(bannerSection, async () => {
       const values = formValues(form);
       await admin('/v1/admin/banners', {
-        body: { name: values.name, imageUrl: values.imageUrl, width: Number(values.width), height: Number(values.height), targetPath: values.targetPath || '/', altText: values.altText },
+        body: { ...(values.bannerId ? { bannerId: values.bannerId } : {}), name: values.name, imageUrl: values.imageUrl, width: Number(values.width), height: Number(values.height), targetPath: values.targetPath || '/', altText: values.altText },
       });
       showStatus(bannerSection, `Banner "${values.name}" created.`, 'ok');
       await loadBanners();

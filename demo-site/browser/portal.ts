@@ -9,41 +9,35 @@ import { loadUplot } from './uplot-global';
 interface Me {
   partnerId: string;
   name: string;
-  email: string;
   status: string;
   commissionRate: string;
   link: string;
+  createdAt: string;
 }
 
-interface Totals {
+interface Counters {
   clicks: number;
   uniqueClicks: number;
   signups: number;
   customers: number;
-  revenue: number;
-  commission: { pending: number; payable: number; paid: number; reversed: number };
-  balance: number;
-}
-
-interface Day {
-  day: string;
-  clicks: number;
-  signups: number;
-  commission: number;
 }
 
 interface Stats {
-  currency?: string;
-  totals: Totals;
-  daily: Day[];
+  currency: string;
+  totals: Counters & { balance: number };
+  daily: Array<Counters & { day: string; commission: number }>;
 }
 
+type Status = 'pending' | 'payable' | 'paid' | 'reversed';
+
 interface Commission {
-  occurredAt: string;
   customerId: string | null;
-  status: string;
+  occurredAt: string;
   availableAt: string;
   amount: number;
+  /** After reversals. */
+  net: number;
+  status: Status;
 }
 
 interface Payout {
@@ -62,6 +56,13 @@ interface Banner {
   html: string;
 }
 
+/** One column of the stats table. */
+interface Period {
+  counters: Counters;
+  commission: Record<Exclude<Status, 'reversed'>, number>;
+  balance?: number;
+}
+
 const token = session.get('partner');
 if (!token) location.replace('/partners/login');
 
@@ -71,53 +72,80 @@ let currency = 'USD';
 
 const me = (path: string) => collector<unknown>(path, { token });
 
-function stats(from: string | undefined, to: string): Promise<Stats> {
-  const query = new URLSearchParams({ to, ...(from ? { from } : {}) });
-  return me(`/v1/me/stats?${query}`) as Promise<Stats>;
+function stats(from: string, to: string): Promise<Stats> {
+  return me(`/v1/me/stats?${new URLSearchParams({ from, to })}`) as Promise<Stats>;
 }
 
-function renderStats(today: Totals, month: Totals, all: Totals): void {
-  const rows: Array<[string, (totals: Totals) => string, string?]> = [
-    ['Clicks', (t) => count(t.clicks)],
-    ['Unique clicks', (t) => count(t.uniqueClicks)],
-    ['Signups', (t) => count(t.signups)],
-    ['Customers', (t) => count(t.customers)],
-    ['Commissions pending', (t) => money(t.commission.pending, currency)],
-    ['Commissions payable', (t) => money(t.commission.payable, currency)],
-    ['Commissions paid', (t) => money(t.commission.paid, currency)],
-    ['Balance', (t) => money(t.balance, currency), 'total'],
+const dayMs = 86_400_000;
+const counterNames = ['clicks', 'uniqueClicks', 'signups', 'customers'] as const;
+
+/** All time: the stats API spans at most 366 days per call, so add up yearly windows since sign-up. */
+async function allTimeCounters(since: string, today: string): Promise<Stats[]> {
+  const windows: Array<Promise<Stats>> = [];
+  for (let start = Date.parse(since); start <= Date.parse(today); start += 366 * dayMs) {
+    windows.push(stats(isoDay(new Date(start)), isoDay(new Date(Math.min(start + 365 * dayMs, Date.parse(today))))));
+  }
+  return Promise.all(windows);
+}
+
+function sumCounters(list: Counters[]): Counters {
+  const sum: Counters = { clicks: 0, uniqueClicks: 0, signups: 0, customers: 0 };
+  for (const item of list) for (const name of counterNames) sum[name] += item[name];
+  return sum;
+}
+
+/** Every ledger line of the partner (the API pages by 200). */
+async function allCommissions(): Promise<Commission[]> {
+  const lines: Commission[] = [];
+  for (let page = 1; ; page++) {
+    const answer = (await me(`/v1/me/commissions?limit=200&page=${page}`)) as { total: number; items: Commission[] };
+    lines.push(...answer.items);
+    if (lines.length >= answer.total || answer.items.length === 0) return lines;
+  }
+}
+
+/** Commissions of the invoices dated in [from, to], by status, after reversals. */
+function commissionBy(lines: Commission[], from: string, to: string): Period['commission'] {
+  const sum = { pending: 0, payable: 0, paid: 0 };
+  for (const line of lines) {
+    const day = line.occurredAt.slice(0, 10);
+    if (day >= from && day <= to && line.status !== 'reversed') sum[line.status] += line.net;
+  }
+  return sum;
+}
+
+function renderStats(periods: Period[]): void {
+  const rows: Array<[string, (period: Period) => string, string?]> = [
+    ['Clicks', (p) => count(p.counters.clicks)],
+    ['Unique clicks', (p) => count(p.counters.uniqueClicks)],
+    ['Signups', (p) => count(p.counters.signups)],
+    ['Customers', (p) => count(p.counters.customers)],
+    ['Commissions pending', (p) => money(p.commission.pending, currency)],
+    ['Commissions payable', (p) => money(p.commission.payable, currency)],
+    ['Commissions paid', (p) => money(p.commission.paid, currency)],
+    ['Balance', (p) => (p.balance === undefined ? '' : money(p.balance, currency)), 'total'],
   ];
   statsBody.replaceChildren(
     ...rows.map(([label, value, className]) => {
-      const row = el('tr', { className: className ?? '' }, el('th', { scope: 'row' }, label), ...[today, month, all].map((totals) => el('td', { className: 'num' }, value(totals))));
+      const row = el('tr', { className: className ?? '' }, el('th', { scope: 'row' }, label), ...periods.map((period) => el('td', { className: 'num' }, value(period))));
       row.dataset.metric = label;
       return row;
     }),
   );
 }
 
-async function renderChart(daily: Day[], from: Date): Promise<void> {
+async function renderChart(daily: Stats['daily']): Promise<void> {
   const uPlot = await loadUplot();
-  const byDay = new Map(daily.map((day) => [day.day, day]));
-  const xs: number[] = [];
-  const clicks: number[] = [];
-  const signups: number[] = [];
-  const commission: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const date = new Date(from.getTime() + i * 86_400_000);
-    const day = byDay.get(isoDay(date));
-    xs.push(date.getTime() / 1000);
-    clicks.push(day?.clicks ?? 0);
-    signups.push(day?.signups ?? 0);
-    // Dollars for the axis only; every amount shown as text stays exact.
-    commission.push((day?.commission ?? 0) / 100);
-  }
+  const xs = daily.map((day) => Date.parse(day.day) / 1000);
+  const clicks = daily.map((day) => day.clicks);
+  const signups = daily.map((day) => day.signups);
+  // Dollars for the axis only; every amount shown as text stays exact.
+  const commission = daily.map((day) => day.commission / 100);
   const chart = $('#chart');
   chart.replaceChildren();
-  const width = Math.max(280, chart.clientWidth);
   new uPlot(
     {
-      width,
+      width: Math.max(280, chart.clientWidth),
       height: 260,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, usd: { range: (_u, _min, max) => [0, Math.max(10, max)] } },
@@ -190,7 +218,7 @@ function renderCommissions(items: Commission[]): void {
         el('td', {}, item.customerId ?? '–'),
         el('td', {}, badge(item.status)),
         el('td', {}, shortDate(item.availableAt)),
-        el('td', { className: 'num' }, money(item.amount, currency)),
+        el('td', { className: 'num' }, money(item.net, currency)),
       ),
     ),
     5,
@@ -221,27 +249,30 @@ async function load(): Promise<void> {
   const now = new Date();
   const today = isoDay(now);
   const monthStart = `${today.slice(0, 8)}01`;
-  const chartFrom = new Date(Date.parse(today) - 29 * 86_400_000);
   try {
-    const [profile, day, month, all, last30, commissions, payouts, banners] = await Promise.all([
-      me('/v1/me') as Promise<Me>,
+    const profile = (await me('/v1/me')) as Me;
+    const [day, month, allTime, last30, lines, payouts, banners] = await Promise.all([
       stats(today, today),
       stats(monthStart, today),
-      stats(undefined, today),
-      stats(isoDay(chartFrom), today),
-      me('/v1/me/commissions?limit=50') as Promise<{ items: Commission[] }>,
+      allTimeCounters(profile.createdAt.slice(0, 10), today),
+      stats(isoDay(new Date(Date.parse(today) - 29 * dayMs)), today),
+      allCommissions(),
       me('/v1/me/payouts') as Promise<{ items: Payout[] }>,
       me('/v1/banners') as Promise<{ items: Banner[] }>,
     ]);
-    currency = all.currency ?? currency;
+    currency = day.currency;
     renderLink(profile);
-    renderStats(day.totals, month.totals, all.totals);
-    renderCommissions(commissions.items);
+    renderStats([
+      { counters: day.totals, commission: commissionBy(lines, today, today) },
+      { counters: month.totals, commission: commissionBy(lines, monthStart, today) },
+      { counters: sumCounters(allTime.map((window) => window.totals)), commission: commissionBy(lines, '0000', '9999'), balance: day.totals.balance },
+    ]);
+    renderCommissions(lines);
     renderPayouts(payouts.items);
     renderBanners(banners.items);
     $('#updated').textContent = `updated ${now.toISOString().slice(11, 19)} UTC`;
     showStatus(root, '');
-    await renderChart(last30.daily, chartFrom);
+    await renderChart(last30.daily);
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {
       session.clear('partner');

@@ -95,7 +95,8 @@ export function consolePage(): string {
     </table></div>
     <h3>New banner</h3>
     <form id="banner-form" class="form compact grid two">
-      <label>Name <input name="name" required maxlength="100"></label>
+      <label>Banner ID (a_bid, optional) <input name="bannerId" maxlength="64" pattern="[A-Za-z0-9_\\-]+" placeholder="spring-sale"></label>
+      <label>Name <input name="name" required maxlength="120"></label>
       <label>Image URL <input name="imageUrl" required value="/static/banner-728x90.svg"></label>
       <label>Width <input name="width" type="number" required min="1" value="728"></label>
       <label>Height <input name="height" type="number" required min="1" value="90"></label>

@@ -1,0 +1,210 @@
+// The demo site's own server without a browser: pages, the store signup backend, billing, the dev
+// mailbox and the /ashop/ proxy, against a real collector on the test engine.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import type { Collector } from '../../collector/app';
+import { freePort } from '../../collector/db/engine';
+import { billingMonth, monthlyInvoice, type BillableStore } from '../../demo-site/billing';
+import { createDemoSite } from '../../demo-site/server';
+import { signupSignature } from '../../demo-site/store';
+import { testAdminKey, testCollector, testConfig, testServerKey } from '../support/collector';
+import { useTestDatabase } from '../support/db';
+
+// Declared before useTestDatabase's own afterAll, so it runs while the connection is open.
+afterAll(async () => {
+  await db.connection().useDb(`${db.name}_store`).dropDatabase();
+});
+const db = useTestDatabase(__filename);
+const logger = pino({ level: 'silent' });
+let collector: Collector;
+let collectorServer: Server;
+let collectorUrl: string;
+let site: Express;
+
+async function demoSite(target: string): Promise<Express> {
+  return createDemoSite({
+    config: testConfig(),
+    collectorUrl: target,
+    connection: db.connection(),
+    models: collector.context.models,
+    storeDbName: `${db.name}_store`,
+    serverKey: testServerKey,
+    logger,
+  });
+}
+
+beforeAll(async () => {
+  collector = await testCollector(db.connection());
+  collectorServer = collector.app.listen(0, '127.0.0.1');
+  await once(collectorServer, 'listening');
+  const address = collectorServer.address();
+  collectorUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  site = await demoSite(collectorUrl);
+});
+
+afterAll(async () => {
+  collectorServer.closeAllConnections();
+  await new Promise((done) => collectorServer.close(done));
+  await collector.close();
+});
+
+describe('monthly invoices', () => {
+  const store: BillableStore = { _id: 'st_1', plan: 'growth', apps: ['reviews', 'email'], design: true, invoices: [] };
+  const november = new Date('2026-11-24T10:00:00Z');
+
+  it('bills plan, apps and, on the first invoice only, the design service', () => {
+    const first = monthlyInvoice(store, november, 'USD');
+    expect(first).toEqual({
+      eventId: 'inv_st_1_2026-11',
+      customerId: 'st_1',
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      currency: 'USD',
+      lines: [
+        { kind: 'plan', amount: 7900 },
+        { kind: 'app', amount: 900 },
+        { kind: 'app', amount: 1900 },
+        { kind: 'design', amount: 25000 },
+      ],
+    });
+    const issued = [{ month: '2026-11', issuedAt: november }];
+    const december = monthlyInvoice({ ...store, invoices: issued }, new Date('2026-12-01T00:00:00Z'), 'USD');
+    expect(december.eventId).toBe('inv_st_1_2026-12');
+    expect(december.lines.map((line) => line.kind)).toEqual(['plan', 'app', 'app']);
+  });
+
+  it('sends the very same invoice when a month is billed again, dated when it was first issued', () => {
+    const again = monthlyInvoice({ ...store, invoices: [{ month: '2026-11', issuedAt: november }] }, new Date('2026-11-28T08:00:00Z'), 'USD');
+    expect(again).toEqual(monthlyInvoice(store, november, 'USD'));
+  });
+
+  it('cuts months at UTC midnight', () => {
+    expect(billingMonth(new Date('2026-11-30T23:59:59.999Z'))).toBe('2026-11');
+    expect(billingMonth(new Date('2026-12-01T00:00:00.000Z'))).toBe('2026-12');
+  });
+});
+
+describe('store signup', () => {
+  it('computes the signature as hex HMAC-SHA256(secret, customerId)', () => {
+    // RFC 4231-style known answer for HMAC-SHA256.
+    expect(signupSignature('key', 'The quick brown fox jumps over the lazy dog')).toBe(
+      'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+    );
+  });
+
+  it('creates the store and returns a signature the collector accepts', async () => {
+    const res = await request(site)
+      .post('/api/stores')
+      .send({ storeName: 'Tea House', email: 'Owner@TeaHouse.example', plan: 'starter', apps: ['reviews', 'reviews'], design: false })
+      .expect(201);
+    expect(res.body).toEqual({ customerId: expect.stringMatching(/^st_[0-9a-f]{16}$/), email: 'owner@teahouse.example', signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const stored = await db.connection().useDb(`${db.name}_store`).collection('stores').findOne({ _id: res.body.customerId });
+    expect(stored).toMatchObject({ storeName: 'Tea House', plan: 'starter', apps: ['reviews'], design: false });
+
+    // The browser's signup with this signature and no referral: accepted, not attributed.
+    const signup = await request(collector.app)
+      .post('/v1/signups')
+      .send({ customerId: res.body.customerId, email: res.body.email, signature: res.body.signature, referral: null })
+      .expect(200);
+    expect(signup.body).toMatchObject({ attributed: false });
+    await request(collector.app)
+      .post('/v1/signups')
+      .send({ customerId: res.body.customerId, signature: '0'.repeat(64), referral: null })
+      .expect((answer) => expect(answer.status).toBeGreaterThanOrEqual(400));
+  });
+
+  it('refuses a second store with the same email with 409', async () => {
+    const body = { storeName: 'One', email: 'twice@shop.example', plan: 'growth' };
+    await request(site).post('/api/stores').send(body).expect(201);
+    const res = await request(site).post('/api/stores').send({ ...body, storeName: 'Two' }).expect(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers bad input with 400 problem+json naming the fields', async () => {
+    const res = await request(site).post('/api/stores').send({ storeName: '', email: 'nope', plan: 'gold', apps: ['cat'], extra: 1 }).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const fields = (res.body.errors as Array<{ field: string }>).map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['storeName', 'email', 'plan', 'apps.0']));
+    await request(site).post('/api/stores').set('Content-Type', 'application/json').send('{"storeName":').expect(400);
+  });
+});
+
+describe('billing run', () => {
+  it('needs operator credentials', async () => {
+    await request(site).post('/api/billing').expect(401);
+    await request(site).post('/api/billing').set('Authorization', `Bearer ${testServerKey}`).expect(403);
+  });
+
+  it('posts one invoice per store and month to the collector, idempotently', async () => {
+    const first = await request(site).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(200);
+    const month = billingMonth(new Date());
+    expect(first.body.month).toBe(month);
+    const teaHouse = (first.body.invoices as Array<{ storeName: string; status: number; total: number; eventId: string }>).find(
+      (invoice) => invoice.storeName === 'Tea House',
+    );
+    expect(teaHouse).toMatchObject({ status: 201, total: 2900 + 900 });
+    const event = await collector.context.models.RevenueEvent.findById(teaHouse!.eventId).lean();
+    expect(event).not.toBeNull();
+
+    const second = await request(site).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(200);
+    expect((second.body.invoices as Array<{ status: number }>).every((invoice) => invoice.status === 200)).toBe(true);
+  });
+});
+
+describe('pages', () => {
+  it.each(['/', '/pricing', '/features', '/signup'])('%s carries the SDK snippet through the /ashop/ proxy', async (path) => {
+    const res = await request(site).get(path).expect(200).expect('Content-Type', /html/);
+    expect(res.text).toContain('window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)}');
+    expect(res.text).toContain('<script async src="/ashop/sdk/ashop.min.js" data-endpoint="/ashop"></script>');
+  });
+
+  it.each(['/partners/', '/partners/signup', '/partners/confirm', '/partners/reset', '/partners/login', '/partners/portal', '/admin/', '/mail/'])(
+    '%s is served without the tracking snippet',
+    async (path) => {
+      const res = await request(site).get(path).expect(200).expect('Content-Type', /html/);
+      expect(res.text).not.toContain('/ashop/sdk/ashop.min.js');
+      expect(res.text).toMatch(/<main id="main">/);
+    },
+  );
+
+  it('answers unknown paths with 404 problem+json', async () => {
+    const res = await request(site).get('/nope').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('dev mailbox', () => {
+  it('shows the outbox newest first, escaped, with clickable links', async () => {
+    const { OutboxMessage } = collector.context.models;
+    await OutboxMessage.create({ to: 'a@x.example', from: 'p@x.example', subject: 'Older', text: 'old', createdAt: new Date(Date.now() - 1000) });
+    await OutboxMessage.create({
+      to: 'b@x.example',
+      from: 'p@x.example',
+      subject: '<script>alert(1)</script>',
+      text: 'Confirm: http://localhost:8080/partners/confirm?token=abc.def&x=1 now',
+      createdAt: new Date(),
+    });
+    const res = await request(site).get('/mail/').expect(200);
+    expect(res.text).not.toContain('<script>alert(1)</script>');
+    expect(res.text).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(res.text).toContain('<a href="http://localhost:8080/partners/confirm?token=abc.def&#38;x=1">');
+    expect(res.text.indexOf('alert(1)')).toBeLessThan(res.text.indexOf('Older'));
+  });
+});
+
+describe('/ashop/ proxy', () => {
+  it('forwards requests and their answers, problems included', async () => {
+    await request(site).get('/ashop/healthz').expect(200, { status: 'ok' });
+    const res = await request(site).post('/ashop/v1/clicks').set('Content-Type', 'text/plain').send('{"aid":"???"}');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers 502 problem+json when the collector is down', async () => {
+    const down = await demoSite(`http://127.0.0.1:${await freePort()}`);
+    const res = await request(down).get('/ashop/healthz').expect(502);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});

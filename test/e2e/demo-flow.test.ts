@@ -1,0 +1,185 @@
+// The demo end to end in headless Chromium (issue 6): a partner joins and shares a link, a visitor
+// follows it and creates a store, the operator bills the month, and the portal shows each step.
+// The scenarios build on each other, in order, on one collector + demo site.
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  artifacts,
+  eventually,
+  joinProgram,
+  logIn,
+  metric,
+  metricAfterRefresh,
+  operatorLogin,
+  parseReferral,
+  referralCookie,
+  signUpStore,
+  startDemo,
+  type Demo,
+  type PartnerAccount,
+} from './demo-support';
+
+jest.setTimeout(90_000);
+
+let demo: Demo;
+let partnerContext: BrowserContext;
+let portal: Page;
+let alice: PartnerAccount;
+let aliceLink: string;
+let visitor: BrowserContext;
+let operatorContext: BrowserContext;
+let operator: Page;
+
+beforeAll(async () => {
+  demo = await startDemo(__filename);
+  partnerContext = await demo.newContext({ clipboard: true });
+  portal = await partnerContext.newPage();
+}, 90_000);
+
+afterAll(async () => {
+  await demo?.stop();
+});
+
+const deepLink = (link: string, path: string) => link.replace(/\/#/, `${path}#`);
+
+test('1. a partner signs up, confirms from the mailbox, logs in and copies the partner link', async () => {
+  alice = await joinProgram(portal, demo.siteUrl, 'Alice Agency', 'alice@agency.example');
+  await logIn(portal, demo.siteUrl, alice);
+
+  aliceLink = await portal.locator('#partner-link').inputValue();
+  expect(aliceLink).toBe(`${demo.siteUrl}/#a_aid=${alice.partnerId}`);
+  await portal.locator('[data-copy="partner-link"]').click();
+  await expect(portal.evaluate(() => navigator.clipboard.readText())).resolves.toBe(aliceLink);
+  expect(await metric(portal, 'Clicks', 'all')).toBe('0');
+});
+
+test('2. a visitor opens the link on a deep page: cookie for about 60 days, clean address bar', async () => {
+  visitor = await demo.newContext();
+  const page = await visitor.newPage();
+  const opened = Date.now();
+  await page.goto(deepLink(aliceLink, '/pricing'));
+
+  const cookie = await eventually(() => referralCookie(visitor), Boolean);
+  expect(cookie).toBeDefined();
+  expect(parseReferral(cookie!.value).aid).toBe(alice.partnerId);
+  const days = (cookie!.expires * 1000 - opened) / 86_400_000;
+  expect(days).toBeGreaterThan(59.9);
+  expect(days).toBeLessThan(60.1);
+  expect(cookie!.sameSite).toBe('Lax');
+  expect(cookie!.path).toBe('/');
+  await eventually(async () => page.url(), (url) => !url.includes('a_aid'));
+  expect(page.url()).toBe(`${demo.siteUrl}/pricing`);
+});
+
+test('3. the refreshed portal shows the click', async () => {
+  expect(await metricAfterRefresh(portal, 'Clicks', 'all', '1')).toBe('1');
+  expect(await metric(portal, 'Clicks', 'today')).toBe('1');
+  expect(await metric(portal, 'Unique clicks', 'month')).toBe('1');
+});
+
+test('4. the visitor creates a store: the portal shows the signup and the customer', async () => {
+  const page = await visitor.newPage();
+  await signUpStore(page, demo.siteUrl, 'Green Tea Shop', 'owner@greentea.example');
+  expect(await metricAfterRefresh(portal, 'Signups', 'all', '1')).toBe('1');
+  expect(await metric(portal, 'Customers', 'all')).toBe('1');
+  expect(await metric(portal, 'Customers', 'today')).toBe('1');
+});
+
+test('5. the operator bills the month: a pending commission of 25% of plan + app lines', async () => {
+  operatorContext = await demo.newContext();
+  operator = await operatorContext.newPage();
+  await operatorLogin(operator, demo);
+  await operator.getByRole('button', { name: 'Bill this month' }).click();
+  const row = operator.locator('#billing-table tbody tr', { hasText: 'Green Tea Shop' });
+  await row.waitFor();
+  // Invoice: Growth $79 + reviews $9 + design $250 = $338; commission 25% × $88 = $22.00.
+  await expect(row.innerText()).resolves.toMatch(/\$338\.00\s+\$22\.00\s+billed/);
+  await operator.screenshot({ path: join(artifacts, 'console-billing.png'), fullPage: true });
+
+  expect(await metricAfterRefresh(portal, 'Commissions pending', 'month', '$22.00')).toBe('$22.00');
+  expect(await metric(portal, 'Commissions payable', 'all')).toBe('$0.00');
+  expect(await metric(portal, 'Balance', 'all')).toBe('$0.00');
+  const commission = portal.locator('#commissions tbody tr').first();
+  await expect(commission.innerText()).resolves.toMatch(/pending.*\$22\.00/s);
+  await portal.screenshot({ path: join(artifacts, 'portal.png'), fullPage: true });
+
+  // Billing the same month again sends the same invoices: nothing new is earned.
+  await operator.getByRole('button', { name: 'Bill this month' }).click();
+  await operator.locator('#billing-table tbody tr', { hasText: 'already billed' }).waitFor();
+  await portal.getByRole('button', { name: 'Refresh' }).click();
+  await portal.locator('#portal[aria-busy="false"]').waitFor();
+  expect(await metric(portal, 'Commissions pending', 'all')).toBe('$22.00');
+});
+
+test('6. a visitor without a partner link gets no cookie and sends no tracking request', async () => {
+  const context = await demo.newContext();
+  const page = await context.newPage();
+  const tracking: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/ashop/v1/')) tracking.push(request.url());
+  });
+  for (const path of ['/', '/pricing', '/features']) {
+    await page.goto(`${demo.siteUrl}${path}`, { waitUntil: 'networkidle' });
+  }
+  // The SDK did load (so its silence is its choice, not a missing script).
+  await expect(page.evaluate(() => typeof (window as { ashop?: { referral?: unknown } }).ashop?.referral)).resolves.toBe('function');
+  expect(tracking).toEqual([]);
+  expect(await context.cookies()).toEqual([]);
+  await expect(page.evaluate(() => localStorage.length)).resolves.toBe(0);
+  await context.close();
+});
+
+test("7. a second partner's link after the first does not take the customer (first click wins)", async () => {
+  const bobPage = await partnerContext.newPage();
+  const bob = await joinProgram(bobPage, demo.siteUrl, 'Bob Blogger', 'bob@blog.example');
+
+  const context = await demo.newContext();
+  const page = await context.newPage();
+  await page.goto(deepLink(aliceLink, '/features'));
+  await eventually(() => referralCookie(context), Boolean);
+  await page.goto(`${demo.siteUrl}/pricing#a_aid=${bob.partnerId}`);
+  await eventually(async () => page.url(), (url) => !url.includes('a_aid'));
+  expect(parseReferral((await referralCookie(context))!.value).aid).toBe(alice.partnerId);
+
+  await signUpStore(page, demo.siteUrl, 'Blue Bikes', 'owner@bluebikes.example');
+  expect(await metricAfterRefresh(portal, 'Customers', 'all', '2')).toBe('2');
+
+  const { models } = demo.collector.collector.context;
+  const customer = await models.Customer.findOne({ partnerId: bob.partnerId }).lean();
+  expect(customer).toBeNull();
+  await logIn(bobPage, demo.siteUrl, bob);
+  expect(await metric(bobPage, 'Customers', 'all')).toBe('0');
+  await context.close();
+});
+
+test('8. the operator freezes a partner: its new clicks no longer count', async () => {
+  await operator.reload();
+  await operator.locator('#partner-table tbody tr').first().waitFor();
+  const row = operator.locator(`#partner-table tr[data-partner-id="${alice.partnerId}"]`);
+  await row.getByRole('button', { name: 'Freeze' }).click();
+  const dialog = operator.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('Traffic under review');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await operator.locator(`#partner-table tr[data-partner-id="${alice.partnerId}"] .badge`, { hasText: 'frozen' }).waitFor();
+  await operator.screenshot({ path: join(artifacts, 'console-partners.png'), fullPage: true });
+
+  await portal.getByRole('button', { name: 'Refresh' }).click();
+  await portal.locator('#portal[aria-busy="false"]').waitFor();
+  const clicksBefore = await metric(portal, 'Clicks', 'all');
+
+  const { models } = demo.collector.collector.context;
+  const storedBefore = await models.Click.countDocuments({ partnerId: alice.partnerId });
+  const context = await demo.newContext();
+  const page = await context.newPage();
+  await page.goto(deepLink(aliceLink, '/pricing'));
+  // The click reaches the collector and is stored, as not counting.
+  const stored = await eventually(() => models.Click.countDocuments({ partnerId: alice.partnerId }), (n) => n > storedBefore);
+  expect(stored).toBe(storedBefore + 1);
+  const latest = await models.Click.findOne({ partnerId: alice.partnerId }).sort({ occurredAt: -1 }).lean();
+  expect(latest?.counted).toBe(false);
+
+  await portal.getByRole('button', { name: 'Refresh' }).click();
+  await portal.locator('#portal[aria-busy="false"]').waitFor();
+  expect(await metric(portal, 'Clicks', 'all')).toBe(clicksBefore);
+  await context.close();
+});
