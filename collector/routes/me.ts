@@ -7,6 +7,7 @@ import { dayRangeSchema } from '../domain/day-range';
 import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
+import { audit } from '../services/audit';
 import { partnerProfile } from '../services/partner-accounts';
 import { trackingServices } from '../services/tracking';
 import { commissionLines, partnerStats } from '../services/reports';
@@ -48,8 +49,18 @@ export function meRoutes(context: Context): Router {
       if (value === null) unset[field] = 1;
       else if (value !== undefined) set[field] = field === 'payoutEmail' ? value.toLowerCase() : value;
     }
+    const before = await models.Partner.findById(me(req), { payoutEmail: 1 }).lean();
     await models.Partner.updateOne({ _id: me(req) }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
     const partner = await models.Partner.findById(me(req)).lean();
+    if ((before?.payoutEmail ?? null) !== (partner?.payoutEmail ?? null)) {
+      // Where the money goes: kept in the audit log in case an account is taken over.
+      await audit(context, {
+        actor: `partner:${me(req)}`,
+        action: 'partner.payout-email',
+        subject: `partner:${me(req)}`,
+        details: { from: before?.payoutEmail ?? null, to: partner?.payoutEmail ?? null },
+      });
+    }
     res.json(partnerProfile(config, partner!));
   });
 

@@ -16,7 +16,8 @@ export function partnerRoutes(context: Context): Router {
     const input = z
       .object({ email: emailSchema, password: passwordSchema, name: nameSchema, payoutEmail: emailSchema.optional(), website: websiteSchema.optional() })
       .parse(req.body);
-    res.status(201).json(await signUp(context, input));
+    const created = await signUp(context, input, (error) => req.log.error({ err: error }, 'the confirmation email could not be sent'));
+    res.status(201).json(created);
   });
 
   router.post('/v1/partners/confirm', async (req, res) => {

@@ -9,6 +9,7 @@ import { generatePartnerId } from '../domain/partner-id';
 import { HttpProblem } from '../http/problem';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
+import { audit } from './audit';
 import { sendMail } from './mail';
 
 export const confirmTokenHours = 48;
@@ -50,7 +51,15 @@ const emailTaken = () =>
 
 const isDuplicateKey = (error: unknown) => (error as { code?: unknown }).code === 11000;
 
-export async function signUp(deps: ServiceDeps, input: SignUp): Promise<{ partnerId: string; status: 'pending' }> {
+/**
+ * Creates the account and emails the confirmation link. A mail failure does not undo the account
+ * (the partner can ask for a new link): it is reported to `onMailError` and as `emailSent: false`.
+ */
+export async function signUp(
+  deps: ServiceDeps,
+  input: SignUp,
+  onMailError: (error: unknown) => void,
+): Promise<{ partnerId: string; status: 'pending'; emailSent: boolean }> {
   const { models } = deps;
   const email = normalizeEmail(input.email);
   if (await models.Partner.exists({ email })) throw emailTaken();
@@ -70,12 +79,18 @@ export async function signUp(deps: ServiceDeps, input: SignUp): Promise<{ partne
         confirmTokenHash: confirm.hash,
         confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour),
       });
-      await sendConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm.token);
-      return { partnerId, status: 'pending' };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       // Either the email was taken meanwhile, or (very rarely) the random ID exists: try another.
       if (await models.Partner.exists({ email })) throw emailTaken();
+      continue;
+    }
+    try {
+      await sendConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm.token);
+      return { partnerId, status: 'pending', emailSent: true };
+    } catch (error) {
+      onMailError(error);
+      return { partnerId, status: 'pending', emailSent: false };
     }
   }
 }
@@ -115,6 +130,13 @@ export async function confirmEmail({ models }: ServiceDeps, token: string): Prom
     { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
   if (result.modifiedCount !== 1) throw invalidToken();
+  await audit({ models }, {
+    actor: `partner:${partner._id}`,
+    action: 'partner.status',
+    subject: `partner:${partner._id}`,
+    reason: 'email confirmed',
+    details: { from: 'pending', to: 'active' },
+  });
   return { status: 'active' };
 }
 

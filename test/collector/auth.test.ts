@@ -58,7 +58,7 @@ const signup = (email: string, extra: Record<string, unknown> = {}) =>
 describe('sign-up → email → confirm → login → stats', () => {
   it('runs the whole path over a real SMTP server', async () => {
     const created = await signup('Ann@Example.com', { payoutEmail: 'ann-paypal@example.com' }).expect(201);
-    expect(created.body).toEqual({ partnerId: expect.stringMatching(/^[2-9a-z]{10}$/), status: 'pending' });
+    expect(created.body).toEqual({ partnerId: expect.stringMatching(/^[2-9a-z]{10}$/), status: 'pending', emailSent: true });
     const partnerId = created.body.partnerId as string;
 
     const mail = lastMailTo('ann@example.com');
@@ -75,6 +75,8 @@ describe('sign-up → email → confirm → login → stats', () => {
     expect(early.body.partner.status).toBe('pending');
 
     await api().post('/v1/partners/confirm').send({ token }).expect(200, { status: 'active' });
+    const audit = await collector.context.models.AuditEntry.findOne({ subject: `partner:${partnerId}` }).lean();
+    expect(audit).toMatchObject({ actor: `partner:${partnerId}`, action: 'partner.status', details: { from: 'pending', to: 'active' } });
     const reused = await api().post('/v1/partners/confirm').send({ token }).expect(400);
     expect(reused.body.type).toBe('/problems/invalid-token');
 
@@ -113,6 +115,14 @@ describe('sign-up → email → confirm → login → stats', () => {
     expect(fresh).not.toBe(token);
     await api().post('/v1/partners/confirm').send({ token }).expect(400);
     await api().post('/v1/partners/confirm').send({ token: fresh }).expect(200);
+  });
+
+  it('keeps the account when the email cannot be sent, and a new link can be asked for', async () => {
+    const broken = await testCollector(db.connection(), { SMTP_URL: 'smtp://127.0.0.1:1' });
+    const res = await request(broken.app).post('/v1/partners').send({ email: 'unlucky@example.com', password: 'a good password', name: 'Un Lucky' }).expect(201);
+    expect(res.body).toMatchObject({ status: 'pending', emailSent: false });
+    await api().post('/v1/partners/confirm/resend').send({ email: 'unlucky@example.com' }).expect(202);
+    await api().post('/v1/partners/confirm').send({ token: tokenFrom(lastMailTo('unlucky@example.com'), 'confirm') }).expect(200);
   });
 
   it('validates sign-up fields with problem+json', async () => {

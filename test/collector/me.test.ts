@@ -146,6 +146,10 @@ describe('profile and banners', () => {
     await api().patch('/v1/me').set(as(b)).send({ payoutEmail: 'nope' }).expect(400);
     const cleared = await api().patch('/v1/me').set(as(b)).send({ website: null }).expect(200);
     expect(cleared.body.website).toBeNull();
+    const audit = await collector.context.models.AuditEntry.find({ subject: `partner:${b.partnerId}` }).lean();
+    expect(audit.map(({ actor, action, details }) => ({ actor, action, details }))).toEqual([
+      { actor: `partner:${b.partnerId}`, action: 'partner.payout-email', details: { from: `paypal-${b.email}`, to: 'bob-paypal@example.com' } },
+    ]);
   });
 
   it('gives paste-ready banner HTML with the partner ID and banner ID, escaped', async () => {
