@@ -7,8 +7,7 @@ import { dayRangeSchema } from '../domain/day-range';
 import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
-import { audit } from '../services/audit';
-import { partnerProfile } from '../services/partner-accounts';
+import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { trackingServices } from '../services/tracking';
 import { commissionLines, partnerStats } from '../services/reports';
 import { emailSchema } from './auth';
@@ -43,25 +42,8 @@ export function meRoutes(context: Context): Router {
       .object({ name: nameSchema.optional(), payoutEmail: emailSchema.nullable().optional(), website: websiteSchema.nullable().optional() })
       .strict()
       .parse(req.body);
-    const set: Record<string, string> = {};
-    const unset: Record<string, 1> = {};
-    for (const [field, value] of Object.entries(changes)) {
-      if (value === null) unset[field] = 1;
-      else if (value !== undefined) set[field] = field === 'payoutEmail' ? value.toLowerCase() : value;
-    }
-    const before = await models.Partner.findById(me(req), { payoutEmail: 1 }).lean();
-    await models.Partner.updateOne({ _id: me(req) }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
-    const partner = await models.Partner.findById(me(req)).lean();
-    if ((before?.payoutEmail ?? null) !== (partner?.payoutEmail ?? null)) {
-      // Where the money goes: kept in the audit log in case an account is taken over.
-      await audit(context, {
-        actor: `partner:${me(req)}`,
-        action: 'partner.payout-email',
-        subject: `partner:${me(req)}`,
-        details: { from: before?.payoutEmail ?? null, to: partner?.payoutEmail ?? null },
-      });
-    }
-    res.json(partnerProfile(config, partner!));
+    const partner = await updateProfile(context, me(req), changes);
+    res.json(partnerProfile(config, partner));
   });
 
   router.get('/v1/me/stats', async (req, res) => {

@@ -46,6 +46,37 @@ export function partnerProfile(config: Config, partner: Partner) {
   };
 }
 
+export interface ProfileChanges {
+  name?: string | undefined;
+  /** null clears the field. */
+  payoutEmail?: string | null | undefined;
+  website?: string | null | undefined;
+}
+
+/** A partner's own profile edits; a new payout email is audited (where the money goes). */
+export async function updateProfile({ models }: Pick<ServiceDeps, 'models'>, partnerId: string, changes: ProfileChanges): Promise<Partner> {
+  const set: Record<string, string> = {};
+  const unset: Record<string, 1> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null) unset[field] = 1;
+    else if (value !== undefined) set[field] = field === 'payoutEmail' ? normalizeEmail(value) : value;
+  }
+  const before = await models.Partner.findById(partnerId).lean();
+  if (!before) throw new HttpProblem(401, 'Invalid or expired token.', { slug: 'unauthorized' });
+  const update = { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) };
+  if (Object.keys(update).length) await models.Partner.updateOne({ _id: partnerId }, update);
+  const after = (await models.Partner.findById(partnerId).lean())!;
+  if ((before.payoutEmail ?? null) !== (after.payoutEmail ?? null)) {
+    await audit({ models }, {
+      actor: `partner:${partnerId}`,
+      action: 'partner.payout-email',
+      subject: `partner:${partnerId}`,
+      details: { from: before.payoutEmail ?? null, to: after.payoutEmail ?? null },
+    });
+  }
+  return after;
+}
+
 const emailTaken = () =>
   new HttpProblem(409, 'An account with this email already exists. Log in, or reset the password.', { slug: 'email-taken' });
 

@@ -14,7 +14,7 @@ function add(into: Counters, from: Partial<Record<keyof Counters, unknown>>): vo
   for (const name of counterNames) into[name] += typeof from[name] === 'number' ? from[name] : 0;
 }
 
-type Models_ = Pick<ServiceDeps, 'models'>;
+type ModelDeps = Pick<ServiceDeps, 'models'>;
 
 /** A partner's ledger and which of its entries a payout claimed (and which payout). */
 async function ledgerOf(models: Models, partnerId: string) {
@@ -82,7 +82,7 @@ export interface CommissionLine {
 }
 
 /** A partner's ledger as lines: commissions (reversals folded in) and clawbacks, newest first. */
-export async function commissionLines({ models }: Models_, partnerId: string, now: Date): Promise<CommissionLine[]> {
+export async function commissionLines({ models }: ModelDeps, partnerId: string, now: Date): Promise<CommissionLine[]> {
   const { entries, claimedBy } = await ledgerOf(models, partnerId);
   const net = netCommissions(entries);
   const lines: CommissionLine[] = [];
@@ -110,7 +110,7 @@ export async function commissionLines({ models }: Models_, partnerId: string, no
 export type ReportRow = { partnerId: string; name: string; email: string; status: string } & PartnerStats['totals'];
 
 /** Every partner's counters over the range and current ledger standing, for operators. */
-export async function partnersReport({ models }: Models_, range: DayRange, now: Date): Promise<ReportRow[]> {
+export async function partnersReport({ models }: ModelDeps, range: DayRange, now: Date): Promise<ReportRow[]> {
   const [partners, stats, entries, claims] = await Promise.all([
     models.Partner.find({}, { email: 1, name: 1, status: 1 }).lean(),
     // Summed here, not with $group: FerretDB 1.24 computes only the first of several $sum
