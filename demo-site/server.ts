@@ -14,7 +14,7 @@ import type { Models } from '../collector/models';
 import { siteApi } from './api';
 import { consolePage } from './pages/admin';
 import { mailboxPage } from './pages/mail';
-import { featuresPage, homePage, pricingPage, signupPage } from './pages/marketing';
+import { featuresPage, homePage, notFoundPage, pricingPage, signupPage } from './pages/marketing';
 import { confirmPage, loginPage, partnerSignupPage, portalPage, programPage, resetPage } from './pages/partners';
 import { collectorProxy } from './proxy';
 import { storeModel } from './store';
@@ -84,6 +84,11 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
     res.type('html').send(mailboxPage(messages, Boolean(options.config.smtpUrl)));
   });
 
+  // People get a page, programs a problem+json.
+  app.use((req, res, next) => {
+    if (req.accepts(['json', 'html']) !== 'html') return next();
+    res.status(404).type('html').send(notFoundPage(req.path));
+  });
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -112,3 +112,12 @@ export function signupPage(selectedPlan: string | undefined): string {
     ['store-signup'],
   );
 }
+
+export function notFoundPage(path: string): string {
+  return page({
+    title: 'Page not found · Ashop Commerce',
+    section: 'site',
+    path,
+    body: html`<section class="wrap narrow"><h1>Page not found</h1><p class="lead">There is no page at <code>${path}</code>.</p><p><a class="button" href="/">Go to the home page</a></p></section>`,
+  });
+}

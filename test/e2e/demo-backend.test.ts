@@ -169,9 +169,11 @@ describe('pages', () => {
     },
   );
 
-  it('answers unknown paths with 404 problem+json', async () => {
+  it('answers unknown paths with 404: a page for browsers, problem+json for programs', async () => {
     const res = await request(site).get('/nope').expect(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const page = await request(site).get('/nope').set('Accept', 'text/html,*/*;q=0.8').expect(404).expect('Content-Type', /html/);
+    expect(page.text).toContain('Page not found');
   });
 });
 
