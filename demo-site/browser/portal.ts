@@ -119,7 +119,8 @@ function renderStats(periods: Period[]): void {
     ['Clicks', (p) => count(p.counters.clicks)],
     ['Unique clicks', (p) => count(p.counters.uniqueClicks)],
     ['Signups', (p) => count(p.counters.signups)],
-    ['Customers', (p) => count(p.counters.customers)],
+    // The collector counts a customer at its first invoice; a signup is a store bound to the partner.
+    ['Paying customers', (p) => count(p.counters.customers)],
     ['Commissions pending', (p) => money(p.commission.pending, currency)],
     ['Commissions payable', (p) => money(p.commission.payable, currency)],
     ['Commissions paid', (p) => money(p.commission.paid, currency)],
