@@ -189,3 +189,63 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
   expect(await metric(portal, 'Clicks', 'all')).toBe(clicksBefore);
   await context.close();
 });
+
+test('the operator unfreezes, overrides a rate, bills, previews and runs a payout; the partner sees it paid', async () => {
+  const row = () => operator.locator(`#partner-table tr[data-partner-id="${alice.partnerId}"]`);
+  await row().getByRole('button', { name: 'Unfreeze' }).click();
+  await operator.getByRole('dialog').getByLabel('Reason').fill('Review passed');
+  await operator.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await row().locator('.badge', { hasText: 'active' }).waitFor();
+
+  await row().getByLabel(/Commission rate/).fill('100');
+  await row().getByRole('button', { name: 'Set %' }).click();
+  await row().getByRole('button', { name: 'Default' }).waitFor();
+
+  // Blue Bikes' first invoice, at the new rate: 100% × ($79 + $9) = $88; Green Tea's is billed already.
+  await operator.getByRole('button', { name: 'Bill this month' }).click();
+  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Blue Bikes' }).innerText()).resolves.toMatch(/\$338\.00\s+\$88\.00\s+billed/);
+  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Green Tea Shop' }).innerText()).resolves.toMatch(/already billed/);
+
+  // After the 120-day hold: $22 + $88 = $110, over the US$100 minimum.
+  const afterHold = new Date(Date.now() + 121 * 86_400_000).toISOString().slice(0, 10);
+  await operator.getByLabel('As of').fill(afterHold);
+  await operator.getByRole('button', { name: 'Preview' }).click();
+  await operator.locator('#payout-result h3', { hasText: 'Preview' }).waitFor();
+  await expect(operator.locator('#payout-result').innerText()).resolves.toMatch(/alice@agency\.example\s+\$110\.00/);
+
+  await operator.getByRole('button', { name: 'Run payouts' }).click();
+  await operator.locator('#payout-result h3', { hasText: 'Batch' }).waitFor();
+  const [download] = await Promise.all([operator.waitForEvent('download'), operator.getByRole('button', { name: 'PayPal CSV' }).click()]);
+  const csv = await new Promise<string>((resolve, reject) => {
+    download.createReadStream().then((stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+    }, reject);
+  });
+  expect(csv).toMatch(/alice@agency\.example,110\.00,USD/);
+  await operator.getByRole('button', { name: 'Mark batch paid' }).click();
+  await operator.locator('#payouts .status.ok', { hasText: 'completed' }).waitFor();
+  await operator.screenshot({ path: join(artifacts, 'console-payout.png'), fullPage: true });
+
+  await portal.getByRole('button', { name: 'Refresh' }).click();
+  await portal.locator('#portal[aria-busy="false"]').waitFor();
+  expect(await metric(portal, 'Commissions paid', 'all')).toBe('$110.00');
+  await expect(portal.locator('#payouts tbody tr').first().innerText()).resolves.toMatch(/paid\s+\$110\.00/);
+});
+
+test('a partner resets a forgotten password from the emailed link', async () => {
+  const page = await partnerContext.newPage();
+  await page.goto(`${demo.siteUrl}/partners/reset`);
+  await page.getByLabel('Email').fill(alice.email);
+  await page.getByRole('button', { name: 'Email me a reset link' }).click();
+  await page.locator('form .status.ok').waitFor();
+
+  await page.goto(`${demo.siteUrl}/mail/`);
+  await page.locator('article.mail', { hasText: 'Reset your Ashop partner password' }).first().locator('a[href*="/partners/reset?token="]').click();
+  await page.getByLabel('New password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await page.locator('form[data-form="reset-confirm"] .status.ok').waitFor();
+
+  await logIn(page, demo.siteUrl, { ...alice, password: 'a brand new passphrase' });
+  await expect(page.locator('#partner-link').inputValue()).resolves.toBe(aliceLink);
+});
