@@ -1,10 +1,8 @@
 // The demo end to end in headless Chromium (issue 6): a partner joins and shares a link, a visitor
 // follows it and creates a store, the operator bills the month, and the portal shows each step.
 // The scenarios build on each other, in order, on one collector + demo site.
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  artifacts,
   eventually,
   joinProgram,
   logIn,
@@ -14,6 +12,7 @@ import {
   parseReferral,
   referralCookie,
   signUpStore,
+  snap,
   startDemo,
   type Demo,
   type PartnerAccount,
@@ -97,7 +96,7 @@ test('5. the operator bills the month: a pending commission of 25% of plan + app
   await row.waitFor();
   // Invoice: Growth $79 + reviews $9 + design $250 = $338; commission 25% × $88 = $22.00.
   await expect(row.innerText()).resolves.toMatch(/\$338\.00\s+\$22\.00\s+billed/);
-  await operator.screenshot({ path: join(artifacts, 'console-billing.png'), fullPage: true });
+  await snap(operator, 'console-billing');
 
   expect(await metricAfterRefresh(portal, 'Commissions pending', 'month', '$22.00')).toBe('$22.00');
   expect(await metric(portal, 'Paying customers', 'all')).toBe('1');
@@ -105,7 +104,7 @@ test('5. the operator bills the month: a pending commission of 25% of plan + app
   expect(await metric(portal, 'Balance', 'all')).toBe('$0.00');
   const commission = portal.locator('#commissions tbody tr').first();
   await expect(commission.innerText()).resolves.toMatch(/pending.*\$22\.00/s);
-  await portal.screenshot({ path: join(artifacts, 'portal.png'), fullPage: true });
+  await snap(portal, 'portal');
 
   // Billing the same month again sends the same invoices: nothing new is earned.
   await operator.getByRole('button', { name: 'Bill this month' }).click();
@@ -164,7 +163,7 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
   await dialog.getByLabel('Reason').fill('Traffic under review');
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await operator.locator(`#partner-table tr[data-partner-id="${alice.partnerId}"] .badge`, { hasText: 'frozen' }).waitFor();
-  await operator.screenshot({ path: join(artifacts, 'console-partners.png'), fullPage: true });
+  await snap(operator, 'console-partners');
 
   await portal.getByRole('button', { name: 'Refresh' }).click();
   await portal.locator('#portal[aria-busy="false"]').waitFor();
@@ -225,7 +224,7 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
   expect(csv).toMatch(/alice@agency\.example,110\.00,USD/);
   await operator.getByRole('button', { name: 'Mark batch paid' }).click();
   await operator.locator('#payouts .status.ok', { hasText: 'completed' }).waitFor();
-  await operator.screenshot({ path: join(artifacts, 'console-payout.png'), fullPage: true });
+  await snap(operator, 'console-payout');
 
   await portal.getByRole('button', { name: 'Refresh' }).click();
   await portal.locator('#portal[aria-busy="false"]').waitFor();

@@ -189,3 +189,9 @@ export async function operatorLogin(page: Page, demo: Demo): Promise<void> {
   await page.locator('#console:not([hidden])').waitFor();
   await page.locator('#partner-table tbody tr').first().waitFor();
 }
+
+/** A full-page screenshot into test/e2e/artifacts/, taken from the top (so the sticky header stays there). */
+export async function snap(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
