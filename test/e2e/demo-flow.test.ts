@@ -10,6 +10,7 @@ import {
   metricAfterRefresh,
   operatorLogin,
   parseReferral,
+  readDownload,
   referralCookie,
   signUpStore,
   snap,
@@ -50,6 +51,14 @@ test('1. a partner signs up, confirms from the mailbox, logs in and copies the p
   await portal.locator('[data-copy="partner-link"]').click();
   await expect(portal.evaluate(() => navigator.clipboard.readText())).resolves.toBe(aliceLink);
   expect(await metric(portal, 'Clicks', 'all')).toBe('0');
+
+  // The link builder: a deep link with a campaign and a sub-ID.
+  await portal.getByLabel('Page').selectOption('/pricing');
+  await portal.getByLabel('Campaign (a_bid)').fill('summer');
+  await portal.getByLabel('Sub-ID data1').fill('news letter');
+  await expect(portal.locator('#built-link').inputValue()).resolves.toBe(
+    `${demo.siteUrl}/pricing#a_aid=${alice.partnerId}&a_bid=summer&data1=news%20letter`,
+  );
 });
 
 test('2. a visitor opens the link on a deep page: cookie for about 60 days, clean address bar', async () => {
@@ -215,12 +224,7 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
   await operator.getByRole('button', { name: 'Run payouts' }).click();
   await operator.locator('#payout-result h3', { hasText: 'Batch' }).waitFor();
   const [download] = await Promise.all([operator.waitForEvent('download'), operator.getByRole('button', { name: 'PayPal CSV' }).click()]);
-  const csv = await new Promise<string>((resolve, reject) => {
-    download.createReadStream().then((stream) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
-    }, reject);
-  });
+  const csv = await readDownload(download);
   expect(csv).toMatch(/alice@agency\.example,110\.00,USD/);
   await operator.getByRole('button', { name: 'Mark batch paid' }).click();
   await operator.locator('#payouts .status.ok', { hasText: 'completed' }).waitFor();
@@ -230,6 +234,10 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
   await portal.locator('#portal[aria-busy="false"]').waitFor();
   expect(await metric(portal, 'Commissions paid', 'all')).toBe('$110.00');
   await expect(portal.locator('#payouts tbody tr').first().innerText()).resolves.toMatch(/paid\s+\$110\.00/);
+  const [report] = await Promise.all([portal.waitForEvent('download'), portal.getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = (await readDownload(report)).trim().split(/\r?\n/);
+  expect(lines).toHaveLength(3);
+  expect(lines.slice(1).every((line) => line.includes(',paid,'))).toBe(true);
 });
 
 test('a partner resets a forgotten password from the emailed link', async () => {
