@@ -68,7 +68,7 @@ export function siteApi(options: ApiOptions): Router {
         { _id: store._id, 'invoices.month': { $ne: month } },
         { $push: { invoices: { month, issuedAt: new Date(invoice.occurredAt) } } },
       );
-      const response = await fetch(`${options.collectorUrl}/v1/revenue`, {
+      const response = await callCollector(`${options.collectorUrl}/v1/revenue`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.serverKey}` },
         body: JSON.stringify(invoice),
@@ -89,6 +89,15 @@ export function siteApi(options: ApiOptions): Router {
   return router;
 }
 
+/** A server-to-server call; the collector being down is a 502 for the caller, not our 500. */
+async function callCollector(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new HttpProblem(502, 'The partner service is not reachable right now.', { slug: 'collector-unreachable' });
+  }
+}
+
 /**
  * Billing is the operator's: the console's credentials (admin JWT or admin key) must be accepted
  * by the collector's admin API, which stays the one place that decides who is an operator.
@@ -96,7 +105,7 @@ export function siteApi(options: ApiOptions): Router {
 async function requireOperator(collectorUrl: string, req: Request): Promise<void> {
   const authorization = req.headers.authorization;
   if (!authorization) throw new HttpProblem(401, 'Log in to the operator console first.', { slug: 'unauthorized' });
-  const check = await fetch(`${collectorUrl}/v1/admin/partners?limit=1`, { headers: { Authorization: authorization } });
+  const check = await callCollector(`${collectorUrl}/v1/admin/partners?limit=1`, { headers: { Authorization: authorization } });
   if (check.status === 401 || check.status === 403) {
     throw new HttpProblem(check.status, 'Operator credentials are required to bill stores.', {
       slug: check.status === 401 ? 'unauthorized' : 'forbidden',

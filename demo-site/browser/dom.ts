@@ -56,7 +56,7 @@ export async function busy<T>(form: HTMLElement, work: () => Promise<T>): Promis
 }
 
 /** Copies the text of an input to the clipboard, falling back to selecting it. */
-export async function copyInput(input: HTMLInputElement, button: HTMLButtonElement): Promise<void> {
+export async function copyInput(input: HTMLInputElement | HTMLTextAreaElement, button: HTMLButtonElement): Promise<void> {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);

@@ -189,10 +189,8 @@ function renderBanners(banners: Banner[]): void {
   box.replaceChildren(
     ...banners.map((banner) => {
       const code = el('textarea', { readOnly: true, rows: 3, value: banner.html, ariaLabel: `HTML code for ${banner.name}` });
-      const id = `banner-code-${banner.bannerId}`;
-      code.id = id;
       const copy = el('button', { className: 'button ghost small', type: 'button' }, 'Copy HTML');
-      copy.onclick = () => void copyInput(code as unknown as HTMLInputElement, copy);
+      copy.onclick = () => void copyInput(code, copy);
       return el(
         'div',
         { className: 'banner-item' },

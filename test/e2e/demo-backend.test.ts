@@ -204,9 +204,11 @@ describe('/ashop/ proxy', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it('answers 502 problem+json when the collector is down', async () => {
+  it('answers 502 problem+json when the collector is down, through the proxy and from the billing run', async () => {
     const down = await demoSite(`http://127.0.0.1:${await freePort()}`);
     const res = await request(down).get('/ashop/healthz').expect(502);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const billing = await request(down).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(502);
+    expect(billing.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });
