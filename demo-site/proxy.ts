@@ -1,14 +1,17 @@
 // `/ashop/` → the collector (DESIGN.md §4): first-party tracking. The visitor's address travels in
 // X-Forwarded-For (the collector trusts loopback proxies), the Host stays the site's own so the
 // collector sees a same-site request, and its Set-Cookie passes through untouched.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { problemBody } from '../collector/http/problem';
 import type { Logger } from '../collector/logger';
 
+/** The site is the edge: a visitor's own X-Forwarded-* headers would let them pick their address. */
+const forwardedHeaders = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
+
 export function collectorProxy(collectorUrl: string, logger: Logger) {
-  return createProxyMiddleware({
+  const proxy = createProxyMiddleware({
     target: collectorUrl,
     xfwd: true,
     changeOrigin: false,
@@ -24,4 +27,8 @@ export function collectorProxy(collectorUrl: string, logger: Logger) {
       },
     },
   });
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    for (const header of forwardedHeaders) delete req.headers[header];
+    return proxy(req, res, next);
+  };
 }

@@ -1,7 +1,7 @@
 // The demo site's own server without a browser: pages, the store signup backend, billing, the dev
 // mailbox and the /ashop/ proxy, against a real collector on the test engine.
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -202,6 +202,38 @@ describe('/ashop/ proxy', () => {
     const res = await request(site).post('/ashop/v1/clicks').set('Content-Type', 'text/plain').send('{"aid":"???"}');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it("passes the visitor's address (never one the visitor claims), the site's host, bodies and Set-Cookie", async () => {
+    const upstream = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        res.setHeader('Set-Cookie', 'ashop_ref=x; Max-Age=60; Path=/; SameSite=Lax');
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ url: req.url, headers: req.headers, body }));
+      });
+    });
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    const address = upstream.address();
+    const proxied = await demoSite(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    try {
+      const res = await request(proxied)
+        .post('/ashop/v1/clicks?x=1')
+        .set('Host', 'shop.example')
+        .set('X-Forwarded-For', '203.0.113.9')
+        .set('Content-Type', 'text/plain')
+        .send('{"aid":"p1"}')
+        .expect(200);
+      expect(res.body.url).toBe('/v1/clicks?x=1');
+      expect(res.body.body).toBe('{"aid":"p1"}');
+      expect(res.body.headers.host).toBe('shop.example');
+      expect(res.body.headers['x-forwarded-for']).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+      expect(res.headers['set-cookie']).toEqual(['ashop_ref=x; Max-Age=60; Path=/; SameSite=Lax']);
+    } finally {
+      upstream.close();
+    }
   });
 
   it('answers 502 problem+json when the collector is down, through the proxy and from the billing run', async () => {
