@@ -135,6 +135,9 @@ function renderStats(periods: Period[]): void {
   );
 }
 
+let plot: import('uplot') | undefined;
+window.addEventListener('resize', () => plot?.setSize({ width: Math.max(280, $('#chart').clientWidth), height: 260 }));
+
 async function renderChart(daily: Stats['daily']): Promise<void> {
   const uPlot = await loadUplot();
   const xs = daily.map((day) => Date.parse(day.day) / 1000);
@@ -144,7 +147,8 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
   const commission = daily.map((day) => day.commission / 100);
   const chart = $('#chart');
   chart.replaceChildren();
-  new uPlot(
+  plot?.destroy();
+  plot = new uPlot(
     {
       width: Math.max(280, chart.clientWidth),
       height: 260,
