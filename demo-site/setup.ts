@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiKey, hashApiKey } from '../collector/auth/api-keys';
-import { hashPassword } from '../collector/auth/passwords';
+import { hashPassword, verifyPassword } from '../collector/auth/passwords';
 import type { Models } from '../collector/models';
 import { createAdmin } from '../collector/services/admins';
 
@@ -24,18 +24,25 @@ export async function ensureDemoCredentials(models: Models, dataDir: string, env
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>) : {};
   const adminPassword = saved.adminPassword ?? randomBytes(9).toString('base64url');
 
+  // The demo operator always logs in with the password printed (the data folder and the database
+  // may have been reset apart from each other).
   const admin = await models.AdminUser.findOne({ email: demoAdminEmail }).lean();
   if (!admin) await createAdmin({ models }, demoAdminEmail, adminPassword, 'demo-site');
-  else if (!saved.adminPassword) await models.AdminUser.updateOne({ _id: admin._id }, { $set: { passwordHash: await hashPassword(adminPassword) } });
+  else if (!(await verifyPassword(adminPassword, admin.passwordHash))) {
+    await models.AdminUser.updateOne({ _id: admin._id }, { $set: { passwordHash: await hashPassword(adminPassword) } });
+  }
 
-  let serverKey = envServerKey ?? saved.serverKey;
-  const stored = serverKey && !envServerKey ? await models.ApiKey.findById(hashApiKey(serverKey)).lean() : undefined;
-  if (!serverKey || (!envServerKey && (!stored || stored.revokedAt))) serverKey = await createApiKey(models, 'track', 'demo site billing');
-
-  const credentials = { adminEmail: demoAdminEmail, adminPassword, serverKey };
+  const serverKey = envServerKey ?? (await usableKey(models, saved.serverKey)) ?? (await createApiKey(models, 'track', 'demo site billing'));
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify({ adminPassword, ...(envServerKey ? {} : { serverKey }) }, null, 2), { mode: 0o600 });
-  return credentials;
+  return { adminEmail: demoAdminEmail, adminPassword, serverKey };
+}
+
+/** The saved key when the database still knows it and it is not revoked. */
+async function usableKey(models: Models, key: string | undefined): Promise<string | undefined> {
+  if (!key) return undefined;
+  const stored = await models.ApiKey.findById(hashApiKey(key)).lean();
+  return stored && !stored.revokedAt ? key : undefined;
 }
 
 /** Two banners of the site's own artwork, when there are none at all. */

@@ -1,6 +1,9 @@
 // The demo site's own server without a browser: pages, the store signup backend, billing, the dev
 // mailbox and the /ashop/ proxy, against a real collector on the test engine.
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -9,7 +12,9 @@ import type { Collector } from '../../collector/app';
 import { freePort } from '../../collector/db/engine';
 import { billingMonth, monthlyInvoice, type BillableStore } from '../../demo-site/billing';
 import { createDemoSite } from '../../demo-site/server';
+import { ensureDemoBanners, ensureDemoCredentials } from '../../demo-site/setup';
 import { signupSignature } from '../../demo-site/store';
+import { hashApiKey } from '../../collector/auth/api-keys';
 import { testAdminKey, testCollector, testConfig, testServerKey } from '../support/collector';
 import { useTestDatabase } from '../support/db';
 
@@ -242,5 +247,47 @@ describe('/ashop/ proxy', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const billing = await request(down).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(502);
     expect(billing.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('npm start set-up', () => {
+  it('makes a demo operator and a track key once, keeps them, and replaces a revoked key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ashop-demo-setup-'));
+    try {
+      const { models } = collector.context;
+      const first = await ensureDemoCredentials(models, dataDir, undefined);
+      const login = await request(collector.app).post('/v1/auth/login').send({ email: first.adminEmail, password: first.adminPassword }).expect(200);
+      expect(login.body.role).toBe('admin');
+      expect(await models.ApiKey.findById(hashApiKey(first.serverKey)).lean()).toMatchObject({ scope: 'track' });
+
+      expect(await ensureDemoCredentials(models, dataDir, undefined)).toEqual(first);
+
+      await models.ApiKey.updateOne({ _id: hashApiKey(first.serverKey) }, { $set: { revokedAt: new Date() } });
+      const renewed = await ensureDemoCredentials(models, dataDir, undefined);
+      expect(renewed.adminPassword).toBe(first.adminPassword);
+      expect(renewed.serverKey).not.toBe(first.serverKey);
+
+      // A fresh data folder on the same database: a new password that works.
+      const otherDir = mkdtempSync(join(tmpdir(), 'ashop-demo-setup-'));
+      const again = await ensureDemoCredentials(models, otherDir, testServerKey);
+      rmSync(otherDir, { recursive: true, force: true });
+      expect(again.serverKey).toBe(testServerKey);
+      expect(again.adminPassword).not.toBe(first.adminPassword);
+      await request(collector.app).post('/v1/auth/login').send({ email: again.adminEmail, password: again.adminPassword }).expect(200);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives partners two banners when there are none, once', async () => {
+    const { models } = collector.context;
+    await ensureDemoBanners(models);
+    await ensureDemoBanners(models);
+    const banners = await models.Banner.find().sort({ _id: 1 }).lean();
+    expect(banners.map((banner) => [banner._id, banner.imageUrl])).toEqual([
+      ['leaderboard', '/static/banner-728x90.svg'],
+      ['rectangle', '/static/banner-300x250.svg'],
+    ]);
+    await request(site).get('/static/banner-728x90.svg').expect(200).expect('Content-Type', /svg/);
   });
 });
