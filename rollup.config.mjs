@@ -8,7 +8,7 @@ const ts = () =>
   typescript({
     tsconfig: false,
     compilerOptions: {
-      target: 'ES2017',
+      target: 'ES2020',
       module: 'ESNext',
       moduleResolution: 'Bundler',
       lib: ['ES2020', 'DOM'],
@@ -21,8 +21,8 @@ const ts = () =>
 
 const minify = () =>
   terser({
-    ecma: 2017,
-    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+    ecma: 2020,
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true, booleans_as_integers: true },
     mangle: { properties: { regex: /^_/ } },
     format: { comments: false },
   });
@@ -30,7 +30,7 @@ const minify = () =>
 export default [
   {
     input: 'sdk/browser.ts',
-    output: { file: 'dist/sdk/ashop.min.js', format: 'iife' },
+    output: { file: 'dist/sdk/ashop.min.js', format: 'iife', strict: false },
     plugins: [ts(), minify()],
   },
   {
