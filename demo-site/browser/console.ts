@@ -86,24 +86,28 @@ async function enter(newToken: string): Promise<void> {
   await Promise.all([loadPartners(), loadReport(), loadBanners()]);
 }
 
-$<HTMLFormElement>('#admin-login').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  void busy(form, () =>
-    act(form, async () => {
-      const values = formValues(form);
-      const answer = await collector<{ token: string; role: string }>('/v1/auth/login', { body: { email: values.email, password: values.password } });
-      if (answer.role !== 'admin') throw new Error('This is a partner account: partners use the partner portal.');
-      await enter(answer.token);
-    }),
-  );
-});
+/** A login form: its own errors (a 401 here is a wrong password, not an ended session). */
+function onLogin(selector: string, logIn: (values: Record<string, string>) => Promise<string>): void {
+  const form = $<HTMLFormElement>(selector);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(form, async () => {
+      try {
+        await enter(await logIn(formValues(form)));
+      } catch (error) {
+        token = null;
+        showStatus(form, errorText(error), 'error');
+      }
+    });
+  });
+}
 
-$<HTMLFormElement>('#admin-key').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  void busy(form, () => act(form, () => enter(formValues(form).key ?? '')));
+onLogin('#admin-login', async (values) => {
+  const answer = await collector<{ token: string; role: string }>('/v1/auth/login', { body: { email: values.email, password: values.password } });
+  if (answer.role !== 'admin') throw new Error('This is a partner account: partners use the partner portal.');
+  return answer.token;
 });
+onLogin('#admin-key', async (values) => values.key ?? '');
 
 $('#logout').addEventListener('click', () => logOut());
 
@@ -117,6 +121,8 @@ function askReason(text: string): Promise<string | undefined> {
   const form = $<HTMLFormElement>('form', statusDialog);
   form.reset();
   $('#status-dialog-text').textContent = text;
+  // Escape closes without setting a value: the last one must not confirm this time.
+  statusDialog.returnValue = '';
   statusDialog.showModal();
   return new Promise((resolve) => {
     statusDialog.addEventListener(

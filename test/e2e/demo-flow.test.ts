@@ -44,6 +44,7 @@ const deepLink = (link: string, path: string) => link.replace(/\/#/, `${path}#`)
 
 test('1. a partner signs up, confirms from the mailbox, logs in and copies the partner link', async () => {
   alice = await joinProgram(portal, demo.siteUrl, 'Alice Agency', 'alice@agency.example');
+  await expect(logIn(portal, demo.siteUrl, { ...alice, password: 'not the password' }, false)).resolves.toMatch(/wrong email or password/i);
   await logIn(portal, demo.siteUrl, alice);
 
   aliceLink = await portal.locator('#partner-link').inputValue();
@@ -99,6 +100,11 @@ test('4. the visitor creates a store: the portal shows the signup and the custom
 test('5. the operator bills the month: a pending commission of 25% of plan + app lines', async () => {
   operatorContext = await demo.newContext();
   operator = await operatorContext.newPage();
+  await operator.goto(`${demo.siteUrl}/admin/`);
+  await operator.getByLabel('Email').fill(demo.credentials.adminEmail);
+  await operator.getByLabel('Password').fill('not the password');
+  await operator.locator('#admin-login').getByRole('button', { name: 'Log in' }).click();
+  await expect(operator.locator('#admin-login .status.error').innerText()).resolves.toMatch(/wrong email or password/i);
   await operatorLogin(operator, demo);
   await operator.getByRole('button', { name: 'Bill this month' }).click();
   const row = operator.locator('#billing-table tbody tr', { hasText: 'Green Tea Shop' });

@@ -122,13 +122,16 @@ export async function joinProgram(page: Page, siteUrl: string, name: string, ema
   return { name, email, password, partnerId };
 }
 
-export async function logIn(page: Page, siteUrl: string, account: PartnerAccount): Promise<void> {
+/** Logs in on /partners/login and waits for the portal; with `succeed` false, returns the error shown. */
+export async function logIn(page: Page, siteUrl: string, account: PartnerAccount, succeed = true): Promise<string> {
   await page.goto(`${siteUrl}/partners/login`);
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Log in' }).click();
+  if (!succeed) return page.locator('form .status.error').innerText();
   await page.waitForURL('**/partners/portal');
   await page.locator('#portal[aria-busy="false"]').waitFor();
+  return page.url();
 }
 
 export type Column = 'today' | 'month' | 'all';
