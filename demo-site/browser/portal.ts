@@ -247,6 +247,12 @@ function renderPayouts(items: Payout[]): void {
   );
 }
 
+/** What a partner should know about their account's status (DESIGN.md §6). */
+const statusNotice: Record<string, string> = {
+  pending: 'Confirm your email address (see the link we sent you): your link already works, payouts start once you confirm.',
+  frozen: 'Your account is under review: your commissions keep accruing but are not paid out until the review ends, and new clicks do not count.',
+};
+
 async function load(): Promise<void> {
   root.setAttribute('aria-busy', 'true');
   const now = new Date();
@@ -274,7 +280,7 @@ async function load(): Promise<void> {
     renderPayouts(payouts.items);
     renderBanners(banners.items);
     $('#updated').textContent = `updated ${now.toISOString().slice(11, 19)} UTC`;
-    showStatus(root, '');
+    showStatus(root, statusNotice[profile.status] ?? '');
     await renderChart(last30.daily);
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {

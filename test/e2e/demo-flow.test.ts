@@ -182,6 +182,7 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
 
   await portal.getByRole('button', { name: 'Refresh' }).click();
   await portal.locator('#portal[aria-busy="false"]').waitFor();
+  await expect(portal.locator('#portal > .status').innerText()).resolves.toMatch(/under review/);
   const clicksBefore = await metric(portal, 'Clicks', 'all');
 
   // The tracking path caches partner statuses per process for up to 5 s (collector/services/
