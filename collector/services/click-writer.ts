@@ -108,6 +108,8 @@ export class ClickWriter {
       }
     })().finally(() => {
       this.writing = undefined;
+      // Clicks queued after the loop's last look (a full batch does not set the timer).
+      if (this.queue.length > 0) this.kick();
     });
   }
 
