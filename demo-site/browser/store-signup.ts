@@ -21,8 +21,10 @@ form.addEventListener('submit', (event) => {
       const store = await site<CreatedStore>('/api/stores', {
         body: { storeName: values.storeName, email: values.email, plan: values.plan, apps, design: values.design === 'yes' },
       });
-      // The store exists whatever the tracking answers: a failed report must not fail the signup.
-      await reportSignup(store).catch(() => undefined);
+      // The store exists whatever the tracking answers: a failed report must not fail the signup,
+      // nor may a blocked SDK (the stub then queues the call forever) hold the page.
+      const blocked = new Promise((resolve) => setTimeout(resolve, 3000));
+      await Promise.race([reportSignup(store), blocked]).catch(() => undefined);
       form.reset();
       form.dataset.customerId = store.customerId;
       showStatus(form, `Your store is ready. Welcome aboard! (customer ${store.customerId})`, 'ok');

@@ -147,6 +147,16 @@ test('6. a visitor without a partner link gets no cookie and sends no tracking r
   await context.close();
 });
 
+test('a visitor whose ad-blocker drops the SDK still gets a store (not attributed)', async () => {
+  const context = await demo.newContext();
+  await context.route('**/ashop/**', (route) => route.abort('blockedbyclient'));
+  const page = await context.newPage();
+  await page.goto(deepLink(aliceLink, '/pricing'));
+  const customerId = await signUpStore(page, demo.siteUrl, 'Blocked Books', 'owner@blockedbooks.example');
+  expect(await demo.collector.collector.context.models.Customer.findById(customerId).lean()).toBeNull();
+  await context.close();
+});
+
 test("7. a second partner's link after the first does not take the customer (first click wins)", async () => {
   const bobPage = await partnerContext.newPage();
   const bob = await joinProgram(bobPage, demo.siteUrl, 'Bob Blogger', 'bob@blog.example');
