@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { summarizeLedger } from '../../../collector/domain/ledger';
 import { reverseUnpaidCommissions } from '../../../collector/services/partner-status';
+import { runPayout } from '../../../collector/services/payouts';
 import { testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
@@ -106,6 +107,17 @@ describe('refunds and chargebacks', () => {
     // The next payout absorbs it: the balance is negative until new commissions cover it.
     const totals = summarizeLedger(await entriesOf(partnerId), new Set([`commission:${eventId}`]), new Date());
     expect(totals).toMatchObject({ paid: 2500, balance: -1250 });
+  });
+
+  test('with real payout runs: a refund after payout claws back, and the next payout absorbs it', async () => {
+    const { partnerId, customerId, eventId } = await invoiced(50000, '2025-01-01T00:00:00Z');
+    const first = await runPayout(collector.context, { asOf: new Date(), actor: 'test' });
+    expect(first.items.find((item) => item.partnerId === partnerId)?.amount).toBe(12500);
+    const refunded = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, kind: 'chargeback' }).expect(201);
+    expect(refunded.body.entry).toMatchObject({ kind: 'clawback', amount: -12500 });
+    await post('/v1/revenue', { eventId: `inv_${randomUUID()}`, customerId, occurredAt: '2025-02-01T00:00:00Z', lines: [{ kind: 'plan', amount: 120000 }] }).expect(201);
+    const second = await runPayout(collector.context, { asOf: new Date(), actor: 'test' });
+    expect(second.items.find((item) => item.partnerId === partnerId)?.amount).toBe(30000 - 12500);
   });
 
   test("after a disabled partner's reversal, a refund takes back nothing more", async () => {
