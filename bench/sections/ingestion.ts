@@ -20,7 +20,7 @@ const targetGrowthBytes = 50 * 1024 * 1024;
 export async function benchIngestion(options: BenchOptions): Promise<SectionResult> {
   const sizes = options.quick
     ? { requests: 6000, seconds: 10, warmup: 1000, ceilingDocs: 20_000, ceilingSeconds: 8, drainSeconds: 15 }
-    : { requests: 40_000, seconds: 30, warmup: 3000, ceilingDocs: 100_000, ceilingSeconds: 20, drainSeconds: 60 };
+    : { requests: 40_000, seconds: 30, warmup: 3000, ceilingDocs: 100_000, ceilingSeconds: 20, drainSeconds: 45 };
   const partners = partnerIds(100);
   const rows: Row[] = [];
   const data: Record<string, unknown> = { connections, sizes };
@@ -189,7 +189,11 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     const load = { url: collector.url, connections, requests: clickRequests(partners, acknowledged) };
     const warmup = await runLoad({ ...load, amount: sizes.warmup, maxSeconds: 10 });
     options.log(`  warm-up: ${num(warmup.ok)} of ${num(warmup.sent)} answered 2xx`);
-    await collector.request('flush', sizes.drainSeconds * 1000);
+    await collector.request('flush', sizes.drainSeconds * 1000).catch(() => {
+      throw new Error(
+        `after the warm-up (${num(warmup.ok)} of ${num(warmup.sent)} clicks answered) the collector's write queues did not drain within ${sizes.drainSeconds} s: writes stuck in the engine`,
+      );
+    });
     const before = (await collector.request<{ rss: number }>('rss')).rss;
 
     let peak = before;
