@@ -25,6 +25,8 @@ let demo: Demo;
 let partnerContext: BrowserContext;
 let portal: Page;
 let alice: PartnerAccount;
+let bob: PartnerAccount;
+let bobPage: Page;
 let aliceLink: string;
 let visitor: BrowserContext;
 let operatorContext: BrowserContext;
@@ -158,8 +160,8 @@ test('a visitor whose ad-blocker drops the SDK still gets a store (not attribute
 });
 
 test("7. a second partner's link after the first does not take the customer (first click wins)", async () => {
-  const bobPage = await partnerContext.newPage();
-  const bob = await joinProgram(bobPage, demo.siteUrl, 'Bob Blogger', 'bob@blog.example');
+  bobPage = await partnerContext.newPage();
+  bob = await joinProgram(bobPage, demo.siteUrl, 'Bob Blogger', 'bob@blog.example');
 
   const context = await demo.newContext();
   const page = await context.newPage();
@@ -272,4 +274,20 @@ test('a partner resets a forgotten password from the emailed link', async () => 
 
   await logIn(page, demo.siteUrl, { ...alice, password: 'a brand new passphrase' });
   await expect(page.locator('#partner-link').inputValue()).resolves.toBe(aliceLink);
+});
+
+test('the operator disables a partner with a reason: the open portal ends, and login is refused', async () => {
+  const row = operator.locator(`#partner-table tr[data-partner-id="${bob.partnerId}"]`);
+  await row.getByRole('button', { name: 'Disable' }).click();
+  const dialog = operator.getByRole('dialog');
+  // No reason, no change: the dialog insists.
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog.isVisible()).resolves.toBe(true);
+  await dialog.getByLabel('Reason').fill('Spam links');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await row.locator('.badge', { hasText: 'disabled' }).waitFor();
+
+  await bobPage.getByRole('button', { name: 'Refresh' }).click();
+  await bobPage.waitForURL('**/partners/login');
+  await expect(logIn(bobPage, demo.siteUrl, bob, false)).resolves.toMatch(/disabled/i);
 });
