@@ -18,6 +18,16 @@ const parserErrors: Record<string, [number, string]> = {
   'request.size.invalid': [400, 'request-size-invalid'],
 };
 
+/** Driver errors that mean "the database cannot be reached right now", not "the request is bad". */
+const unavailableErrors = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
+
 export function zodFieldProblems(error: ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
@@ -41,6 +51,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, problemBody(status, (error as Error).message));
+    }
+    if (error instanceof Error && unavailableErrors.has(error.name)) {
+      (req.log ?? logger).warn({ err: error }, 'database unavailable');
+      res.setHeader('Retry-After', '5');
+      return sendProblem(res, problemBody(503, 'The database is unavailable; try again shortly.', 'database-unavailable'));
     }
     (req.log ?? logger).error({ err: error }, 'unhandled error');
     sendProblem(res, problemBody(500, 'Something went wrong on our side; it has been logged.'));

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/passwords';
 import { HttpProblem } from '../http/problem';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
+import { isDuplicateKey } from './duplicates';
 import { normalizeEmail } from './partner-accounts';
 
 export async function createAdmin({ models }: Pick<ServiceDeps, 'models'>, emailGiven: string, password: string, actor: string) {
@@ -12,7 +13,7 @@ export async function createAdmin({ models }: Pick<ServiceDeps, 'models'>, email
   try {
     await models.AdminUser.create({ _id: adminId, email, passwordHash: await hashPassword(password), createdAt: new Date() });
   } catch (error) {
-    if ((error as { code?: unknown }).code === 11000) throw new HttpProblem(409, `An admin with the email ${email} exists.`, { slug: 'email-taken' });
+    if (isDuplicateKey(error)) throw new HttpProblem(409, `An admin with the email ${email} exists.`, { slug: 'email-taken' });
     throw error;
   }
   await audit({ models }, { actor, action: 'admin.create', subject: `admin:${adminId}`, details: { email } });

@@ -10,6 +10,7 @@ import { HttpProblem } from '../http/problem';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
 import { audit } from './audit';
+import { isDuplicateKey } from './duplicates';
 import { sendMail } from './mail';
 
 export const confirmTokenHours = 48;
@@ -79,8 +80,6 @@ export async function updateProfile({ models }: Pick<ServiceDeps, 'models'>, par
 
 const emailTaken = () =>
   new HttpProblem(409, 'An account with this email already exists. Log in, or reset the password.', { slug: 'email-taken' });
-
-const isDuplicateKey = (error: unknown) => (error as { code?: unknown }).code === 11000;
 
 /**
  * Creates the account and emails the confirmation link. A mail failure does not undo the account

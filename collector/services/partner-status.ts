@@ -5,6 +5,7 @@ import { HttpProblem } from '../http/problem';
 import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
+import { appendLedgerEntry } from './ledger-writer';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
 export type SettableStatus = (typeof settableStatuses)[number];
@@ -53,24 +54,19 @@ export async function reverseUnpaidCommissions({ models }: Pick<ServiceDeps, 'mo
       kind: 'reversal' as const,
       amount: -net.get(entry._id)!,
       currency: entry.currency,
-      customerId: entry.customerId,
+      customerId: entry.customerId ?? undefined,
       eventId: entry.eventId,
       reverses: entry._id,
       occurredAt: now,
       // Folded into the commission it cancels: same availableAt (see domain/ledger.ts).
       availableAt: entry.availableAt,
-      createdAt: now,
     }));
   let inserted = 0;
   let amount = 0;
   for (const reversal of reversals) {
-    try {
-      await models.LedgerEntry.create(reversal);
-      inserted += 1;
-      amount += reversal.amount;
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 11000) throw error;
-    }
+    if (!(await appendLedgerEntry(models, reversal))) continue;
+    inserted += 1;
+    amount += reversal.amount;
   }
   return { count: inserted, amount };
 }

@@ -7,6 +7,7 @@ import { decidePayout, sumAmounts, type WithheldReason } from '../domain/payout'
 import { HttpProblem } from '../http/problem';
 import type { Models } from '../models';
 import { audit } from './audit';
+import { insertNew } from './duplicates';
 import type { ServiceDeps } from './deps';
 import { reverseUnpaidCommissions } from './partner-status';
 
@@ -33,27 +34,16 @@ export interface PayoutRun {
 
 const newPayoutId = (asOf: Date) => `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
 
-function isDuplicateKey(error: unknown): boolean {
-  const { code, writeErrors } = error as { code?: unknown; writeErrors?: unknown };
-  if (code === 11000) return true;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  return list.length > 0 && list.every((item) => (item as { code?: unknown }).code === 11000);
-}
-
 /** Claims the entries for the batch; returns the ids this run won (another run may hold the rest). */
 async function claim(models: Models, payoutId: string, partnerId: string, entryIds: string[]): Promise<Set<string>> {
   const claimedAt = new Date();
   const docs = entryIds.map((_id) => ({ _id, payoutId, partnerId, claimedAt }));
   try {
-    await models.PayoutClaim.insertMany(docs, { ordered: false, lean: true });
-    return new Set(entryIds);
+    const fresh = await insertNew(models.PayoutClaim, docs);
+    return new Set(entryIds.filter((_id, index) => fresh[index]));
   } catch (error) {
-    if (!isDuplicateKey(error)) {
-      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
-      throw error;
-    }
-    const won = await models.PayoutClaim.find({ payoutId, partnerId }, { _id: 1 }).lean();
-    return new Set(won.map((doc) => doc._id));
+    await models.PayoutClaim.deleteMany({ payoutId, partnerId });
+    throw error;
   }
 }
 

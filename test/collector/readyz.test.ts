@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Connection } from 'mongoose';
 import { openConnection } from '../../collector/db/connection';
 import { freePort, startEngine, type Engine } from '../../collector/db/engine';
-import { testCollector } from '../support/collector';
+import { testAdminKey, testCollector } from '../support/collector';
 
 const external = Boolean(process.env.MONGODB_URI);
 const maybe = external ? describe.skip : describe;
@@ -37,6 +37,11 @@ maybe('readiness with an engine that goes away', () => {
     const down = await request(app).get('/readyz');
     expect(down.status).toBe(503);
     expect(down.body).toEqual({ status: 'unavailable', database: 'down' });
+    const query = await request(app).get('/v1/admin/partners').set('Authorization', `Bearer ${testAdminKey}`);
+    expect(query.status).toBe(503);
+    expect(query.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(query.headers['retry-after']).toBe('5');
+    expect(query.body).toMatchObject({ status: 503, type: '/problems/database-unavailable' });
 
     engine = await startEngine(undefined, { dataDir, port });
     // The driver reconnects by itself within its heartbeat; poll rather than sleep blindly.

@@ -6,6 +6,7 @@ import type { Context } from '../../context';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { audit } from '../../services/audit';
+import { isDuplicateKey } from '../../services/duplicates';
 
 const fields = {
   name: z.string().trim().min(1).max(120),
@@ -45,7 +46,7 @@ export function adminBannerRoutes(context: Context): Router {
     try {
       await models.Banner.create({ _id: bannerId, ...banner });
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) throw new HttpProblem(409, `Banner ${bannerId} exists.`, { slug: 'banner-exists' });
+      if (isDuplicateKey(error)) throw new HttpProblem(409, `Banner ${bannerId} exists.`, { slug: 'banner-exists' });
       throw error;
     }
     await audit(context, { actor: actorOf(req.caller), action: 'banner.create', subject: `banner:${bannerId}`, details: banner });
