@@ -40,11 +40,11 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
     eventId: `inv-${randomUUID()}`,
     customerId: customers[index % customers.length]!._id,
     occurredAt: new Date(Date.now() - randomInt(86_400_000)).toISOString(),
-    // Odd amounts: a quarter of them ends in half a cent or more, so rounding is exercised.
+    // Random positive amounts (as the API requires): most leave a fraction of a cent, so rounding is exercised.
     lines: [
       { kind: 'plan', amount: randomInt(500, 50_000) },
-      { kind: 'app', amount: randomInt(0, 5000) },
-      { kind: 'design', amount: randomInt(0, 20_000) },
+      { kind: 'app', amount: randomInt(1, 5000) },
+      { kind: 'design', amount: randomInt(1, 20_000) },
     ],
   }));
   const sequence = invoices.flatMap((invoice, index) => (index % Math.round(1 / duplicateShare) === 0 ? [invoice, invoice] : [invoice]));

@@ -218,6 +218,8 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
   }
   const zeros = Object.fromEntries(statCounters.map((counter) => [counter, 0]));
   const docs = [...plan.counters].map(([id, counter]) => ({ ...zeros, _id: id, ...counter, uniqueClicks: counter.clicks }));
-  await native.collection('daily_stats').deleteMany({});
+  // Replaced whole: a drop, as FerretDB cannot delete that many documents in one command.
+  await db.models.DailyStat.collection.drop().catch(() => {});
+  await db.models.DailyStat.createIndexes();
   for (let i = 0; i < docs.length; i += 5000) await native.collection('daily_stats').insertMany(docs.slice(i, i + 5000) as never[]);
 }

@@ -84,38 +84,35 @@ interface EvaluationTimes {
 }
 
 /**
- * A page with a partner link loads the script; evaluation = the time from the end of the script's
- * download (Resource Timing) to the inline script right after it. Each load gets a fresh browser
- * context, so every visit is a first visit with a new referral to store and send.
+ * Each load opens a page with a partner link in a fresh browser context (a first visit, with a
+ * referral to store and send) that inserts the script and times it with performance.now(): an
+ * inserted inline script is compiled and run synchronously inside appendChild.
  */
 async function evaluationTimes(loads: number, log: (line: string) => void): Promise<EvaluationTimes> {
-  const sdk = readFileSync(join(projectRoot, bundlePath));
+  const sdk = readFileSync(join(projectRoot, bundlePath), 'utf8');
   const server = await staticServer(sdk);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await launchChromium();
   try {
-    const measure = async (script: string): Promise<number> => {
+    const measure = async (script: 'sdk' | 'empty'): Promise<number> => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
         await page.goto(`${base}/page/${script}#a_aid=bench-partner&a_bid=summer`, { waitUntil: 'load' });
-        return await page.evaluate(`(() => {
-          const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/${script}'));
-          return window.__afterScript - entry.responseEnd;
-        })()`);
+        return (await page.evaluate('window.__evaluationMs')) as number;
       } finally {
         await context.close();
       }
     };
-    await measure('ashop.min.js');
-    await measure('empty.js');
+    await measure('sdk');
+    await measure('empty');
     const sdkMs: number[] = [];
     const emptyMs: number[] = [];
     for (let i = 0; i < loads; i++) {
-      sdkMs.push(await measure('ashop.min.js'));
-      emptyMs.push(await measure('empty.js'));
+      sdkMs.push(await measure('sdk'));
+      emptyMs.push(await measure('empty'));
     }
-    log(`  sdk evaluation: ${sdkMs.map((value) => value.toFixed(2)).join(' ')}`);
+    log(`  sdk evaluation (ms): ${sdkMs.map((value) => value.toFixed(2)).join(' ')}`);
     return { sdkMs, emptyMs, sdkMedianMs: median(sdkMs), emptyMedianMs: median(emptyMs) };
   } finally {
     await browser.close();
@@ -123,22 +120,25 @@ async function evaluationTimes(loads: number, log: (line: string) => void): Prom
   }
 }
 
-/** Serves the test page, the two scripts, and answers the SDK's click like a collector would. */
-async function staticServer(sdk: Buffer): Promise<Server> {
+/** Serves the test page (the SDK or an empty script) and answers the SDK's click like a collector. */
+async function staticServer(sdk: string): Promise<Server> {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url.startsWith('/page/')) {
-      const script = url.slice('/page/'.length);
-      const endpoint = `http://${req.headers.host}`;
+    if (url === '/page/sdk' || url === '/page/empty') {
+      const code = url === '/page/sdk' ? sdk : '';
+      // JSON.stringify, with "<" escaped so the code cannot close the inline script.
+      const literal = JSON.stringify(code).replace(/</g, '\\u003c');
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(
-        `<!doctype html><html><head><title>bench</title></head><body>` +
-          `<script src="/${script}" data-endpoint="${endpoint}"></script>` +
-          `<script>window.__afterScript = performance.now();</script></body></html>`,
+        `<!doctype html><html><head><title>bench</title></head><body><script>
+          const script = document.createElement('script');
+          script.setAttribute('data-endpoint', location.origin);
+          script.text = ${literal};
+          const started = performance.now();
+          document.head.appendChild(script);
+          window.__evaluationMs = performance.now() - started;
+        </script></body></html>`,
       );
-    } else if (url === '/ashop.min.js' || url === '/empty.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-      res.end(url === '/empty.js' ? '' : sdk);
     } else {
       req.resume();
       res.writeHead(req.method === 'POST' ? 202 : 404, {
