@@ -7,7 +7,7 @@ import { BenchChild } from '../lib/child';
 import { banners, clickRequests, partnerIds, randomClick } from '../lib/clicks';
 import { runLoad, type LoadSummary } from '../lib/load';
 import { openBenchDb, seedPartners } from '../lib/seed';
-import { notMeasured, reasonOf, settle, type BenchOptions, type SectionResult } from '../lib/section';
+import { notMeasured, reasonOf, settle, withTimeout, type BenchOptions, type SectionResult } from '../lib/section';
 import { ratio } from '../lib/stats';
 import { mb, ms, num, pct, verdict, type Row } from '../lib/table';
 
@@ -98,8 +98,10 @@ export async function benchIngestion(options: BenchOptions): Promise<SectionResu
       section,
       metric: 'acknowledged clicks lost / double-counted',
       target: '0 / 0',
-      measured: `${num(exactness.lost)} / ${num(exactness.overCounted)}` + (exactness.underCounted ? ` (${num(exactness.underCounted)} uncounted)` : ''),
-      baseline: `${num(exactness.acknowledged)} acknowledged, ${num(exactness.counted)} counted`,
+      measured: Number.isNaN(exactness.lost)
+        ? 'not checked: the engine did not answer'
+        : `${num(exactness.lost)} / ${num(exactness.overCounted)}` + (exactness.underCounted ? ` (${num(exactness.underCounted)} uncounted)` : ''),
+      baseline: `${num(exactness.acknowledged)} acknowledged` + (Number.isNaN(exactness.counted) ? '' : `, ${num(exactness.counted)} counted`),
       ratio: '',
       verdict: verdict(exactness.lost === 0 && exactness.overCounted === 0 && exactness.underCounted === 0 && exactness.drained),
     },
@@ -209,7 +211,15 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     const warmupAcknowledged = acknowledged.size;
     if (!(await drain())) {
       // A collector whose writes hang cannot be loaded further: its warm-up is what was measured.
-      const exactness = { ...(await checkExactness(db.connection.db!, acknowledged)), drained: false, drainMs: Number.NaN, warmupAcknowledged };
+      // The engine may not answer the check either.
+      const checked = await settle(withTimeout(checkExactness(db.connection.db!, acknowledged), 20_000, 'reading clicks and daily_stats back'));
+      if (checked instanceof Error) options.log(`  ${checked.message}`);
+      const exactness = {
+        ...(checked instanceof Error ? { acknowledged: acknowledged.size, stored: Number.NaN, counted: Number.NaN, lost: Number.NaN, overCounted: Number.NaN, underCounted: Number.NaN, uniqueMismatches: Number.NaN, banners: banners.length } : checked),
+        drained: false,
+        drainMs: Number.NaN,
+        warmupAcknowledged,
+      };
       return { load: warmup, stage: 'warm-up (the collector hung)', exactness, memory: { before: Number.NaN, after: Number.NaN, peak: Number.NaN } };
     }
     const before = (await collector.request<{ rss: number }>('rss')).rss;
