@@ -68,7 +68,7 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
 
   // The value when given and valid; an invalid one warns once and reads as unset (the default).
   const opt = (name: keyof TrackerOptions, valid: { test(value: string): unknown }, value = options[name] as string | undefined) =>
-    value == null || valid.test(value) ? value : console.warn('ashop: bad ' + name);
+    value == null || valid.test(value) ? value : console.warn('ashop', name);
   // Absolute http(s) or a path on this site, without a trailing slash.
   const endpoint = opt('endpoint', /^(https?:)?\/.*[^/]$/) ?? defaultEndpoint;
   const domain = opt('cookieDomain', { test: (v) => ('.' + loc.hostname).endsWith(v.replace(/^\.?/, '.')) });
@@ -77,14 +77,16 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   const last = opt('attribution', /^(first|last)$/) == 'last';
   let granted = opt('consent', /^(granted|required)$/) != 'required';
   const strip = opt('stripParams', /^(true|false)$/) + '' != 'false';
-  const forms = opt('forms', { test: (v) => (doc.querySelector(v), 1) });
+  // An invalid selector throws: guarded, that reads as invalid.
+  const forms = opt('forms', { test: guard((v: string) => (doc.querySelector(v), 1)) });
 
   let link: Link | undefined;
   let current: Referral | null = null;
 
-  // A record is written with the time it has left (a fresh click: exactly days × 86400 s); none deletes.
+  // A record is written with the time it has left (a fresh click: exactly days × 86400 s); none
+  // deletes (any Max-Age ≤ 0 expires at once, RFC 6265; -1 also where 0 lingers for a millisecond).
   const setCookie = guard((r?: Referral | null, cookieDomain = domain) => {
-    doc.cookie = `${KEY}=${r ? encode(r) : ''};Max-Age=${r ? Math.round((r.ts + life - Date.now()) / 1e3) : 0};Path=/;SameSite=Lax${
+    doc.cookie = `${KEY}=${r ? encode(r) : ''};Max-Age=${r ? Math.round((r.ts + life - Date.now()) / 1e3) : -1};Path=/;SameSite=Lax${
       loc.protocol == 'https:' ? ';Secure' : ''
     }${cookieDomain ? ';Domain=' + cookieDomain : ''}`;
   });
@@ -93,11 +95,10 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   // not cap); the localStorage copy restores it when it is gone, for the time it had left.
   const load = (): Referral | null => {
     if (!granted) return null;
-    const raw = guard(() => doc.cookie.match(/(^|; )ashop_ref=([^;]*)/)?.[2])();
     // The browser expires the cookie (Max-Age); the copy in storage has only its ts.
-    let r = decodeReferral(raw);
+    let r = decodeReferral(guard(() => doc.cookie.match(/(^|; )ashop_ref=([^;]*)/)?.[2])());
     if (!r && (r = decodeReferral(io('localStorage')))) r.ts + life > Date.now() ? setCookie(r) : (r = null);
-    return r;
+    return r || null;
   };
 
   const inject = guard(() => {
@@ -152,8 +153,8 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
       io('sessionStorage', null);
       inject();
     }),
-    // load never throws (each read and write in it is guarded); fn's own errors are the caller's.
-    ready: (fn) => fn(load()),
+    ready: guard((fn: (referral: Referral | null) => void) => fn(load())),
+    // Never throws: each read and write in it is guarded.
     referral: load,
   };
 

@@ -1,0 +1,108 @@
+// Test support for the SDK: a real HTTP endpoint on loopback that answers like the collector's
+// browser endpoints (CORS preflight, text/plain JSON) and records what it received; and helpers to
+// look at the browser state the SDK leaves behind in happy-dom.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+  origin: string | undefined;
+  body: any;
+}
+
+export interface Answer {
+  status: number;
+  json: unknown;
+}
+
+export interface Endpoint {
+  /** e.g. `http://127.0.0.1:41234` */
+  origin: string;
+  /** Every POST, in arrival order. */
+  received: Received[];
+  /** Resolves with the next POST to arrive (or the oldest one not yet taken). */
+  next(): Promise<Received>;
+  /** The answer to POSTs to `path` (default: 202 `{}`). */
+  answer(path: string, answer: Answer): void;
+  /** Extra routes (GET files for the script tag and the Chromium test). */
+  serve(path: string, contentType: string, body: string): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startEndpoint(): Promise<Endpoint> {
+  const received: Received[] = [];
+  let taken = 0;
+  let waiting: ((r: Received) => void)[] = [];
+  const answers = new Map<string, Answer>();
+  const files = new Map<string, { contentType: string; body: string }>();
+
+  const cors = (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      cors(req, res);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+        return res.writeHead(204).end();
+      }
+      if (req.method === 'GET') {
+        const file = files.get(path);
+        if (!file) return res.writeHead(404).end();
+        return res.writeHead(200, { 'Content-Type': file.contentType, 'Cache-Control': 'no-store' }).end(file.body);
+      }
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      const entry = { method: req.method ?? '', path, contentType: req.headers['content-type'], origin: req.headers.origin, body };
+      received.push(entry);
+      const answer = answers.get(path) ?? { status: 202, json: {} };
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.json));
+      const waiter = waiting.shift();
+      if (waiter) {
+        taken++;
+        waiter(entry);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    received,
+    next: () =>
+      new Promise<Received>((resolve, reject) => {
+        if (taken < received.length) return resolve(received[taken++]!);
+        const timer = setTimeout(() => reject(new Error('no request arrived within 5 s')), 5000);
+        waiting.push((r) => {
+          clearTimeout(timer);
+          resolve(r);
+        });
+      }),
+    answer: (path, answer) => void answers.set(path, answer),
+    serve: (path, contentType, body) => void files.set(path, { contentType, body }),
+    reset: () => {
+      received.length = 0;
+      taken = 0;
+      waiting = [];
+      answers.clear();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Waits long enough for a request that should NOT be sent to have arrived. */
+export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/;
