@@ -1,0 +1,103 @@
+// The built SDK (dist/sdk/ashop.min.js, npm run build) in headless Chromium: a page on loopback
+// loads it with the README's snippet, a partner link is opened, and we look at what Chromium
+// stored, what the click endpoint received and what the address bar shows.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { settle, startEndpoint, UUID_V4, type Endpoint } from '../sdk/support';
+
+const bundle = readFileSync(join(__dirname, '../../dist/sdk/ashop.min.js'), 'utf8');
+const page = (attributes = '') => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Pricing</title>
+<script>window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)};</script>
+<script async src="/sdk/ashop.min.js" ${attributes}></script>
+</head><body><h1>Pricing</h1><form class="signup"><input name="email"></form></body></html>`;
+
+let browser: Browser;
+let context: BrowserContext;
+let endpoint: Endpoint;
+
+beforeAll(async () => {
+  endpoint = await startEndpoint();
+  endpoint.serve('/sdk/ashop.min.js', 'text/javascript', bundle);
+  endpoint.serve('/pricing', 'text/html', page('data-forms="form.signup"'));
+  endpoint.serve('/keep', 'text/html', page('data-strip-params="false"'));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await endpoint?.close();
+});
+beforeEach(async () => {
+  endpoint.reset();
+  context = await browser.newContext();
+});
+afterEach(() => context.close());
+
+it('opens a partner link: 60-day Lax cookie, the click reported, the address bar cleaned', async () => {
+  const tab = await context.newPage();
+  const clicked = endpoint.next();
+  const before = Date.now();
+  await tab.goto(`${endpoint.origin}/pricing?plan=pro#a_aid=partner_1&a_bid=spring&data1=news%20letter`);
+  const click = await clicked;
+
+  expect(click.path).toBe('/v1/clicks');
+  expect(click.contentType).toMatch(/^text\/plain/);
+  expect(click.body).toMatchObject({
+    aid: 'partner_1',
+    bid: 'spring',
+    data1: 'news letter',
+    cid: expect.stringMatching(UUID_V4),
+    vid: expect.stringMatching(UUID_V4),
+    url: `${endpoint.origin}/pricing?plan=pro#a_aid=partner_1&a_bid=spring&data1=news%20letter`,
+  });
+
+  const cookies = await context.cookies();
+  expect(cookies).toHaveLength(1);
+  const [cookie] = cookies;
+  expect(cookie).toMatchObject({ name: 'ashop_ref', domain: '127.0.0.1', path: '/', sameSite: 'Lax', secure: false, httpOnly: false });
+  const referral = JSON.parse(decodeURIComponent(cookie!.value));
+  expect(referral).toEqual({ v: 1, aid: 'partner_1', bid: 'spring', cid: click.body.cid, vid: click.body.vid, ts: expect.any(Number) });
+  expect(referral.ts).toBeGreaterThanOrEqual(before);
+  // Max-Age = 60 × 86400 s from the click.
+  expect(Math.abs(cookie!.expires - (referral.ts / 1000 + 60 * 86400))).toBeLessThan(2);
+
+  expect(tab.url()).toBe(`${endpoint.origin}/pricing?plan=pro`);
+  // No history entry of its own: as many as a plain visit in a fresh tab (about:blank, the page).
+  const plain = await context.newPage();
+  await plain.goto(`${endpoint.origin}/pricing`);
+  expect(await tab.evaluate(() => history.length)).toBe(await plain.evaluate(() => history.length));
+  await plain.close();
+  expect(await tab.evaluate(() => localStorage.getItem('ashop_ref'))).toBe(cookie!.value);
+  expect(await tab.evaluate(() => document.querySelector<HTMLInputElement>('form.signup input[name=ashop_ref]')?.value)).toBe(cookie!.value);
+  expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): unknown } }).ashop.referral())).toEqual(referral);
+
+  await settle();
+  expect(endpoint.received).toHaveLength(1);
+});
+
+it('reports the click once across reloads, also without cleaning the address, and keeps the cookie', async () => {
+  const tab = await context.newPage();
+  const clicked = endpoint.next();
+  await tab.goto(`${endpoint.origin}/keep#a_aid=partner_2`);
+  await clicked;
+  const [first] = await context.cookies();
+  expect(tab.url()).toBe(`${endpoint.origin}/keep#a_aid=partner_2`);
+
+  await tab.reload();
+  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await settle(300);
+  expect(endpoint.received).toHaveLength(1);
+  expect(await context.cookies()).toEqual([first]);
+});
+
+it('leaves a visitor without partner link alone: no cookie, no storage, no request', async () => {
+  const tab = await context.newPage();
+  await tab.goto(`${endpoint.origin}/pricing?plan=pro`);
+  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await settle(300);
+  expect(await context.cookies()).toEqual([]);
+  expect(await tab.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  expect(endpoint.received).toHaveLength(0);
+});
