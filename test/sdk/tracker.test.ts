@@ -471,6 +471,8 @@ describe('signup', () => {
   it('calls back with an error carrying the problem detail', async () => {
     const problem = { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The signature does not match the customerId.' };
     endpoint.answer('/v1/signups', { status: 401, json: problem });
+    // happy-dom's console reports the 401 as a browser would.
+    jest.spyOn(console, 'error').mockImplementation(() => {});
     await visit(`${site}/`);
     const [error, answer] = await signup(track());
     expect(error).toBeInstanceOf(Error);
@@ -480,6 +482,7 @@ describe('signup', () => {
 
   it('calls back with an error when the collector cannot be reached', async () => {
     await visit(`${site}/`);
+    jest.spyOn(console, 'error').mockImplementation(() => {});
     const [error, answer] = await signup(createTracker({ endpoint: 'http://127.0.0.1:9' }));
     // A TypeError in browsers, happy-dom's own DOMException here.
     expect(error?.message).toEqual(expect.any(String));
