@@ -1,7 +1,7 @@
 // The demo's stand-in for Ashop Commerce's own app: store accounts in the site's own database
 // (not the collector's), and the signup signature the browser hands to `ashop('signup')`.
 import { createHmac, randomBytes } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 const storeSchema = new Schema(
   {
@@ -18,8 +18,6 @@ const storeSchema = new Schema(
   },
   { collection: 'stores', versionKey: false },
 );
-
-export type StoreDoc = InferSchemaType<typeof storeSchema>;
 
 export async function storeModel(connection: Connection) {
   const Store = connection.model('Store', storeSchema);

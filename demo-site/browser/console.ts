@@ -41,7 +41,8 @@ interface BilledInvoice {
   eventId: string;
   total: number;
   status: number;
-  answer: { commission?: number | { amount: number } | null; detail?: string } | null;
+  /** The collector's answer: `{eventId, commission}`, or a problem with its `detail`. */
+  answer: { commission?: number; detail?: string } | null;
 }
 
 interface BannerRow {
@@ -344,12 +345,6 @@ $('#payout-preview').addEventListener('click', () =>
 
 const billingSection = $('#billing');
 
-function commissionOf(answer: BilledInvoice['answer']): string {
-  const commission = answer?.commission;
-  if (commission === null || commission === undefined) return '–';
-  return money(typeof commission === 'number' ? commission : commission.amount);
-}
-
 $('#bill-month').addEventListener('click', () =>
   busy(billingSection, () =>
     act(billingSection, async () => {
@@ -363,7 +358,7 @@ $('#bill-month').addEventListener('click', () =>
             el('td', {}, `${invoice.storeName} (${invoice.customerId})`),
             el('td', {}, invoice.eventId),
             el('td', { className: 'num' }, money(invoice.total)),
-            el('td', { className: 'num' }, commissionOf(invoice.answer)),
+            el('td', { className: 'num' }, invoice.answer?.commission === undefined ? '–' : money(invoice.answer.commission)),
             el('td', {}, invoice.status === 201 ? 'billed' : invoice.status === 200 ? 'already billed' : `failed: ${invoice.answer?.detail ?? invoice.status}`),
           ),
         ),
