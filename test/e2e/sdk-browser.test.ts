@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { referralCookieValue } from '../../collector/domain/tracking-http';
 import { launchChromium } from '../support/browser';
 import { settle, startEndpoint, UUID_V4, type Endpoint } from '../sdk/support';
 
@@ -74,6 +75,49 @@ it('opens a partner link: 60-day Lax cookie, the click reported, the address bar
   expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): unknown } }).ashop.referral())).toEqual(referral);
 
   await settle();
+  expect(endpoint.received).toHaveLength(1);
+});
+
+it("takes the collector's own cookie, never writes over it on later page views, and restores it from the copy", async () => {
+  // What the collector answers a same-site click with (DESIGN.md §4): the same record at its own time.
+  const serverTs = Date.now() - 60_000;
+  endpoint.answer('/v1/clicks', ({ body }) => ({
+    status: 202,
+    json: { cid: body.cid },
+    headers: {
+      'Set-Cookie': `ashop_ref=${referralCookieValue({ v: 1, aid: body.aid, bid: body.bid, cid: body.cid, vid: body.vid, ts: serverTs })}; Max-Age=${60 * 86400}; Path=/; SameSite=Lax`,
+    },
+  }));
+  const tab = await context.newPage();
+  const clicked = endpoint.next();
+  await tab.goto(`${endpoint.origin}/pricing#a_aid=partner_3&a_bid=b3`);
+  const click = await clicked;
+  const serverCookie = async () => {
+    for (let tries = 0; tries < 50; tries++) {
+      const [cookie] = await context.cookies();
+      if (cookie && JSON.parse(decodeURIComponent(cookie.value)).ts === serverTs) return cookie;
+      await settle(20);
+    }
+    throw new Error("the collector's cookie did not replace the SDK's");
+  };
+  const collectorCookie = await serverCookie();
+  expect(JSON.parse(decodeURIComponent(collectorCookie.value))).toMatchObject({ aid: 'partner_3', bid: 'b3', cid: click.body.cid, vid: click.body.vid });
+
+  // Later page views read it and leave it as it is.
+  await tab.goto(`${endpoint.origin}/pricing`);
+  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await settle(100);
+  expect(await context.cookies()).toEqual([collectorCookie]);
+  expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): { ts: number } } }).ashop.referral().ts)).toBe(serverTs);
+
+  // A lost cookie comes back from the localStorage copy (written at click time) for the time it had left.
+  await context.clearCookies();
+  await tab.reload();
+  await tab.waitForFunction(() => document.cookie.includes('ashop_ref='));
+  const [restored] = await context.cookies();
+  const referral = JSON.parse(decodeURIComponent(restored!.value));
+  expect(referral).toMatchObject({ aid: 'partner_3', cid: click.body.cid, vid: click.body.vid });
+  expect(Math.abs(restored!.expires - (referral.ts / 1000 + 60 * 86400))).toBeLessThan(2);
   expect(endpoint.received).toHaveLength(1);
 });
 

@@ -15,6 +15,7 @@ export interface Received {
 export interface Answer {
   status: number;
   json: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Endpoint {
@@ -24,8 +25,8 @@ export interface Endpoint {
   received: Received[];
   /** Resolves with the next POST to arrive (or the oldest one not yet taken). */
   next(): Promise<Received>;
-  /** The answer to POSTs to `path` (default: 202 `{}`). */
-  answer(path: string, answer: Answer): void;
+  /** The answer to POSTs to `path` (default: 202 `{}`), or a function of what arrived. */
+  answer(path: string, answer: Answer | ((received: Received) => Answer)): void;
   /** Extra routes (GET files for the script tag and the Chromium test). */
   serve(path: string, contentType: string, body: string): void;
   reset(): void;
@@ -36,7 +37,7 @@ export async function startEndpoint(): Promise<Endpoint> {
   const received: Received[] = [];
   let taken = 0;
   let waiting: ((r: Received) => void)[] = [];
-  const answers = new Map<string, Answer>();
+  const answers = new Map<string, Answer | ((received: Received) => Answer)>();
   const files = new Map<string, { contentType: string; body: string }>();
 
   const cors = (req: IncomingMessage, res: ServerResponse) => {
@@ -66,8 +67,9 @@ export async function startEndpoint(): Promise<Endpoint> {
       } catch {}
       const entry = { method: req.method ?? '', path, contentType: req.headers['content-type'], origin: req.headers.origin, body };
       received.push(entry);
-      const answer = answers.get(path) ?? { status: 202, json: {} };
-      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.json));
+      const answerOf = answers.get(path) ?? { status: 202, json: {} };
+      const answer = typeof answerOf === 'function' ? answerOf(entry) : answerOf;
+      res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.json));
       const waiter = waiting.shift();
       if (waiter) {
         taken++;
