@@ -6,7 +6,8 @@ import type { Config } from '../collector/config';
 import { HttpProblem } from '../collector/http/problem';
 import { billingMonth, invoiceTotal, monthlyInvoice } from './billing';
 import { apps, plans } from './catalog';
-import { newCustomerId, signupSignature, type StoreModel } from './store';
+import { signupSignature } from '../collector/domain/signup-signature';
+import { newCustomerId, type StoreModel } from './store';
 
 export interface ApiOptions {
   Store: StoreModel;

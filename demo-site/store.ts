@@ -1,6 +1,6 @@
 // The demo's stand-in for Ashop Commerce's own app: store accounts in the site's own database
-// (not the collector's), and the signup signature the browser hands to `ashop('signup')`.
-import { createHmac, randomBytes } from 'node:crypto';
+// (not the collector's).
+import { randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 
 const storeSchema = new Schema(
@@ -29,9 +29,4 @@ export type StoreModel = Awaited<ReturnType<typeof storeModel>>;
 
 export function newCustomerId(): string {
   return `st_${randomBytes(8).toString('hex')}`;
-}
-
-/** DESIGN.md §5: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId), computed only on the server. */
-export function signupSignature(secret: string, customerId: string): string {
-  return createHmac('sha256', secret).update(customerId).digest('hex');
 }

@@ -1,10 +1,10 @@
 // POST /v1/signups: from the merchant's server (server key), or from the browser with the
 // signature the merchant's server computed: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId).
-import { createHmac } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../auth/api-keys';
 import type { Context } from '../context';
+import { signupSignature } from '../domain/signup-signature';
 import { emailField, externalIdField, timestampField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
@@ -20,10 +20,6 @@ const fields = {
 };
 const browserSignup = z.object(fields);
 const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional() }).strict();
-
-export function signupSignature(secret: string, customerId: string): string {
-  return createHmac('sha256', secret).update(customerId).digest('hex');
-}
 
 export function signupRoutes(context: Context): Router {
   const router = Router();

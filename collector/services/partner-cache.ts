@@ -38,6 +38,11 @@ export class PartnerCache {
     return found;
   }
 
+  /** Drops a partner's entry, so a status change made by this process applies to its next click. */
+  forget(partnerId: string): void {
+    this.entries.delete(partnerId);
+  }
+
   async status(partnerId: string): Promise<CachedPartner | null> {
     return (await this.statuses([partnerId])).get(partnerId) ?? null;
   }

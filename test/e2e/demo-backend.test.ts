@@ -13,7 +13,7 @@ import { freePort } from '../../collector/db/engine';
 import { billingMonth, monthlyInvoice, type BillableStore } from '../../demo-site/billing';
 import { createDemoSite } from '../../demo-site/server';
 import { ensureDemoBanners, ensureDemoCredentials } from '../../demo-site/setup';
-import { signupSignature } from '../../demo-site/store';
+import { signupSignature } from '../../collector/domain/signup-signature';
 import { hashApiKey } from '../../collector/auth/api-keys';
 import { testAdminKey, testCollector, testConfig, testServerKey } from '../support/collector';
 import { useTestDatabase } from '../support/db';

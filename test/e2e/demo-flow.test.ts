@@ -197,9 +197,7 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
   await expect(portal.locator('#portal > .status').innerText()).resolves.toMatch(/under review/);
   const clicksBefore = await metric(portal, 'Clicks', 'all');
 
-  // The tracking path caches partner statuses per process for up to 5 s (collector/services/
-  // partner-cache.ts; DESIGN.md §9 allows such caches): the freeze holds for clicks after that.
-  await new Promise((resolve) => setTimeout(resolve, 5_500));
+  // No wait: the collector that froze the partner drops its cached status at once.
   const { models } = demo.collector.collector.context;
   const storedBefore = await models.Click.countDocuments({ partnerId: alice.partnerId });
   const context = await demo.newContext();

@@ -9,6 +9,7 @@ import { partnerStatuses } from '../../models/partner';
 import { audit } from '../../services/audit';
 import { partnerProfile } from '../../services/partner-accounts';
 import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
+import { trackingServices } from '../../services/tracking';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -56,7 +57,10 @@ export function adminPartnerRoutes(context: Context): Router {
 
   router.post('/v1/admin/partners/:id/status', async (req, res) => {
     const { status, reason } = z.object({ status: z.enum(settableStatuses), reason: reasonSchema }).parse(req.body);
-    res.json(await changePartnerStatus(context, { partnerId: req.params.id, status, reason, actor: actorOf(req.caller) }));
+    const change = await changePartnerStatus(context, { partnerId: req.params.id, status, reason, actor: actorOf(req.caller) });
+    // Other collector processes pick the change up when their cache entry expires (seconds).
+    trackingServices(context).partners.forget(req.params.id);
+    res.json(change);
   });
 
   router.patch('/v1/admin/partners/:id', async (req, res) => {

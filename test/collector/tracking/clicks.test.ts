@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { utcDay } from '../../../collector/domain/days';
 import { trackingServices } from '../../../collector/services/tracking';
-import { testCollector } from '../../support/collector';
+import { testAdminKey, testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
 import { botUa, browserUa, clickBody, serverKey, statsOf } from './fixtures';
@@ -79,6 +79,22 @@ describe('clicks', () => {
       await post(body).expect(202);
       expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({ counted: false, unique: false });
       expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 0, uniqueClicks: 0 });
+    });
+
+    test('a freeze by an operator applies to the very next click of this collector', async () => {
+      const { partnerId } = await createTestPartner(collector);
+      const before = clickBody(partnerId);
+      await post(before).expect(202);
+      await request(collector.app)
+        .post(`/v1/admin/partners/${partnerId}/status`)
+        .set('Authorization', `Bearer ${testAdminKey}`)
+        .send({ status: 'frozen', reason: 'traffic review' })
+        .expect(200);
+      const after = clickBody(partnerId);
+      await post(after).expect(202);
+      const { Click } = collector.context.models;
+      expect(await Click.findById(before.cid).lean()).toMatchObject({ counted: true });
+      expect(await Click.findById(after.cid).lean()).toMatchObject({ counted: false });
     });
 
     test('a click for an unknown partner is accepted but never counted', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
-import { signupSignature } from '../../../collector/routes/signups';
+import { signupSignature } from '../../../collector/domain/signup-signature';
 import { testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
