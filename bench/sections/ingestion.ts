@@ -19,7 +19,7 @@ const targetGrowthBytes = 50 * 1024 * 1024;
 
 export async function benchIngestion(options: BenchOptions): Promise<SectionResult> {
   const sizes = options.quick
-    ? { requests: 6000, seconds: 10, warmup: 1000, ceilingDocs: 20_000, ceilingSeconds: 8, drainSeconds: 15 }
+    ? { requests: 6000, seconds: 10, warmup: 1000, ceilingDocs: 20_000, ceilingSeconds: 8, drainSeconds: 10 }
     : { requests: 40_000, seconds: 30, warmup: 3000, ceilingDocs: 100_000, ceilingSeconds: 20, drainSeconds: 45 };
   const partners = partnerIds(100);
   const rows: Row[] = [];
@@ -212,7 +212,7 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     if (!(await drain())) {
       // A collector whose writes hang cannot be loaded further: its warm-up is what was measured.
       // The engine may not answer the check either.
-      const checked = await settle(withTimeout(checkExactness(db.connection.db!, acknowledged), 20_000, 'reading clicks and daily_stats back'));
+      const checked = await settle(withTimeout(checkExactness(db.connection.db!, acknowledged), sizes.drainSeconds * 1000, 'reading clicks and daily_stats back'));
       if (checked instanceof Error) options.log(`  ${checked.message}`);
       const exactness = {
         ...(checked instanceof Error ? { acknowledged: acknowledged.size, stored: Number.NaN, counted: Number.NaN, lost: Number.NaN, overCounted: Number.NaN, underCounted: Number.NaN, uniqueMismatches: Number.NaN, banners: banners.length } : checked),
@@ -242,7 +242,7 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     const exactness = { ...(await checkExactness(db.connection.db!, acknowledged)), drained, drainMs, warmupAcknowledged };
     return { load: summary, stage: 'measured load', exactness, memory: { before, after, peak: Math.max(peak, after || 0) } };
   } finally {
-    await collector?.stop(10_000);
+    await collector?.stop(5000);
     await db.close();
   }
 }

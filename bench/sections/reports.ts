@@ -34,7 +34,7 @@ interface Timing {
 }
 
 export async function benchReports(options: BenchOptions): Promise<SectionResult> {
-  const sizes = options.quick ? [10_000, 20_000] : [10_000, 100_000, 1_000_000];
+  const sizes = options.quick ? [5000, 10_000] : [10_000, 100_000, 1_000_000];
   // Raw clicks are written up to this many; beyond it only their daily_stats increments (the
   // reports must not read raw clicks at all, which the read counts show with any number of them).
   const rawClickCap = options.quick ? 10_000 : 100_000;
