@@ -1,22 +1,23 @@
 // Builds the browser SDK (DESIGN.md §2): an IIFE for the script tag, an ESM module for bundlers,
-// and one bundled type declaration file.
+// and one bundled type declaration file; and the demo site's page scripts.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
-const ts = () =>
+// Browser code for evergreen browsers (ES2020); the project's tsconfig is for Node.
+const ts = (folder, lib = ['ES2020', 'DOM']) =>
   typescript({
     tsconfig: false,
     compilerOptions: {
       target: 'ES2020',
       module: 'ESNext',
       moduleResolution: 'Bundler',
-      lib: ['ES2020', 'DOM'],
+      lib,
       strict: true,
       noEmit: false,
       declaration: false,
     },
-    include: ['sdk/**/*.ts'],
+    include: [`${folder}/**/*.ts`],
   });
 
 const minify = () =>
@@ -31,12 +32,12 @@ export default [
   {
     input: 'sdk/browser.ts',
     output: { file: 'dist/sdk/ashop.min.js', format: 'iife', strict: false },
-    plugins: [ts(), minify()],
+    plugins: [ts('sdk'), minify()],
   },
   {
     input: 'sdk/index.ts',
     output: { file: 'dist/sdk/ashop.mjs', format: 'es' },
-    plugins: [ts(), minify()],
+    plugins: [ts('sdk'), minify()],
   },
   {
     input: 'sdk/index.ts',
@@ -52,21 +53,6 @@ export default [
       console: 'demo-site/browser/console.ts',
     },
     output: { dir: 'dist/site', format: 'es', chunkFileNames: '[name]-[hash].js' },
-    plugins: [
-      typescript({
-        tsconfig: false,
-        compilerOptions: {
-          target: 'ES2020',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          strict: true,
-          noEmit: false,
-          declaration: false,
-        },
-        include: ['demo-site/browser/**/*.ts'],
-      }),
-      terser({ format: { comments: false } }),
-    ],
+    plugins: [ts('demo-site/browser', ['ES2022', 'DOM', 'DOM.Iterable']), terser({ format: { comments: false } })],
   },
 ];
