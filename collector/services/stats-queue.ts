@@ -71,44 +71,44 @@ export class StatsQueue {
 
   private async writePending(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = [...this.pending];
     this.pending = new Map();
-    const operations = [...batch].map(([id, stat]) => {
-      // Readers get every counter, also those this upsert does not touch.
-      const zeros = Object.fromEntries(statCounters.filter((counter) => stat.inc[counter] === undefined).map((counter) => [counter, 0]));
-      return {
-        updateOne: {
-          filter: { _id: id },
-          update: { $inc: stat.inc, $setOnInsert: { partnerId: stat.partnerId, day: stat.day, bid: stat.bid, ...zeros } },
-          upsert: true,
-        },
-      };
-    });
-    try {
-      await this.models.DailyStat.bulkWrite(operations, { ordered: true });
-    } catch (error) {
-      // An ordered bulk write stops at its first failed operation: those before it are applied.
-      // After a network error nothing is known; retrying then may count a batch twice, which beats losing it.
-      const failedAt = firstWriteErrorIndex(error) ?? 0;
-      const entries = [...batch];
-      const retry = new Map(entries.slice(failedAt));
-      for (const [id, later] of this.pending) {
-        const stat = retry.get(id);
-        if (!stat) retry.set(id, later);
-        else for (const counter of statCounters) if (later.inc[counter]) stat.inc[counter] = (stat.inc[counter] ?? 0) + later.inc[counter]!;
-      }
-      this.pending = retry;
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.flush().catch((retryError: unknown) => this.logger.error({ err: retryError }, 'daily_stats write failed; will retry'));
-      }, 1000);
-      throw error;
+    // One update command per document, never a multi-statement bulk: FerretDB 1.24 leaks a pooled
+    // SQLite connection when a multi-statement update runs beside other writes, and stops answering
+    // once its pool of 100 is gone. The documents are distinct, so a few writes at once are safe.
+    const failed = new Map<string, PendingStat>();
+    let firstError: unknown;
+    for (let start = 0; start < batch.length; start += parallelWrites) {
+      const chunk = batch.slice(start, start + parallelWrites);
+      const results = await Promise.allSettled(
+        chunk.map(([id, stat]) => this.models.DailyStat.updateOne({ _id: id }, upsertOf(stat), { upsert: true })),
+      );
+      results.forEach((result, index) => {
+        if (result.status === 'fulfilled') return;
+        failed.set(...chunk[index]!);
+        firstError ??= result.reason;
+      });
     }
+    if (failed.size === 0) return;
+    // After a network error nothing is known of that write; retrying may count it twice, which beats losing it.
+    for (const [id, later] of this.pending) {
+      const stat = failed.get(id);
+      if (!stat) failed.set(id, later);
+      else for (const counter of statCounters) if (later.inc[counter]) stat.inc[counter] = (stat.inc[counter] ?? 0) + later.inc[counter]!;
+    }
+    this.pending = failed;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((retryError: unknown) => this.logger.error({ err: retryError }, 'daily_stats write failed; will retry'));
+    }, 1000);
+    throw firstError;
   }
 }
 
-function firstWriteErrorIndex(error: unknown): number | undefined {
-  const raw = (error as { writeErrors?: { index: number } | Array<{ index: number }> } | null)?.writeErrors;
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  return first?.index;
+const parallelWrites = 8;
+
+function upsertOf(stat: PendingStat) {
+  // Readers get every counter, also those this upsert does not touch.
+  const zeros = Object.fromEntries(statCounters.filter((counter) => stat.inc[counter] === undefined).map((counter) => [counter, 0]));
+  return { $inc: stat.inc, $setOnInsert: { partnerId: stat.partnerId, day: stat.day, bid: stat.bid, ...zeros } };
 }
