@@ -50,15 +50,18 @@ export interface ClickWriterOptions {
   /** How long the first click of a batch waits for company. */
   maxWaitMs?: number;
   maxBatch?: number;
+  /** Batches written at once: while one waits on the database, the next one's lookups proceed. */
+  maxInFlight?: number;
 }
 
 export class ClickWriter {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly writers = new Set<Promise<void>>();
   private closed = false;
   private readonly maxWaitMs: number;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly deps: { models: Models; logger: Logger; partners: PartnerCache; visitors: VisitorHasher; stats: StatsQueue },
@@ -66,6 +69,7 @@ export class ClickWriter {
   ) {
     this.maxWaitMs = options.maxWaitMs ?? 5;
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 2;
   }
 
   /** Queues a click; resolves once it is stored (or known to be stored already). */
@@ -81,7 +85,7 @@ export class ClickWriter {
   /** Writes every queued click now. */
   async flush(): Promise<void> {
     this.kick();
-    while (this.writing) await this.writing;
+    while (this.writers.size > 0) await Promise.all(this.writers);
   }
 
   /** Stops taking clicks and writes every queued one. */
@@ -90,27 +94,28 @@ export class ClickWriter {
     await this.flush();
   }
 
-  /** Starts a write unless one is running; the running one picks up the rest when it ends. */
+  /** Starts batch writes while fewer than maxInFlight run; each one ending picks up what queued meanwhile. */
   private kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.writing || this.queue.length === 0) return;
-    this.writing = (async () => {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const outcomes = await this.store(batch.map((waiting) => waiting.input));
-          batch.forEach((waiting, i) => waiting.resolve(outcomes[i]!));
-        } catch (error) {
-          this.deps.logger.error({ err: error, clicks: batch.length }, 'click batch not stored');
-          for (const waiting of batch) waiting.reject(error);
-        }
-      }
-    })().finally(() => {
-      this.writing = undefined;
-      // Clicks queued after the loop's last look (a full batch does not set the timer).
-      if (this.queue.length > 0) this.kick();
-    });
+    while (this.writers.size < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const writer: Promise<void> = this.write(batch).finally(() => {
+        this.writers.delete(writer);
+        if (this.queue.length > 0) this.kick();
+      });
+      this.writers.add(writer);
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await this.store(batch.map((waiting) => waiting.input));
+      batch.forEach((waiting, i) => waiting.resolve(outcomes[i]!));
+    } catch (error) {
+      this.deps.logger.error({ err: error, clicks: batch.length }, 'click batch not stored');
+      for (const waiting of batch) waiting.reject(error);
+    }
   }
 
   private async store(inputs: ClickInput[]): Promise<ClickOutcome[]> {
