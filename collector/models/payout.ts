@@ -1,6 +1,10 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const payoutStatuses = ['open', 'completed'] as const;
+/**
+ * `claiming` while a run locks entries; `open` once its items are written; `completed` when marked
+ * paid. A run that died while claiming is `abandoned` by the next run, which frees its claims.
+ */
+export const payoutStatuses = ['claiming', 'open', 'completed', 'abandoned'] as const;
 export const payoutItemStatuses = ['pending', 'paid', 'failed'] as const;
 
 /** A payout batch: one item per paid partner, with the ledger entries locked to it. */

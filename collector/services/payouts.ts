@@ -32,6 +32,9 @@ export interface PayoutRun {
   withheld: WithheldView[];
 }
 
+/** A run still claiming after this long has died (a 1,000-partner run takes seconds). */
+export const abandonedAfterMs = 15 * 60_000;
+
 const newPayoutId = (asOf: Date) => `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
 
 /** Claims the entries for the batch; returns the ids this run won (another run may hold the rest). */
@@ -83,6 +86,7 @@ async function planPayout({ config, models }: ServiceDeps, asOf: Date): Promise<
 export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor: string; preview?: boolean }): Promise<PayoutRun> {
   const { config, models } = deps;
   const { asOf, actor } = options;
+  await releaseAbandonedRuns(deps, actor);
   const plan = await planPayout(deps, asOf);
   const view = (payoutId: string | null, items: PayoutItemView[], withheld: WithheldView[]): PayoutRun => ({
     payoutId,
@@ -95,7 +99,7 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
 
   const payoutId = newPayoutId(asOf);
   // The batch exists before any claim, so claims never point at a batch nobody can see.
-  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'open', items: [], withheld: [], createdBy: actor, createdAt: new Date() });
+  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'claiming', items: [], withheld: [], createdBy: actor, createdAt: new Date() });
   const items: Array<PayoutItemView & { entryIds: string[] }> = [];
   const withheld = [...plan.withheld];
   for (const planned of plan.pay) {
@@ -113,7 +117,7 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
     items.push({ partnerId, amount, payoutEmail: planned.payoutEmail, entryIds: wonEntries.map((entry) => entry._id) });
   }
 
-  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
+  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld, status: 'open' } });
   await audit(deps, {
     actor,
     action: 'payout.run',
@@ -121,6 +125,22 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
     details: { asOf, items: items.length, total: sumAmounts(items), withheld: withheld.length },
   });
   return view(payoutId, items, withheld);
+}
+
+/**
+ * A run that died between claiming entries and writing its items would leave those entries locked
+ * to a batch that pays nobody. Its claims are released (the entries are payable again) and the
+ * batch is marked abandoned.
+ */
+async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<void> {
+  const { models } = deps;
+  const cutoff = new Date(Date.now() - abandonedAfterMs);
+  const stale = await models.Payout.find({ status: 'claiming', createdAt: { $lt: cutoff } }, { _id: 1 }).lean();
+  for (const { _id: payoutId } of stale) {
+    const released = await models.PayoutClaim.deleteMany({ payoutId });
+    await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'abandoned' } });
+    await audit(deps, { actor, action: 'payout.abandon', subject: `payout:${payoutId}`, details: { releasedEntries: released.deletedCount } });
+  }
 }
 
 export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string) {
@@ -168,6 +188,9 @@ export async function completePayout(deps: ServiceDeps, options: { payoutId: str
     });
   }
   const items = payout.items.map((item) => ({ ...item, status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const) }));
+  if (payout.status === 'claiming' || payout.status === 'abandoned') {
+    throw new HttpProblem(409, `Payout ${payout._id} is ${payout.status === 'claiming' ? 'still being created' : 'abandoned'}.`, { slug: 'payout-not-open' });
+  }
   if (payout.status === 'completed') {
     const sameAnswer = payout.items.every((item) => (item.status === 'failed') === failed.has(item.partnerId));
     if (!sameAnswer) throw new HttpProblem(409, `Payout ${payout._id} was already completed with other failed items.`, { slug: 'payout-completed' });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
 import { signToken } from '../../collector/auth/tokens';
+import { abandonedAfterMs } from '../../collector/services/payouts';
 import { testAdminKey, testCollector } from '../support/collector';
 import { useTestDatabase } from '../support/db';
 import { addCommission, createTestPartner, day } from '../support/partners';
@@ -218,6 +219,43 @@ describe('concurrent runs', () => {
     const rest = await runPayout(at(131, base));
     const paidTotal = [...paidNow, ...rest.items.filter((item) => ids.has(item.partnerId))].reduce((sum, item) => sum + item.amount, 0);
     expect(paidTotal).toBe(total);
+  });
+});
+
+describe('a run that died while claiming', () => {
+  it('frees its claims for the next run, which pays them; the dead batch is abandoned, audited, and cannot be completed', async () => {
+    const base = at(7000);
+    const partner = await createTestPartner(collector);
+    const entryId = await addCommission(collector, partner.partnerId, 25000, base);
+    const { models } = collector.context;
+    // What a crash leaves: a batch still claiming, its claim written, no items.
+    const deadId = 'po_dead_run';
+    const longAgo = new Date(Date.now() - abandonedAfterMs - 60_000);
+    await models.Payout.create({ _id: deadId, asOf: at(121, base), currency: 'USD', status: 'claiming', items: [], withheld: [], createdBy: 'test', createdAt: longAgo });
+    await models.PayoutClaim.create({ _id: entryId, payoutId: deadId, partnerId: partner.partnerId, claimedAt: longAgo });
+
+    const run = await runPayout(at(121, base));
+    expect(itemOf(run, partner.partnerId)).toMatchObject({ amount: 25000 });
+    expect(await models.PayoutClaim.findById(entryId).lean()).toMatchObject({ payoutId: run.payoutId });
+    expect(await models.Payout.findById(deadId).lean()).toMatchObject({ status: 'abandoned' });
+    expect(await models.Payout.findById(run.payoutId).lean()).toMatchObject({ status: 'open' });
+    expect(await models.AuditEntry.findOne({ action: 'payout.abandon', subject: `payout:${deadId}` }).lean()).toMatchObject({
+      details: { releasedEntries: 1 },
+    });
+    await api().post(`/v1/admin/payouts/${deadId}/complete`).set(admin()).send({}).expect(409);
+  });
+
+  it('leaves a run that is still claiming alone', async () => {
+    const base = at(7200);
+    const partner = await createTestPartner(collector);
+    const entryId = await addCommission(collector, partner.partnerId, 25000, base);
+    const { models } = collector.context;
+    await models.Payout.create({ _id: 'po_busy_run', asOf: at(121, base), currency: 'USD', status: 'claiming', items: [], withheld: [], createdBy: 'test', createdAt: new Date() });
+    await models.PayoutClaim.create({ _id: entryId, payoutId: 'po_busy_run', partnerId: partner.partnerId, claimedAt: new Date() });
+
+    const run = await runPayout(at(121, base));
+    expect(itemOf(run, partner.partnerId)).toBeUndefined();
+    expect(await models.PayoutClaim.findById(entryId).lean()).toMatchObject({ payoutId: 'po_busy_run' });
   });
 });
 
