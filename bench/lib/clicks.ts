@@ -36,6 +36,24 @@ export function randomClick(partners: readonly string[]): ClickBody {
   };
 }
 
+/** The document the collector stores for a counted click (storage ceiling, report data). */
+export function storedClick(click: ClickBody, at: { partnerId?: string; bid?: string; occurredAt?: Date } = {}) {
+  const bid = at.bid ?? click.bid;
+  return {
+    _id: click.cid,
+    partnerId: at.partnerId ?? click.aid,
+    ...(bid ? { bid } : {}),
+    vid: click.vid,
+    url: click.url,
+    referrer: click.referrer,
+    visitorHash: click.vid.replace(/-/g, ''),
+    bot: false,
+    counted: true,
+    unique: true,
+    occurredAt: at.occurredAt ?? new Date(),
+  };
+}
+
 /** A random public-looking client address, so visitors differ as they would behind a proxy. */
 export function randomAddress(): string {
   return `${randomInt(1, 224)}.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;

@@ -4,7 +4,7 @@
 // collector's memory before and after.
 import type { Db } from 'mongodb';
 import { BenchChild } from '../lib/child';
-import { banners, clickRequests, partnerIds, randomClick } from '../lib/clicks';
+import { banners, clickRequests, partnerIds, randomClick, storedClick } from '../lib/clicks';
 import { runLoad, type LoadSummary } from '../lib/load';
 import { openBenchDb, seedPartners } from '../lib/seed';
 import { notMeasured, reasonOf, settle, withTimeout, type BenchOptions, type SectionResult } from '../lib/section';
@@ -171,22 +171,6 @@ async function storageCeiling(options: BenchOptions, partners: string[], sizes: 
     await db.connection.dropDatabase().catch(() => {});
     await db.close();
   }
-}
-
-function storedClick(click: ReturnType<typeof randomClick>) {
-  return {
-    _id: click.cid,
-    partnerId: click.aid,
-    bid: click.bid,
-    vid: click.vid,
-    url: click.url,
-    referrer: click.referrer,
-    visitorHash: click.vid.replace(/-/g, ''),
-    bot: false,
-    counted: true,
-    unique: true,
-    occurredAt: new Date(),
-  };
 }
 
 async function collectorRun(options: BenchOptions, partners: string[], sizes: Sizes) {

@@ -6,7 +6,7 @@ import { signToken } from '../../collector/auth/tokens';
 import { utcDay } from '../../collector/domain/days';
 import { dailyStatId, statCounters } from '../../collector/services/stats-queue';
 import { BenchChild } from '../lib/child';
-import { banners, partnerIds, randomClick } from '../lib/clicks';
+import { banners, partnerIds, randomClick, storedClick } from '../lib/clicks';
 import type { ReadTally } from '../lib/read-counter';
 import { openBenchDb, seedPartners, type BenchDb } from '../lib/seed';
 import { type BenchOptions, type SectionResult } from '../lib/section';
@@ -199,19 +199,7 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
       counter.clicks++;
       plan.counters.set(id, counter);
       if (n < plan.rawClickCap) {
-        raw.push({
-          _id: click.cid,
-          partnerId,
-          ...(bid ? { bid } : {}),
-          vid: click.vid,
-          url: click.url,
-          referrer: click.referrer,
-          visitorHash: click.vid.replace(/-/g, ''),
-          bot: false,
-          counted: true,
-          unique: true,
-          occurredAt: new Date(`${day}T${String(randomInt(24)).padStart(2, '0')}:00:00Z`),
-        });
+        raw.push(storedClick(click, { partnerId, bid, occurredAt: new Date(`${day}T${String(randomInt(24)).padStart(2, '0')}:00:00Z`) }));
       }
     }
     if (raw.length > 0) await native.collection('clicks').insertMany(raw as never[], { ordered: false });
