@@ -1,16 +1,14 @@
 // Report periods: whole UTC days, `from` and `to` inclusive (YYYY-MM-DD).
 import { z } from 'zod';
+import { DAY_MS as dayMs, utcDay } from './days';
 
 export const maxRangeDays = 366;
 export const defaultRangeDays = 30;
-const dayMs = 86_400_000;
 
 export interface DayRange {
   from: string;
   to: string;
 }
-
-export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
 const day = z
   .string()

@@ -10,6 +10,7 @@ import { HttpProblem } from '../http/problem';
 import { ClickWriterClosedError, type ClickInput, type ClickOutcome } from '../services/click-writer';
 import { recordClick } from '../services/tracking';
 import { browserEndpoint } from './browser-endpoint';
+import { DAY_MS } from '../domain/days';
 
 const optional = <T extends z.ZodType>(field: T) => field.nullish().transform((value) => value ?? undefined);
 
@@ -86,7 +87,7 @@ function setReferralCookie(
   const scope = referralCookieScope(req.hostname, context.config.siteUrl);
   if (!scope) return;
   res.cookie('ashop_ref', referralCookieValue({ v: 1, ...referral }), {
-    maxAge: context.config.cookieDays * 86_400_000,
+    maxAge: context.config.cookieDays * DAY_MS,
     path: '/',
     sameSite: 'lax',
     secure: req.secure,

@@ -1,12 +1,12 @@
 // Raw clicks are kept ASHOP_CLICK_RETENTION_DAYS, then deleted by a periodic job (not a TTL index:
 // FerretDB has none). Reports read daily_stats, so they are unaffected.
 import type { Context } from '../context';
+import { addDays } from '../domain/days';
 
-const dayMs = 24 * 60 * 60 * 1000;
 const everyMs = 60 * 60 * 1000;
 
 export async function purgeOldClicks(context: Pick<Context, 'models' | 'config'>, now = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - context.config.clickRetentionDays * dayMs);
+  const cutoff = addDays(now, -context.config.clickRetentionDays);
   const result = await context.models.Click.deleteMany({ occurredAt: { $lt: cutoff } });
   return result.deletedCount;
 }
