@@ -46,7 +46,10 @@ async function main(): Promise<number> {
   let engine: Engine | undefined;
 
   const cleanup = async () => {
-    if (engine?.kind === 'external') await dropDatabases(engine.uri, dbPrefix).catch((error) => log(`could not drop ${dbPrefix}_*: ${reasonOf(error)}`));
+    if (engine?.kind === 'external')
+      await dropDatabases(engine.uri, dbPrefix).catch((error) =>
+        log(`could not drop ${dbPrefix}_*: ${reasonOf(error)}`),
+      );
     await engine?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -101,14 +104,21 @@ async function main(): Promise<number> {
 
     const table = renderTable(rows);
     process.stdout.write(`\n${table}\n\n`);
-    const missed = rows.filter((row) => row.verdict === 'FAIL' || (row.verdict === 'not measured' && row.target !== ''));
+    const missed = rows.filter(
+      (row) => row.verdict === 'FAIL' || (row.verdict === 'not measured' && row.target !== ''),
+    );
     const results = {
       startedAt: new Date(started).toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
       mode: args.quick ? 'quick' : 'full',
       sections: args.only,
       engine: engine.kind,
-      machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: process.platform },
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        platform: process.platform,
+      },
       rows,
       missed: missed.map((row) => `${row.section}: ${row.metric}`),
       data,
@@ -129,7 +139,8 @@ async function dropDatabases(uri: string, prefix: string): Promise<void> {
   const connection = await mongoose.createConnection(uri).asPromise();
   try {
     const { databases } = await connection.getClient().db().admin().listDatabases();
-    for (const { name } of databases) if (name.startsWith(`${prefix}_`)) await connection.getClient().db(name).dropDatabase();
+    for (const { name } of databases)
+      if (name.startsWith(`${prefix}_`)) await connection.getClient().db(name).dropDatabase();
   } finally {
     await connection.close();
   }

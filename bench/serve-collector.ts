@@ -10,7 +10,6 @@ import { createCollector } from '../collector/app';
 import { loadConfig } from '../collector/config';
 import { createLogger } from '../collector/logger';
 import { syncIndexes } from '../collector/models';
-import { trackingServices } from '../collector/services/tracking';
 import { reportStartupFailure, rssAfterGc, serveIpc } from './lib/child';
 import { ReadCounter } from './lib/read-counter';
 
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
     reads: () => ({ tally: reads.read() }),
     // Queued clicks and daily_stats increments written now ("after the buffers drain").
     flush: async () => {
-      await trackingServices(collector.context).flush();
+      await collector.context.tracking.flush();
       return {};
     },
     stop: async () => {

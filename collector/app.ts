@@ -5,11 +5,13 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import type { Config } from './config';
 import type { Context } from './context';
+import { jsonBodyLimit } from './http/body-limit';
 import { errorHandler, notFound } from './http/errors';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createModels } from './models';
 import { mountRoutes } from './routes';
+import { createTrackingServices } from './services/tracking';
 
 export interface Collector {
   app: Express;
@@ -26,16 +28,18 @@ export interface CollectorOptions {
   processMetrics?: boolean;
 }
 
-export const jsonBodyLimit = '64kb';
-
 export function createCollector(options: CollectorOptions): Collector {
   const closeTasks: Array<() => Promise<void>> = [];
+  const models = createModels(options.connection);
+  const tracking = createTrackingServices(models, options.logger);
+  closeTasks.push(() => tracking.close());
   const context: Context = {
     config: options.config,
     connection: options.connection,
-    models: createModels(options.connection),
+    models,
     logger: options.logger,
     metrics: createMetrics({ processMetrics: options.processMetrics ?? false }),
+    tracking,
     onClose: (task) => closeTasks.push(task),
   };
 

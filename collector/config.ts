@@ -41,18 +41,33 @@ const whole = (fallback: number, min = 0) => z.coerce.number().int().min(min).ma
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
 const kinds = z
   .string()
-  .transform((value) => value.split(',').map((kind) => kind.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((kind) => kind.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/)).min(1));
 
 const schema = z.object({
-  MONGODB_URI: optionalText.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional()),
+  MONGODB_URI: optionalText.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://')
+      .optional(),
+  ),
   PORT: port(4000),
   SITE_PORT: port(8080),
   ASHOP_SITE_URL: origin.default('http://localhost:8080'),
   ASHOP_ALLOWED_ORIGINS: optionalText.pipe(
     z
       .string()
-      .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(origin))
       .optional(),
   ),
@@ -72,10 +87,18 @@ const schema = z.object({
       return rate ?? z.NEVER;
     }),
   ASHOP_COMMISSIONABLE_KINDS: kinds.default(['plan', 'app']),
-  ASHOP_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code').default('USD'),
+  ASHOP_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code')
+    .default('USD'),
   ASHOP_CLICK_RETENTION_DAYS: whole(400, 1),
   ASHOP_DATA_DIR: z.string().min(1).default('.data'),
-  SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
   MAIL_FROM: z.string().min(3).default('Ashop Partners <partners@ashop.example>'),
 });
 

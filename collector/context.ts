@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { Models } from './models';
+import type { TrackingServices } from './services/tracking';
 
 export interface Context {
   config: Config;
@@ -11,6 +12,7 @@ export interface Context {
   models: Models;
   logger: Logger;
   metrics: Metrics;
+  tracking: TrackingServices;
   /** Tasks to finish before the process may stop (queued writes drain here). */
   onClose(task: () => Promise<void>): void;
 }

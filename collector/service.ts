@@ -62,4 +62,3 @@ async function closeServer(server: Server): Promise<void> {
   await closed;
   clearTimeout(force);
 }
-

@@ -22,9 +22,16 @@ const appIds = apps.map((app) => app.id) as [string, ...string[]];
 
 const storeSignup = z.strictObject({
   storeName: z.string().trim().min(1, 'is required').max(80),
-  email: z.email('must be an email address').max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email('must be an email address')
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   plan: z.enum(planIds),
-  apps: z.array(z.enum(appIds)).max(appIds.length).default([]).transform((ids) => [...new Set(ids)]),
+  apps: z
+    .array(z.enum(appIds))
+    .max(appIds.length)
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
   design: z.boolean().default(false),
 });
 
@@ -53,7 +60,9 @@ export function siteApi(options: ApiOptions): Router {
       }
       throw error;
     }
-    res.status(201).json({ customerId, email: input.email, signature: signupSignature(options.config.signupSecret, customerId) });
+    res
+      .status(201)
+      .json({ customerId, email: input.email, signature: signupSignature(options.config.signupSecret, customerId) });
   });
 
   router.post('/billing', async (req, res) => {
@@ -106,11 +115,16 @@ async function callCollector(url: string, init: RequestInit): Promise<Response> 
 async function requireOperator(collectorUrl: string, req: Request): Promise<void> {
   const authorization = req.headers.authorization;
   if (!authorization) throw new HttpProblem(401, 'Log in to the operator console first.', { slug: 'unauthorized' });
-  const check = await callCollector(`${collectorUrl}/v1/admin/partners?limit=1`, { headers: { Authorization: authorization } });
+  const check = await callCollector(`${collectorUrl}/v1/admin/partners?limit=1`, {
+    headers: { Authorization: authorization },
+  });
   if (check.status === 401 || check.status === 403) {
     throw new HttpProblem(check.status, 'Operator credentials are required to bill stores.', {
       slug: check.status === 401 ? 'unauthorized' : 'forbidden',
     });
   }
-  if (!check.ok) throw new HttpProblem(502, 'The partner service could not check the operator login.', { slug: 'collector-unreachable' });
+  if (!check.ok)
+    throw new HttpProblem(502, 'The partner service could not check the operator login.', {
+      slug: 'collector-unreachable',
+    });
 }

@@ -52,7 +52,13 @@ export function monthlyInvoice(store: BillableStore, at: Date, currency: string)
   const firstInvoice = store.invoices.every((invoice) => invoice.month >= month);
   if (store.design && firstInvoice) lines.push({ kind: 'design', amount: designService.price });
   const issuedAt = store.invoices.find((invoice) => invoice.month === month)?.issuedAt ?? at;
-  return { eventId: `inv_${store._id}_${month}`, customerId: store._id, occurredAt: issuedAt.toISOString(), currency, lines };
+  return {
+    eventId: `inv_${store._id}_${month}`,
+    customerId: store._id,
+    occurredAt: issuedAt.toISOString(),
+    currency,
+    lines,
+  };
 }
 
 export function invoiceTotal(invoice: Invoice): number {

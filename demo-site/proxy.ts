@@ -23,7 +23,9 @@ export function collectorProxy(collectorUrl: string, logger: Logger) {
         const response = res as ServerResponse | Socket;
         if (!('writeHead' in response) || response.headersSent) return void response.end();
         response.writeHead(502, { 'Content-Type': 'application/problem+json' });
-        response.end(JSON.stringify(problemBody(502, 'The partner service is not reachable right now.', 'collector-unreachable')));
+        response.end(
+          JSON.stringify(problemBody(502, 'The partner service is not reachable right now.', 'collector-unreachable')),
+        );
       },
     },
   });

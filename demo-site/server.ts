@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Config } from '../collector/config';
-import { projectRoot } from '../collector/db/engine';
+import { projectRoot } from '../collector/paths';
 import { errorHandler, notFound } from '../collector/http/errors';
 import type { Logger } from '../collector/logger';
 import type { Models } from '../collector/models';
@@ -58,7 +58,9 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.use('/assets', express.static(join(projectRoot, 'dist', 'site'), { maxAge: '1h' }));
   app.use('/static', express.static(join(__dirname, 'public'), { maxAge: '1h' }));
   const uplotDist = dirname(require.resolve('uplot'));
-  app.get('/vendor/uPlot.iife.min.js', (_req, res) => res.sendFile(join(uplotDist, 'uPlot.iife.min.js'), { maxAge: '1d' }));
+  app.get('/vendor/uPlot.iife.min.js', (_req, res) =>
+    res.sendFile(join(uplotDist, 'uPlot.iife.min.js'), { maxAge: '1d' }),
+  );
   app.get('/vendor/uPlot.min.css', (_req, res) => res.sendFile(join(uplotDist, 'uPlot.min.css'), { maxAge: '1d' }));
 
   app.use('/api', siteApi({ Store, ...options }));
@@ -80,7 +82,10 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/portal', send(portalPage));
   app.get('/admin/', send(consolePage));
   app.get('/mail/', async (_req, res) => {
-    const messages = await options.models.OutboxMessage.find({}, { to: 1, subject: 1, text: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean();
+    const messages = await options.models.OutboxMessage.find({}, { to: 1, subject: 1, text: 1, createdAt: 1 })
+      .sort({ createdAt: -1 })
+      .limit(50)
+      .lean();
     res.type('html').send(mailboxPage(messages, Boolean(options.config.smtpUrl)));
   });
 

@@ -19,7 +19,11 @@ export interface DemoCredentials {
   serverKey: string;
 }
 
-export async function ensureDemoCredentials(models: Models, dataDir: string, envServerKey: string | undefined): Promise<DemoCredentials> {
+export async function ensureDemoCredentials(
+  models: Models,
+  dataDir: string,
+  envServerKey: string | undefined,
+): Promise<DemoCredentials> {
   const file = join(dataDir, 'demo-credentials.json');
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>) : {};
   const adminPassword = saved.adminPassword ?? randomBytes(9).toString('base64url');
@@ -32,9 +36,14 @@ export async function ensureDemoCredentials(models: Models, dataDir: string, env
     await models.AdminUser.updateOne({ _id: admin._id }, { $set: { passwordHash: await hashPassword(adminPassword) } });
   }
 
-  const serverKey = envServerKey ?? (await usableKey(models, saved.serverKey)) ?? (await createApiKey(models, 'track', 'demo site billing'));
+  const serverKey =
+    envServerKey ??
+    (await usableKey(models, saved.serverKey)) ??
+    (await createApiKey(models, 'track', 'demo site billing'));
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ adminPassword, ...(envServerKey ? {} : { serverKey }) }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ adminPassword, ...(envServerKey ? {} : { serverKey }) }, null, 2), {
+    mode: 0o600,
+  });
   return { adminEmail: demoAdminEmail, adminPassword, serverKey };
 }
 
@@ -49,12 +58,31 @@ async function usableKey(models: Models, key: string | undefined): Promise<strin
 export async function ensureDemoBanners(models: Models): Promise<void> {
   if (await models.Banner.exists({})) return;
   const banners = [
-    { _id: 'leaderboard', name: 'Leaderboard 728×90', file: 'banner-728x90.svg', width: 728, height: 90, targetPath: '/pricing' },
-    { _id: 'rectangle', name: 'Rectangle 300×250', file: 'banner-300x250.svg', width: 300, height: 250, targetPath: '/' },
+    {
+      _id: 'leaderboard',
+      name: 'Leaderboard 728×90',
+      file: 'banner-728x90.svg',
+      width: 728,
+      height: 90,
+      targetPath: '/pricing',
+    },
+    {
+      _id: 'rectangle',
+      name: 'Rectangle 300×250',
+      file: 'banner-300x250.svg',
+      width: 300,
+      height: 250,
+      targetPath: '/',
+    },
   ];
   for (const { file, ...banner } of banners) {
     try {
-      await models.Banner.create({ ...banner, imageUrl: `/static/${file}`, altText: 'Ashop Commerce: open your online store today', active: true });
+      await models.Banner.create({
+        ...banner,
+        imageUrl: `/static/${file}`,
+        altText: 'Ashop Commerce: open your online store today',
+        active: true,
+      });
     } catch (error) {
       // Another start-up made it first: a duplicate key means "already done".
       if ((error as { code?: unknown }).code !== 11000) throw error;

@@ -13,7 +13,11 @@ const storeSchema = new Schema(
     apps: { type: [String], required: true, default: [] },
     design: { type: Boolean, required: true, default: false },
     /** Invoices issued, one per month (see billing.ts). */
-    invoices: { type: [{ _id: false, month: { type: String, required: true }, issuedAt: { type: Date, required: true } }], required: true, default: [] },
+    invoices: {
+      type: [{ _id: false, month: { type: String, required: true }, issuedAt: { type: Date, required: true } }],
+      required: true,
+      default: [],
+    },
     createdAt: { type: Date, required: true },
   },
   { collection: 'stores', versionKey: false },

@@ -11,7 +11,9 @@ const root = join(__dirname, '..');
 
 /** The IIFE bundle as rollup.config.mjs builds it, minus the minifier. */
 async function rawSize(): Promise<number> {
-  const { default: configs } = (await import(pathToFileURL(join(root, 'rollup.config.mjs')).href)) as { default: RollupOptions[] };
+  const { default: configs } = (await import(pathToFileURL(join(root, 'rollup.config.mjs')).href)) as {
+    default: RollupOptions[];
+  };
   const config = configs.find((c) => (c.output as OutputOptions).format === 'iife')!;
   const plugins = (config.plugins as { name: string }[]).filter((plugin) => plugin.name !== 'terser');
   const bundle = await rollup({ ...config, plugins, onwarn: () => {} });
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   ];
   for (const [label, bytes] of rows) console.log(`${label.padEnd(9)} ${String(bytes).padStart(6)} B`);
   const verdict = gzipped <= budget ? 'within' : 'OVER';
-  console.log(`dist/sdk/ashop.min.js: ${gzipped} B gzipped, ${verdict} the ${budget} B budget (${budget - gzipped} B left)`);
+  console.log(
+    `dist/sdk/ashop.min.js: ${gzipped} B gzipped, ${verdict} the ${budget} B budget (${budget - gzipped} B left)`,
+  );
   if (gzipped > budget) process.exitCode = 1;
 }
 

@@ -43,10 +43,13 @@ async function main(): Promise<void> {
     Console        ${site.url}/admin/   login ${credentials.adminEmail} / ${credentials.adminPassword}
   Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.
 `);
-  stopOnSignals(async () => {
-    await site.close();
-    await collector.stop();
-  }, { info: (message) => console.log(message) });
+  stopOnSignals(
+    async () => {
+      await site.close();
+      await collector.stop();
+    },
+    { info: (message) => console.log(message) },
+  );
 }
 
 main().catch(exitWithStartupError);

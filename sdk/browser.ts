@@ -15,7 +15,9 @@ guard(() => {
   // An unknown command is a TypeError, caught like everything else.
   // The methods ride along on the function: `ashop.referral()` (DESIGN.md §4) and the others.
   const ashop: Global = Object.assign(
-    (w.ashop = guard((command: keyof Tracker, ...args: unknown[]) => (t[command] as (...a: unknown[]) => unknown)(...args))),
+    (w.ashop = guard((command: keyof Tracker, ...args: unknown[]) =>
+      (t[command] as (...a: unknown[]) => unknown)(...args),
+    )),
     t,
   );
   for (const args of queued) ashop(...(args as unknown as Parameters<Global>));

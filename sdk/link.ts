@@ -41,7 +41,13 @@ export function readLink(address: string): [Link | undefined, string] {
   const aid = get('a_aid', ID);
   return [
     // get never answers '': this is a Link or undefined.
-    (aid && { aid, bid: get('a_bid', ID), data1: get('data1', sub), data2: get('data2', sub), cid: get('a_cid', UUID) }) as Link | undefined,
+    (aid && {
+      aid,
+      bid: get('a_bid', ID),
+      data1: get('data1', sub),
+      data2: get('data2', sub),
+      cid: get('a_cid', UUID),
+    }) as Link | undefined,
     aid ? rest : address,
   ];
 }

@@ -67,8 +67,11 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   const href = loc.href;
 
   // The value when given and valid; an invalid one warns once and reads as unset (the default).
-  const opt = (name: keyof TrackerOptions, valid: { test(value: string): unknown }, value = options[name] as string | undefined) =>
-    value == null || valid.test(value) ? value : console.warn('ashop', name);
+  const opt = (
+    name: keyof TrackerOptions,
+    valid: { test(value: string): unknown },
+    value = options[name] as string | undefined,
+  ) => (value == null || valid.test(value) ? value : console.warn('ashop', name));
   // Absolute http(s) or a path on this site, without a trailing slash.
   const endpoint = opt('endpoint', /^(https?:)?\/.*[^/]$/) ?? defaultEndpoint;
   const domain = opt('cookieDomain', { test: (v) => ('.' + loc.hostname).endsWith(v.replace(/^\.?/, '.')) });
@@ -128,7 +131,7 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
         const url = endpoint + '/v1/clicks';
         // The record's own v and ts ride along; the collector ignores fields it does not know.
         const body = JSON.stringify({ ...l, ...current, url: href, referrer: doc.referrer || null });
-        navigator.sendBeacon?.(url, body) || fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
+        navigator.sendBeacon?.(url, body) || void fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
       }
     }
     inject();
@@ -139,7 +142,7 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
       // A text/plain JSON body, like the click: no CORS preflight. Before consent no referral is
       // read or sent (the collector answers attributed:false). One catch for network and non-JSON
       // answers; the callback runs once, outside it.
-      fetch(endpoint + '/v1/signups', { method: 'POST', body: JSON.stringify({ ...data, referral: load() }) })
+      void fetch(endpoint + '/v1/signups', { method: 'POST', body: JSON.stringify({ ...data, referral: load() }) })
         .then((res) => res.json().then((answer) => [res.ok ? null : Error(answer.detail), answer]))
         .catch((error) => [error])
         .then((result) => callback?.(...(result as [Error | null, SignupAnswer?])));

@@ -44,7 +44,10 @@ export function addReads(tally: ReadTally, collection: string, documents: number
   return {
     commands: tally.commands + 1,
     documents: tally.documents + documents,
-    collections: { ...tally.collections, [collection]: { commands: before.commands + 1, documents: before.documents + documents } },
+    collections: {
+      ...tally.collections,
+      [collection]: { commands: before.commands + 1, documents: before.documents + documents },
+    },
   };
 }
 

@@ -20,7 +20,15 @@ export interface BenchOptions {
 
 /** A row for a figure that could not be taken, with the reason in place of the number. */
 export function notMeasured(section: string, metric: string, target: string, reason: string): Row {
-  return { section, metric, target, measured: `not measured: ${reason}`, baseline: '', ratio: '', verdict: 'not measured' };
+  return {
+    section,
+    metric,
+    target,
+    measured: `not measured: ${reason}`,
+    baseline: '',
+    ratio: '',
+    verdict: 'not measured',
+  };
 }
 
 export function reasonOf(error: unknown): string {

@@ -31,9 +31,13 @@ const columns = Object.keys(headers) as Array<keyof Row>;
 
 /** A Markdown table (readable in a terminal, pasteable into the README). */
 export function renderTable(rows: readonly Row[]): string {
-  const cells = [columns.map((column) => headers[column]), ...rows.map((row) => columns.map((column) => escapeCell(row[column])))];
+  const cells = [
+    columns.map((column) => headers[column]),
+    ...rows.map((row) => columns.map((column) => escapeCell(row[column]))),
+  ];
   const widths = columns.map((_, index) => Math.max(3, ...cells.map((line) => [...line[index]!].length)));
-  const format = (line: string[]) => `| ${line.map((cell, index) => cell + ' '.repeat(widths[index]! - [...cell].length)).join(' | ')} |`;
+  const format = (line: string[]) =>
+    `| ${line.map((cell, index) => cell + ' '.repeat(widths[index]! - [...cell].length)).join(' | ')} |`;
   const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
   return [format(cells[0]!), rule, ...cells.slice(1).map(format)].join('\n');
 }

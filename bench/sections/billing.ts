@@ -23,7 +23,9 @@ interface Invoice {
 
 /** 25% (the default ASHOP_COMMISSION_RATE) of plan + app lines, rounded half up, in integers only. */
 export function expectedCommission(invoice: Invoice): number {
-  const commissionable = invoice.lines.filter((line) => line.kind === 'plan' || line.kind === 'app').reduce((sum, line) => sum + line.amount, 0);
+  const commissionable = invoice.lines
+    .filter((line) => line.kind === 'plan' || line.kind === 'app')
+    .reduce((sum, line) => sum + line.amount, 0);
   return Math.floor((commissionable * 25 + 50) / 100);
 }
 
@@ -47,7 +49,9 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
       { kind: 'design', amount: randomInt(1, 20_000) },
     ],
   }));
-  const sequence = invoices.flatMap((invoice, index) => (index % Math.round(1 / duplicateShare) === 0 ? [invoice, invoice] : [invoice]));
+  const sequence = invoices.flatMap((invoice, index) =>
+    index % Math.round(1 / duplicateShare) === 0 ? [invoice, invoice] : [invoice],
+  );
 
   const dbName = `${options.dbPrefix}_billing`;
   const db = await openBenchDb(options.mongodbUri, dbName);
@@ -68,7 +72,10 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
           (context as { eventId?: string }).eventId = invoice.eventId;
           return {
             ...request,
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.collectorEnv.ASHOP_SERVER_KEY}` },
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: `Bearer ${options.collectorEnv.ASHOP_SERVER_KEY}`,
+            },
             body: JSON.stringify(invoice),
           };
         },
@@ -84,8 +91,16 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
         },
       },
     ];
-    const load = await runLoad({ url: collector.url, connections, amount: sequence.length, maxSeconds: options.quick ? 20 : 90, requests });
-    options.log(`  revenue: ${num(load.rps)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, statuses ${JSON.stringify(load.statusCodes)}`);
+    const load = await runLoad({
+      url: collector.url,
+      connections,
+      amount: sequence.length,
+      maxSeconds: options.quick ? 20 : 90,
+      requests,
+    });
+    options.log(
+      `  revenue: ${num(load.rps)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, statuses ${JSON.stringify(load.statusCodes)}`,
+    );
     await collector.request('flush', 30_000).catch((error: unknown) => options.log(`  flush failed: ${String(error)}`));
 
     const ledger = await db.connection
@@ -105,11 +120,24 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
       if (entries.length !== 1 || entries[0] !== expected) wrongEntries++;
       const got = answers.get(invoice.eventId) ?? [];
       if (got.length === 0) unanswered++;
-      if (got.some((answer) => (answer.status !== 201 && answer.status !== 200) || answer.commission !== expected)) wrongAnswers++;
+      if (got.some((answer) => (answer.status !== 201 && answer.status !== 200) || answer.commission !== expected))
+        wrongAnswers++;
     }
     const ledgerTotal = ledger.reduce((sum, entry) => sum + entry.amount, 0);
     const created = [...answers.values()].flat().filter((answer) => answer.status === 201).length;
-    const data = { connections, events, sent: sequence.length, load, expectedTotal, ledgerTotal, ledgerEntries: ledger.length, wrongEntries, wrongAnswers, unanswered, created };
+    const data = {
+      connections,
+      events,
+      sent: sequence.length,
+      load,
+      expectedTotal,
+      ledgerTotal,
+      ledgerEntries: ledger.length,
+      wrongEntries,
+      wrongAnswers,
+      unanswered,
+      created,
+    };
     const rows: Row[] = [
       {
         section,
@@ -120,7 +148,15 @@ export async function benchBilling(options: BenchOptions): Promise<SectionResult
         ratio: '',
         verdict: 'info',
       },
-      { section, metric: 'POST /v1/revenue latency p50 / p99', target: '', measured: `${ms(load.p50)} / ${ms(load.p99)}`, baseline: '', ratio: '', verdict: 'info' },
+      {
+        section,
+        metric: 'POST /v1/revenue latency p50 / p99',
+        target: '',
+        measured: `${ms(load.p50)} / ${ms(load.p99)}`,
+        baseline: '',
+        ratio: '',
+        verdict: 'info',
+      },
       {
         section,
         metric: 'ledger total (minor units)',

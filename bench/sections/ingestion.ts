@@ -36,12 +36,28 @@ export async function benchIngestion(options: BenchOptions): Promise<SectionResu
   rows.push(
     http instanceof Error
       ? notMeasured(section, 'HTTP ceiling (bare node:http, 202)', '', reasonOf(http))
-      : { section, metric: 'HTTP ceiling (bare node:http, 202)', target: '', measured: `${num(http.rps)} req/s`, baseline: '', ratio: '', verdict: 'info' },
+      : {
+          section,
+          metric: 'HTTP ceiling (bare node:http, 202)',
+          target: '',
+          measured: `${num(http.rps)} req/s`,
+          baseline: '',
+          ratio: '',
+          verdict: 'info',
+        },
   );
   rows.push(
     storage instanceof Error
       ? notMeasured(section, 'storage ceiling (raw insertMany)', '', reasonOf(storage))
-      : { section, metric: 'storage ceiling (raw insertMany, 1,000/batch)', target: '', measured: `${num(storage.docsPerSecond)} docs/s`, baseline: '', ratio: '', verdict: 'info' },
+      : {
+          section,
+          metric: 'storage ceiling (raw insertMany, 1,000/batch)',
+          target: '',
+          measured: `${num(storage.docsPerSecond)} docs/s`,
+          baseline: '',
+          ratio: '',
+          verdict: 'info',
+        },
   );
 
   const collector = await settle(collectorRun(options, partners, sizes));
@@ -100,10 +116,15 @@ export async function benchIngestion(options: BenchOptions): Promise<SectionResu
       target: '0 / 0',
       measured: Number.isNaN(exactness.lost)
         ? 'not checked: the engine did not answer'
-        : `${num(exactness.lost)} / ${num(exactness.overCounted)}` + (exactness.underCounted ? ` (${num(exactness.underCounted)} uncounted)` : ''),
-      baseline: `${num(exactness.acknowledged)} acknowledged` + (Number.isNaN(exactness.counted) ? '' : `, ${num(exactness.counted)} counted`),
+        : `${num(exactness.lost)} / ${num(exactness.overCounted)}` +
+          (exactness.underCounted ? ` (${num(exactness.underCounted)} uncounted)` : ''),
+      baseline:
+        `${num(exactness.acknowledged)} acknowledged` +
+        (Number.isNaN(exactness.counted) ? '' : `, ${num(exactness.counted)} counted`),
       ratio: '',
-      verdict: verdict(exactness.lost === 0 && exactness.overCounted === 0 && exactness.underCounted === 0 && exactness.drained),
+      verdict: verdict(
+        exactness.lost === 0 && exactness.overCounted === 0 && exactness.underCounted === 0 && exactness.drained,
+      ),
     },
     {
       section,
@@ -118,7 +139,9 @@ export async function benchIngestion(options: BenchOptions): Promise<SectionResu
       section: 'memory',
       metric: 'collector RSS growth after load (drained, GC)',
       target: `≤ ${mb(targetGrowthBytes)}`,
-      measured: Number.isNaN(memory.after) ? 'not measured: the collector did not drain' : mb(memory.after - memory.before),
+      measured: Number.isNaN(memory.after)
+        ? 'not measured: the collector did not drain'
+        : mb(memory.after - memory.before),
       baseline: Number.isNaN(memory.after) ? '' : `${mb(memory.before)} before, ${mb(memory.peak)} peak`,
       ratio: '',
       verdict: Number.isNaN(memory.after) ? 'not measured' : verdict(memory.after - memory.before <= targetGrowthBytes),
@@ -196,21 +219,46 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     if (!(await drain())) {
       // A collector whose writes hang cannot be loaded further: its warm-up is what was measured.
       // The engine may not answer the check either.
-      const checked = await settle(withTimeout(checkExactness(db.connection.db!, acknowledged), sizes.drainSeconds * 1000, 'reading clicks and daily_stats back'));
+      const checked = await settle(
+        withTimeout(
+          checkExactness(db.connection.db!, acknowledged),
+          sizes.drainSeconds * 1000,
+          'reading clicks and daily_stats back',
+        ),
+      );
       if (checked instanceof Error) options.log(`  ${checked.message}`);
       const exactness = {
-        ...(checked instanceof Error ? { acknowledged: acknowledged.size, stored: Number.NaN, counted: Number.NaN, lost: Number.NaN, overCounted: Number.NaN, underCounted: Number.NaN, uniqueMismatches: Number.NaN, banners: banners.length } : checked),
+        ...(checked instanceof Error
+          ? {
+              acknowledged: acknowledged.size,
+              stored: Number.NaN,
+              counted: Number.NaN,
+              lost: Number.NaN,
+              overCounted: Number.NaN,
+              underCounted: Number.NaN,
+              uniqueMismatches: Number.NaN,
+              banners: banners.length,
+            }
+          : checked),
         drained: false,
         drainMs: Number.NaN,
         warmupAcknowledged,
       };
-      return { load: warmup, stage: 'warm-up (the collector hung)', exactness, memory: { before: Number.NaN, after: Number.NaN, peak: Number.NaN } };
+      return {
+        load: warmup,
+        stage: 'warm-up (the collector hung)',
+        exactness,
+        memory: { before: Number.NaN, after: Number.NaN, peak: Number.NaN },
+      };
     }
     const before = (await collector.request<{ rss: number }>('rss')).rss;
 
     let peak = before;
     const sampler = setInterval(() => {
-      collector!.request<{ rss: number }>('rss-now', 1000).then((answer) => (peak = Math.max(peak, answer.rss)), () => {});
+      collector!.request<{ rss: number }>('rss-now', 1000).then(
+        (answer) => (peak = Math.max(peak, answer.rss)),
+        () => {},
+      );
     }, 500);
     let summary: LoadSummary;
     try {
@@ -218,13 +266,25 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
     } finally {
       clearInterval(sampler);
     }
-    options.log(`  collector: ${num(summary.rps)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, statuses ${JSON.stringify(summary.statusCodes)}`);
+    options.log(
+      `  collector: ${num(summary.rps)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, statuses ${JSON.stringify(summary.statusCodes)}`,
+    );
     const drainStarted = Date.now();
     const drained = await drain();
     const drainMs = Date.now() - drainStarted;
     const after = drained ? (await collector.request<{ rss: number }>('rss')).rss : Number.NaN;
-    const exactness = { ...(await checkExactness(db.connection.db!, acknowledged)), drained, drainMs, warmupAcknowledged };
-    return { load: summary, stage: 'measured load', exactness, memory: { before, after, peak: Math.max(peak, after || 0) } };
+    const exactness = {
+      ...(await checkExactness(db.connection.db!, acknowledged)),
+      drained,
+      drainMs,
+      warmupAcknowledged,
+    };
+    return {
+      load: summary,
+      stage: 'measured load',
+      exactness,
+      memory: { before, after, peak: Math.max(peak, after || 0) },
+    };
   } finally {
     await collector?.stop(5000);
     await db.close();
@@ -236,7 +296,9 @@ async function checkExactness(db: Db, acknowledged: Set<string>) {
   const stored = new Set<string>();
   const expected = new Map<string, { clicks: number; uniqueClicks: number }>();
   const cursor = db
-    .collection<{ _id: string; partnerId: string; bid?: string; counted: boolean; unique: boolean; occurredAt: Date }>('clicks')
+    .collection<{ _id: string; partnerId: string; bid?: string; counted: boolean; unique: boolean; occurredAt: Date }>(
+      'clicks',
+    )
     .find({}, { projection: { partnerId: 1, bid: 1, counted: 1, unique: 1, occurredAt: 1 } });
   let counted = 0;
   for await (const click of cursor) {
@@ -253,7 +315,9 @@ async function checkExactness(db: Db, acknowledged: Set<string>) {
   let underCounted = 0;
   let uniqueMismatches = 0;
   const seen = new Set<string>();
-  const stats = db.collection<{ partnerId: string; day: string; bid?: string; clicks?: number; uniqueClicks?: number }>('daily_stats').find({});
+  const stats = db
+    .collection<{ partnerId: string; day: string; bid?: string; clicks?: number; uniqueClicks?: number }>('daily_stats')
+    .find({});
   for await (const stat of stats) {
     const key = statKey(stat.partnerId, stat.day, stat.bid ?? '');
     seen.add(key);
@@ -266,7 +330,16 @@ async function checkExactness(db: Db, acknowledged: Set<string>) {
   for (const [key, want] of expected) if (!seen.has(key)) underCounted += want.clicks;
   let lost = 0;
   for (const cid of acknowledged) if (!stored.has(cid)) lost++;
-  return { acknowledged: acknowledged.size, stored: stored.size, counted, lost, overCounted, underCounted, uniqueMismatches, banners: banners.length };
+  return {
+    acknowledged: acknowledged.size,
+    stored: stored.size,
+    counted,
+    lost,
+    overCounted,
+    underCounted,
+    uniqueMismatches,
+    banners: banners.length,
+  };
 }
 
 function statKey(partnerId: string, day: string, bid: string): string {

@@ -41,7 +41,9 @@ export async function benchReports(options: BenchOptions): Promise<SectionResult
   const statsRequests = options.quick ? 8 : 15;
   const adminRequests = options.quick ? 3 : 5;
   const partners = partnerIds(partnerCount);
-  const dayList = Array.from({ length: days }, (_, index) => utcDay(new Date(Date.now() - index * 86_400_000))).reverse();
+  const dayList = Array.from({ length: days }, (_, index) =>
+    utcDay(new Date(Date.now() - index * 86_400_000)),
+  ).reverse();
   const range = { from: dayList[0]!, to: dayList.at(-1)! };
   const secret = options.collectorEnv.ASHOP_JWT_SECRET!;
   const adminKey = options.collectorEnv.ASHOP_ADMIN_KEY!;
@@ -61,10 +63,10 @@ export async function benchReports(options: BenchOptions): Promise<SectionResult
       loaded = size;
       options.log(`  ${num(size)} clicks loaded (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-      const statsUrl = (partnerId: string) => `${collector!.url}/v1/me/stats?from=${range.from}&to=${range.to}`;
+      const statsUrl = `${collector!.url}/v1/me/stats?from=${range.from}&to=${range.to}`;
       const partnerAuth = (partnerId: string) => `Bearer ${signToken(secret, partnerId, 'partner')}`;
-      const statsReads = await readsOf(collector, () => get(statsUrl(partners[0]!), partnerAuth(partners[0]!)));
-      const stats = await timed(statsRequests, (i) => get(statsUrl(partners[i % probes]!), partnerAuth(partners[i % probes]!)));
+      const statsReads = await readsOf(collector, () => get(statsUrl, partnerAuth(partners[0]!)));
+      const stats = await timed(statsRequests, (i) => get(statsUrl, partnerAuth(partners[i % probes]!)));
       const adminUrl = `${collector.url}/v1/admin/reports/partners?from=${range.from}&to=${range.to}`;
       const adminReads = await readsOf(collector, () => get(adminUrl, `Bearer ${adminKey}`));
       const admin = await timed(adminRequests, () => get(adminUrl, `Bearer ${adminKey}`));
@@ -103,7 +105,8 @@ function rowsOf(steps: Step[]): Row[] {
         target: `same as at ${num(first.clicks)}, no raw clicks`,
         measured: describeReads(step.statsReads),
         baseline: step === first ? '' : `${num(first.statsReads.documents)} at ${num(first.clicks)}`,
-        ratio: step === first ? '' : `×${(step.statsReads.documents / Math.max(1, first.statsReads.documents)).toFixed(2)}`,
+        ratio:
+          step === first ? '' : `×${(step.statsReads.documents / Math.max(1, first.statsReads.documents)).toFixed(2)}`,
         verdict: verdict(step.statsReads.documents === first.statsReads.documents && !readsClicks(step.statsReads)),
       },
       {
@@ -139,7 +142,8 @@ function describeReads(tally: ReadTally): string {
 async function get(url: string, authorization: string): Promise<void> {
   const response = await fetch(url, { headers: { Authorization: authorization } });
   const body = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+  if (response.status !== 200)
+    throw new Error(`GET ${new URL(url).pathname} answered ${response.status}: ${body.slice(0, 200)}`);
 }
 
 async function readsOf(collector: BenchChild, request: () => Promise<void>): Promise<ReadTally> {
@@ -199,15 +203,27 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
       counter.clicks++;
       plan.counters.set(id, counter);
       if (n < plan.rawClickCap) {
-        raw.push(storedClick(click, { partnerId, bid, occurredAt: new Date(`${day}T${String(randomInt(24)).padStart(2, '0')}:00:00Z`) }));
+        raw.push(
+          storedClick(click, {
+            partnerId,
+            bid,
+            occurredAt: new Date(`${day}T${String(randomInt(24)).padStart(2, '0')}:00:00Z`),
+          }),
+        );
       }
     }
     if (raw.length > 0) await native.collection('clicks').insertMany(raw as never[], { ordered: false });
   }
   const zeros = Object.fromEntries(statCounters.map((counter) => [counter, 0]));
-  const docs = [...plan.counters].map(([id, counter]) => ({ ...zeros, _id: id, ...counter, uniqueClicks: counter.clicks }));
+  const docs = [...plan.counters].map(([id, counter]) => ({
+    ...zeros,
+    _id: id,
+    ...counter,
+    uniqueClicks: counter.clicks,
+  }));
   // Replaced whole: a drop, as FerretDB cannot delete that many documents in one command.
   await db.models.DailyStat.collection.drop().catch(() => {});
   await db.models.DailyStat.createIndexes();
-  for (let i = 0; i < docs.length; i += 5000) await native.collection('daily_stats').insertMany(docs.slice(i, i + 5000) as never[]);
+  for (let i = 0; i < docs.length; i += 5000)
+    await native.collection('daily_stats').insertMany(docs.slice(i, i + 5000) as never[]);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup, type RollupOptions, type Plugin } from 'rollup';
-import { projectRoot } from '../../collector/db/engine';
+import { projectRoot } from '../../collector/paths';
 import { launchChromium } from '../../test/support/browser';
 import { notMeasured, reasonOf, type BenchOptions, type SectionResult } from '../lib/section';
 import { median } from '../lib/stats';
@@ -26,8 +26,24 @@ export async function benchSdk(options: BenchOptions): Promise<SectionResult> {
     const gzip = gzipSync(min, { level: 9 }).length;
     Object.assign(data, { rawBytes: raw, minBytes: min.length, gzipBytes: gzip, budgetBytes: gzipBudget });
     rows.push(
-      { section, metric: 'bundle raw (not minified)', target: '', measured: bytes(raw), baseline: '', ratio: '', verdict: 'info' },
-      { section, metric: 'bundle minified', target: '', measured: bytes(min.length), baseline: '', ratio: '', verdict: 'info' },
+      {
+        section,
+        metric: 'bundle raw (not minified)',
+        target: '',
+        measured: bytes(raw),
+        baseline: '',
+        ratio: '',
+        verdict: 'info',
+      },
+      {
+        section,
+        metric: 'bundle minified',
+        target: '',
+        measured: bytes(min.length),
+        baseline: '',
+        ratio: '',
+        verdict: 'info',
+      },
       {
         section,
         metric: 'bundle gzip -9',

@@ -19,7 +19,13 @@ export interface TokenClaims {
 const algorithm = 'HS256';
 export const tokenLifetimeSeconds = 8 * 60 * 60;
 
-export function signToken(secret: string, sub: string, role: Role, lifetimeSeconds = tokenLifetimeSeconds, ver = 0): string {
+export function signToken(
+  secret: string,
+  sub: string,
+  role: Role,
+  lifetimeSeconds = tokenLifetimeSeconds,
+  ver = 0,
+): string {
   return jwt.sign({ role, ver }, secret, { algorithm, subject: sub, expiresIn: lifetimeSeconds });
 }
 

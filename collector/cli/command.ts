@@ -32,7 +32,10 @@ export class UsageError extends Error {
 }
 
 /** Finds the longest command name that prefixes argv; the rest are its arguments. */
-export function selectCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+export function selectCommand(
+  commands: readonly Command[],
+  argv: readonly string[],
+): { command: Command; rest: string[] } | undefined {
   let best: { command: Command; rest: string[] } | undefined;
   for (const command of commands) {
     const words = command.name.split(' ');
@@ -60,13 +63,16 @@ export function requiredOption(values: Values, name: string): string {
 }
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of: ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of: ${allowed.join(', ')}`);
   return value as T;
 }
 
 export function helpText(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.usage}`.trimEnd() + `\n  ${''.padEnd(width)}  ${c.summary}`);
+  const lines = commands.map(
+    (c) => `  ${c.name.padEnd(width)}  ${c.usage}`.trimEnd() + `\n  ${''.padEnd(width)}  ${c.summary}`,
+  );
   return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}`;
 }
 
@@ -74,11 +80,15 @@ export function helpText(commands: readonly Command[]): string {
 export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: readonly string[]): string {
   const keys = columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
   if (rows.length === 0) return '(none)';
-  const text = (value: unknown) => (value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value));
+  const text = (value: unknown) =>
+    value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value);
   const cells = rows.map((row) => keys.map((key) => text(row[key])));
   const widths = keys.map((key, i) => Math.max(key.length, ...cells.map((line) => line[i]!.length)));
   const numeric = keys.map((key) => rows.every((row) => row[key] === undefined || typeof row[key] === 'number'));
   const line = (values: readonly string[]) =>
-    values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values
+      .map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

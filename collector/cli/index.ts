@@ -29,7 +29,10 @@ export const commands: Command[] = [
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */
 async function openDatabase(): Promise<Database> {
   const config = loadConfig();
-  const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress: (line) => console.error(line) });
+  const engine = await startEngine(config.mongodbUri, {
+    dataDir: config.dataDir,
+    progress: (line) => console.error(line),
+  });
   try {
     const connection = await openConnection(engine.uri);
     return {
@@ -47,8 +50,10 @@ async function openDatabase(): Promise<Database> {
 }
 
 if (require.main === module) {
-  runCli(commands, process.argv.slice(2), { print: (line) => console.log(line), error: (line) => console.error(line) }, openDatabase).then(
-    (code) => process.exit(code),
-    exitWithStartupError,
-  );
+  runCli(
+    commands,
+    process.argv.slice(2),
+    { print: (line) => console.log(line), error: (line) => console.error(line) },
+    openDatabase,
+  ).then((code) => process.exit(code), exitWithStartupError);
 }

@@ -16,7 +16,12 @@ export interface CliIo {
 }
 
 /** Returns the exit code: 0 done, 1 failed, 2 usage error. The database is opened only for a valid command. */
-export async function runCli(commands: readonly Command[], argv: readonly string[], io: CliIo, open: () => Promise<Database>): Promise<number> {
+export async function runCli(
+  commands: readonly Command[],
+  argv: readonly string[],
+  io: CliIo,
+  open: () => Promise<Database>,
+): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     io.print(helpText(commands));
     return 0;
@@ -33,7 +38,12 @@ export async function runCli(commands: readonly Command[], argv: readonly string
     database = await open();
     const models = createModels(database.connection);
     await syncIndexes(models);
-    await command.run(values, positionals, { config: database.config, connection: database.connection, models, print: io.print });
+    await command.run(values, positionals, {
+      config: database.config,
+      connection: database.connection,
+      models,
+      print: io.print,
+    });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

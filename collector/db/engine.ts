@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { projectRoot } from '../paths';
 
-export const projectRoot = resolve(__dirname, '..', '..');
 const ferretSource = join(projectRoot, 'collector', 'engine', 'ferretdb');
 const binDir = join(projectRoot, '.cache', 'bin');
 
@@ -62,7 +62,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -80,7 +82,7 @@ async function ensureFerretBinary(progress: (line: string) => void): Promise<str
   const go = findOnPath('go');
   if (!go) {
     throw new EngineUnavailableError(
-      'No database engine: set MONGODB_URI, put MongoDB\'s mongod on PATH, or install Go 1.24+ so the embedded FerretDB can be built.',
+      "No database engine: set MONGODB_URI, put MongoDB's mongod on PATH, or install Go 1.24+ so the embedded FerretDB can be built.",
     );
   }
   mkdirSync(binDir, { recursive: true });
@@ -88,7 +90,10 @@ async function ensureFerretBinary(progress: (line: string) => void): Promise<str
   const partial = `${binary}.${process.pid}.partial`;
   progress('Building the embedded FerretDB engine with Go (first run only, about a minute)...');
   const started = Date.now();
-  const ticker = setInterval(() => progress(`  still building (${Math.round((Date.now() - started) / 1000)} s)...`), 10_000);
+  const ticker = setInterval(
+    () => progress(`  still building (${Math.round((Date.now() - started) / 1000)} s)...`),
+    10_000,
+  );
   try {
     const code = await new Promise<number | null>((done, fail) => {
       const child = spawn(go, ['build', '-trimpath', '-o', partial, '.'], {
@@ -146,7 +151,11 @@ function installExitHook(): void {
 }
 
 /** Waits for the engine's ready line, keeps the last lines of its output for error messages. */
-function supervise(child: ChildProcess, kind: EngineKind, readyUri: (line: string) => string | undefined): Promise<Engine> {
+function supervise(
+  child: ChildProcess,
+  kind: EngineKind,
+  readyUri: (line: string) => string | undefined,
+): Promise<Engine> {
   installExitHook();
   running.add(child);
   const tail: string[] = [];

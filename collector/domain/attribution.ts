@@ -86,7 +86,9 @@ export function attribute(facts: SignupFacts): Attribution {
   }
   if (!click.counted) return { attributed: false, reason: 'click_not_counted' };
   if (click.occurredAt.getTime() > facts.signupAt.getTime()) return { attributed: false, reason: 'click_after_signup' };
-  if (!withinWindow(click.occurredAt, facts.signupAt, facts.windowDays)) return { attributed: false, reason: 'expired' };
-  if (facts.signupEmail && sameEmail(facts.signupEmail, partner.email)) return { attributed: false, reason: 'self_referral' };
+  if (!withinWindow(click.occurredAt, facts.signupAt, facts.windowDays))
+    return { attributed: false, reason: 'expired' };
+  if (facts.signupEmail && sameEmail(facts.signupEmail, partner.email))
+    return { attributed: false, reason: 'self_referral' };
   return { attributed: true, partnerId: click.partnerId };
 }

@@ -24,6 +24,10 @@ export function csvRows(rows: ReadonlyArray<readonly CsvValue[]>, options: CsvOp
   return rows.map((row) => row.map((value) => csvField(value, options)).join(',') + '\r\n').join('');
 }
 
-export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvValue[]>, options: CsvOptions = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvValue[]>,
+  options: CsvOptions = {},
+): string {
   return csvRows([header, ...rows], options);
 }

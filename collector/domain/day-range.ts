@@ -13,20 +13,22 @@ export interface DayRange {
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && utcDay(new Date(`${text}T00:00:00Z`)) === text, 'is not a valid date');
+  .refine(
+    (text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && utcDay(new Date(`${text}T00:00:00Z`)) === text,
+    'is not a valid date',
+  );
 
 /** Query `from`/`to` → a range; defaults to the last 30 days ending today (UTC). */
 export function dayRangeSchema(now: () => Date) {
-  return z
-    .object({ from: day.optional(), to: day.optional() })
-    .transform(({ from, to }, ctx) => {
-      const end = to ?? (from ? utcDay(new Date(Date.parse(from) + (defaultRangeDays - 1) * dayMs)) : utcDay(now()));
-      const start = from ?? utcDay(new Date(Date.parse(end) - (defaultRangeDays - 1) * dayMs));
-      const days = (Date.parse(end) - Date.parse(start)) / dayMs + 1;
-      if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
-      if (days > maxRangeDays) ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${maxRangeDays} days` });
-      return { from: start, to: end };
-    });
+  return z.object({ from: day.optional(), to: day.optional() }).transform(({ from, to }, ctx) => {
+    const end = to ?? (from ? utcDay(new Date(Date.parse(from) + (defaultRangeDays - 1) * dayMs)) : utcDay(now()));
+    const start = from ?? utcDay(new Date(Date.parse(end) - (defaultRangeDays - 1) * dayMs));
+    const days = (Date.parse(end) - Date.parse(start)) / dayMs + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+    if (days > maxRangeDays)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${maxRangeDays} days` });
+    return { from: start, to: end };
+  });
 }
 
 export function eachDay({ from, to }: DayRange): string[] {

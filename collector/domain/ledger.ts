@@ -49,7 +49,11 @@ export function commissionStatus(entry: LedgerLine, net: number, claimed: boolea
   return entryStatus(entry, claimed, asOf);
 }
 
-export function summarizeLedger(entries: readonly LedgerLine[], claimedIds: ReadonlySet<string>, asOf: Date): LedgerTotals {
+export function summarizeLedger(
+  entries: readonly LedgerLine[],
+  claimedIds: ReadonlySet<string>,
+  asOf: Date,
+): LedgerTotals {
   const totals: LedgerTotals = { pending: 0, payable: 0, paid: 0, reversed: 0, balance: 0 };
   for (const entry of entries) {
     const status = entryStatus(entry, claimedIds.has(entry._id), asOf);
@@ -61,6 +65,10 @@ export function summarizeLedger(entries: readonly LedgerLine[], claimedIds: Read
 }
 
 /** The entries a payout run at `asOf` may claim for one partner: available and not yet claimed. */
-export function claimableEntries<T extends LedgerLine>(entries: readonly T[], claimedIds: ReadonlySet<string>, asOf: Date): T[] {
+export function claimableEntries<T extends LedgerLine>(
+  entries: readonly T[],
+  claimedIds: ReadonlySet<string>,
+  asOf: Date,
+): T[] {
   return entries.filter((entry) => entryStatus(entry, claimedIds.has(entry._id), asOf) === 'payable');
 }

@@ -18,7 +18,9 @@ export function parseRate(text: string): Rate | undefined {
 /** Formats a rate back to its decimal text ("0.25"). */
 export function formatRate(rate: Rate): string {
   const whole = Math.floor(rate / RATE_SCALE);
-  const fraction = String(rate % RATE_SCALE).padStart(6, '0').replace(/0+$/, '');
+  const fraction = String(rate % RATE_SCALE)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
 

@@ -14,15 +14,18 @@ export interface PayoutCandidate {
 }
 
 export type PayoutDecision =
-  | { pay: true; amount: number; entryIds: string[] }
-  | { pay: false; balance: number; reason: WithheldReason };
+  { pay: true; amount: number; entryIds: string[] } | { pay: false; balance: number; reason: WithheldReason };
 
 export function sumAmounts(entries: readonly Pick<LedgerLine, 'amount'>[]): number {
   return entries.reduce((sum, entry) => sum + entry.amount, 0);
 }
 
 /** Why a partner with this balance is not paid now, or undefined when they are. */
-export function withheldReason(partner: PayoutCandidate, balance: number, minPayout: number): WithheldReason | undefined {
+export function withheldReason(
+  partner: PayoutCandidate,
+  balance: number,
+  minPayout: number,
+): WithheldReason | undefined {
   if (partner.status === 'disabled') return 'disabled';
   if (partner.status === 'frozen') return 'frozen';
   if (partner.status === 'pending') return 'unconfirmed';
@@ -32,7 +35,11 @@ export function withheldReason(partner: PayoutCandidate, balance: number, minPay
 }
 
 /** One partner in a run: `claimable` are their available, unclaimed entries (claimableEntries). */
-export function decidePayout(partner: PayoutCandidate, claimable: readonly LedgerLine[], minPayout: number): PayoutDecision {
+export function decidePayout(
+  partner: PayoutCandidate,
+  claimable: readonly LedgerLine[],
+  minPayout: number,
+): PayoutDecision {
   const balance = sumAmounts(claimable);
   const reason = withheldReason(partner, balance, minPayout);
   if (reason) return { pay: false, balance, reason };
@@ -61,7 +68,15 @@ function itemNote(batch: Batch): string {
 
 /** PayPal mass payment file: email, amount, currency, unique id, note; no header line. */
 export function paypalMassPaymentCsv(batch: Batch): string {
-  return csvRows(batch.items.map((item) => [item.payoutEmail, formatMinor(item.amount), batch.currency, senderItemId(item), itemNote(batch)]));
+  return csvRows(
+    batch.items.map((item) => [
+      item.payoutEmail,
+      formatMinor(item.amount),
+      batch.currency,
+      senderItemId(item),
+      itemNote(batch),
+    ]),
+  );
 }
 
 /** The request body of PayPal's Payouts API (POST /v1/payments/payouts). */

@@ -5,9 +5,14 @@
  * The absolute URL `/r/:aid` may send a visitor to: a path on the site, or a URL whose origin is
  * the site's or an allowed one. Anything else is refused (undefined).
  */
-export function redirectTarget(to: string | undefined, siteUrl: string, allowedOrigins: readonly string[]): URL | undefined {
+export function redirectTarget(
+  to: string | undefined,
+  siteUrl: string,
+  allowedOrigins: readonly string[],
+): URL | undefined {
   if (to === undefined || to === '') return new URL('/', siteUrl);
   // Backslashes and control characters: browsers "fix" them into other hosts (`/\evil`).
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\\\x00-\x20\x7f]/.test(to)) return undefined;
   if (to.startsWith('/')) {
     if (to.startsWith('//')) return undefined;
@@ -74,5 +79,7 @@ export interface ReferralCookie {
 
 /** `ashop_ref`'s value: encodeURIComponent(JSON.stringify({v:1, aid, bid, cid, vid, ts})). */
 export function referralCookieValue(cookie: ReferralCookie): string {
-  return encodeURIComponent(JSON.stringify({ v: 1, aid: cookie.aid, bid: cookie.bid, cid: cookie.cid, vid: cookie.vid, ts: cookie.ts }));
+  return encodeURIComponent(
+    JSON.stringify({ v: 1, aid: cookie.aid, bid: cookie.bid, cid: cookie.cid, vid: cookie.vid, ts: cookie.ts }),
+  );
 }

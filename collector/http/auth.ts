@@ -22,7 +22,8 @@ function bearer(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new HttpProblem(401, 'The Authorization header must be "Bearer <token>".', { slug: 'unauthorized' });
+  if (!match)
+    throw new HttpProblem(401, 'The Authorization header must be "Bearer <token>".', { slug: 'unauthorized' });
   return match[1];
 }
 
@@ -31,8 +32,10 @@ export async function identify(context: Context, req: Request): Promise<Caller |
   const token = bearer(req);
   if (!token) return undefined;
   const { config, models } = context;
-  if (config.adminKey && sameSecret(token, config.adminKey)) return { kind: 'key', scope: 'admin', id: 'env:ASHOP_ADMIN_KEY' };
-  if (config.serverKey && sameSecret(token, config.serverKey)) return { kind: 'key', scope: 'track', id: 'env:ASHOP_SERVER_KEY' };
+  if (config.adminKey && sameSecret(token, config.adminKey))
+    return { kind: 'key', scope: 'admin', id: 'env:ASHOP_ADMIN_KEY' };
+  if (config.serverKey && sameSecret(token, config.serverKey))
+    return { kind: 'key', scope: 'track', id: 'env:ASHOP_SERVER_KEY' };
   if (token.startsWith('ak_')) {
     const key = await models.ApiKey.findById(hashApiKey(token)).lean();
     if (key && !key.revokedAt) return { kind: 'key', scope: key.scope, id: key.prefix };
@@ -75,10 +78,12 @@ export const requirePartner = (context: Context) =>
   requireCaller(context, (c) => c.kind === 'partner', 'a partner login');
 
 /** Optional: identifies the caller when credentials were sent (e.g. signups from a browser or a server). */
-export const optionalCaller = (context: Context): RequestHandler => async (req, _res, next) => {
-  req.caller = await identify(context, req);
-  next();
-};
+export const optionalCaller =
+  (context: Context): RequestHandler =>
+  async (req, _res, next) => {
+    req.caller = await identify(context, req);
+    next();
+  };
 
 /** Who did it, for the audit log. */
 export function actorOf(caller: Caller | undefined): string {

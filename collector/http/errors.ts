@@ -1,6 +1,7 @@
 // The last middlewares: unknown routes and every thrown error become problem+json.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { DomainError, type DomainErrorKind } from '../domain/errors';
 import type { Logger } from '../logger';
 import { HttpProblem, problemBody, sendProblem, type FieldProblem } from './problem';
 
@@ -16,6 +17,17 @@ const parserErrors: Record<string, [number, string]> = {
   'charset.unsupported': [415, 'unsupported-charset'],
   'request.aborted': [400, 'request-aborted'],
   'request.size.invalid': [400, 'request-size-invalid'],
+};
+
+/** The one place where a domain error becomes an HTTP status. */
+const statusOfKind: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unprocessable: 422,
+  unavailable: 503,
 };
 
 /** Driver errors that mean "the database cannot be reached right now", not "the request is bad". */
@@ -38,8 +50,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof HttpProblem) {
       return sendProblem(res, problemBody(error.status, error.message, error.slug, error.errors, error.extensions));
     }
+    if (error instanceof DomainError) {
+      const status = statusOfKind[error.kind];
+      if (status === 503) res.setHeader('Retry-After', '1');
+      return sendProblem(
+        res,
+        problemBody(status, error.message, error.code, error.details.fields, error.details.extensions),
+      );
+    }
     if (error instanceof ZodError) {
-      return sendProblem(res, problemBody(400, 'The request has invalid fields.', 'invalid-request', zodFieldProblems(error)));
+      return sendProblem(
+        res,
+        problemBody(400, 'The request has invalid fields.', 'invalid-request', zodFieldProblems(error)),
+      );
     }
     const parserType = (error as { type?: unknown }).type;
     const parser = typeof parserType === 'string' ? parserErrors[parserType] : undefined;
@@ -55,7 +78,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof Error && unavailableErrors.has(error.name)) {
       (req.log ?? logger).warn({ err: error }, 'database unavailable');
       res.setHeader('Retry-After', '5');
-      return sendProblem(res, problemBody(503, 'The database is unavailable; try again shortly.', 'database-unavailable'));
+      return sendProblem(
+        res,
+        problemBody(503, 'The database is unavailable; try again shortly.', 'database-unavailable'),
+      );
     }
     (req.log ?? logger).error({ err: error }, 'unhandled error');
     sendProblem(res, problemBody(500, 'Something went wrong on our side; it has been logged.'));

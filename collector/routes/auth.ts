@@ -1,29 +1,12 @@
 // Login (partners and operators), password reset by emailed one-time token.
 import { Router, type Request } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { HttpProblem } from '../http/problem';
-import { logIn, normalizeEmail, requestPasswordReset, resetPassword } from '../services/partner-accounts';
-
-export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(200);
-const emailSchema = z.email().max(254);
-const tokenSchema = z.string().min(1).max(300);
+import { emailSchema, normalizeEmail, passwordSchema, tokenSchema } from '../domain/account-fields';
+import { limiter } from '../http/rate-limit';
+import { logIn, requestPasswordReset, resetPassword } from '../services/partner-accounts';
 
 const minute = 60_000;
-
-/** A per-process limiter answering problem+json 429 (limits per process are fine: DESIGN.md §9). */
-export function limiter(options: Partial<Options> & { what: string }) {
-  const { what, ...rest } = options;
-  return rateLimit({
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next, used) => {
-      next(new HttpProblem(429, `Too many ${what}. Try again in ${Math.ceil(used.windowMs / minute)} minutes.`, { slug: 'too-many-requests' }));
-    },
-    ...rest,
-  });
-}
 
 const bodyEmail = (req: Request) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -35,7 +18,12 @@ export function authRoutes(context: Context): Router {
   const window = 15 * minute;
   // Failed attempts only: per address (many accounts from one place) and per account (one
   // account from many places).
-  const perIp = limiter({ what: 'failed logins from this address', windowMs: window, limit: 30, skipSuccessfulRequests: true });
+  const perIp = limiter({
+    what: 'failed logins from this address',
+    windowMs: window,
+    limit: 30,
+    skipSuccessfulRequests: true,
+  });
   const perAccount = limiter({
     what: 'failed logins for this account',
     windowMs: window,

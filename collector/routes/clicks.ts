@@ -7,9 +7,7 @@ import { referralCookieScope, referralCookieValue } from '../domain/tracking-htt
 import { bannerIdField, partnerIdField, subIdField, timestampField, urlField, uuidField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
-import { ClickWriterClosedError, type ClickInput, type ClickOutcome } from '../services/click-writer';
-import { recordClick } from '../services/tracking';
-import { browserEndpoint } from './browser-endpoint';
+import { browserEndpoint } from '../http/browser-endpoint';
 import { DAY_MS } from '../domain/days';
 
 const optional = <T extends z.ZodType>(field: T) => field.nullish().transform((value) => value ?? undefined);
@@ -41,40 +39,47 @@ const futureSkewMs = 5 * 60_000;
 
 export function clickRoutes(context: Context): Router {
   const router = Router();
-  router.post('/v1/clicks', ...browserEndpoint(router, '/v1/clicks', context.config), optionalCaller(context), async (req, res) => {
-    const now = new Date();
-    const fromServer = req.caller?.kind === 'key';
-    const body = fromServer ? importedClick.parse(req.body) : { ...browserClick.parse(req.body), occurredAt: undefined, ip: undefined, userAgent: undefined };
-    if (body.occurredAt && body.occurredAt.getTime() > now.getTime() + futureSkewMs) {
-      throw new HttpProblem(400, 'occurredAt is in the future.', { slug: 'invalid-request', errors: [{ field: 'occurredAt', message: 'must not be in the future' }] });
-    }
-    const outcome = await submitClick(context, {
-      cid: body.cid,
-      partnerId: body.aid,
-      bid: body.bid,
-      data1: body.data1,
-      data2: body.data2,
-      vid: body.vid,
-      url: body.url,
-      referrer: body.referrer,
-      ip: body.ip ?? req.ip ?? '',
-      userAgent: body.userAgent ?? req.get('user-agent') ?? '',
-      occurredAt: body.occurredAt ?? now,
-    });
-    if (!fromServer && outcome.counted) setReferralCookie(context, req, res, { aid: body.aid, bid: body.bid, cid: body.cid, vid: body.vid, ts: now.getTime() });
-    res.status(202).json({ cid: outcome.cid });
-  });
+  router.post(
+    '/v1/clicks',
+    ...browserEndpoint(router, '/v1/clicks', context.config),
+    optionalCaller(context),
+    async (req, res) => {
+      const now = new Date();
+      const fromServer = req.caller?.kind === 'key';
+      const body = fromServer
+        ? importedClick.parse(req.body)
+        : { ...browserClick.parse(req.body), occurredAt: undefined, ip: undefined, userAgent: undefined };
+      if (body.occurredAt && body.occurredAt.getTime() > now.getTime() + futureSkewMs) {
+        throw new HttpProblem(400, 'occurredAt is in the future.', {
+          slug: 'invalid-request',
+          errors: [{ field: 'occurredAt', message: 'must not be in the future' }],
+        });
+      }
+      const outcome = await context.tracking.clicks.submit({
+        cid: body.cid,
+        partnerId: body.aid,
+        bid: body.bid,
+        data1: body.data1,
+        data2: body.data2,
+        vid: body.vid,
+        url: body.url,
+        referrer: body.referrer,
+        ip: body.ip ?? req.ip ?? '',
+        userAgent: body.userAgent ?? req.get('user-agent') ?? '',
+        occurredAt: body.occurredAt ?? now,
+      });
+      if (!fromServer && outcome.counted)
+        setReferralCookie(context, req, res, {
+          aid: body.aid,
+          bid: body.bid,
+          cid: body.cid,
+          vid: body.vid,
+          ts: now.getTime(),
+        });
+      res.status(202).json({ cid: outcome.cid });
+    },
+  );
   return router;
-}
-
-/** Records a click; a collector that is stopping answers 503 (the SDK may retry elsewhere). */
-export async function submitClick(context: Context, input: ClickInput): Promise<ClickOutcome> {
-  try {
-    return await recordClick(context, input);
-  } catch (error) {
-    if (error instanceof ClickWriterClosedError) throw new HttpProblem(503, 'The collector is stopping; retry.', { slug: 'unavailable' });
-    throw error;
-  }
 }
 
 /** DESIGN.md §4: the collector's own Set-Cookie, when the request reached it same-site. */

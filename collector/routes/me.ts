@@ -2,16 +2,14 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
+import { emailSchema, nameSchema, websiteSchema } from '../domain/account-fields';
 import { toCsv } from '../domain/csv';
 import { dayRangeSchema } from '../domain/day-range';
 import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { partnerProfile, updateProfile } from '../services/partner-accounts';
-import { trackingServices } from '../services/tracking';
 import { commissionLines, partnerStats } from '../services/reports';
-import { emailSchema } from './auth';
-import { nameSchema, websiteSchema } from './partners';
 
 const statuses = ['pending', 'payable', 'paid', 'reversed'] as const;
 const listQuery = z.object({
@@ -22,7 +20,8 @@ const listQuery = z.object({
 
 const me = (req: Request) => {
   const caller = req.caller;
-  if (caller?.kind !== 'partner') throw new HttpProblem(403, 'This endpoint needs a partner login.', { slug: 'forbidden' });
+  if (caller?.kind !== 'partner')
+    throw new HttpProblem(403, 'This endpoint needs a partner login.', { slug: 'forbidden' });
   return caller.partnerId;
 };
 
@@ -39,7 +38,11 @@ export function meRoutes(context: Context): Router {
 
   router.patch('/v1/me', async (req, res) => {
     const changes = z
-      .object({ name: nameSchema.optional(), payoutEmail: emailSchema.nullable().optional(), website: websiteSchema.nullable().optional() })
+      .object({
+        name: nameSchema.optional(),
+        payoutEmail: emailSchema.nullable().optional(),
+        website: websiteSchema.nullable().optional(),
+      })
       .strict()
       .parse(req.body);
     const partner = await updateProfile(context, me(req), changes);
@@ -49,7 +52,7 @@ export function meRoutes(context: Context): Router {
   router.get('/v1/me/stats', async (req, res) => {
     const range = dayRangeSchema(() => new Date()).parse(req.query);
     // Counters this process still holds are written first: an answered click is in the stats.
-    await trackingServices(context).flush();
+    await context.tracking.flush();
     res.json(await partnerStats(context, me(req), range, new Date()));
   });
 
@@ -57,7 +60,13 @@ export function meRoutes(context: Context): Router {
     const { status, page, limit } = listQuery.parse(req.query);
     const all = await commissionLines(context, me(req), new Date());
     const matching = status ? all.filter((line) => line.status === status) : all;
-    res.json({ currency: config.currency, page, limit, total: matching.length, items: matching.slice((page - 1) * limit, page * limit) });
+    res.json({
+      currency: config.currency,
+      page,
+      limit,
+      total: matching.length,
+      items: matching.slice((page - 1) * limit, page * limit),
+    });
   });
 
   router.get('/v1/me/payouts', async (req, res) => {
@@ -86,7 +95,19 @@ export function meRoutes(context: Context): Router {
     const all = await commissionLines(context, me(req), new Date());
     const lines = status ? all.filter((line) => line.status === status) : all;
     const csv = toCsv(
-      ['entry', 'kind', 'customer', 'event', 'occurred_at', 'available_at', 'amount', 'net', 'currency', 'status', 'payout'],
+      [
+        'entry',
+        'kind',
+        'customer',
+        'event',
+        'occurred_at',
+        'available_at',
+        'amount',
+        'net',
+        'currency',
+        'status',
+        'payout',
+      ],
       lines.map((line) => [
         line.entryId,
         line.kind,

@@ -3,10 +3,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
 import { confirmEmail, resendConfirmation, signUp } from '../services/partner-accounts';
-import { emailSchema, limiter, passwordSchema, tokenSchema } from './auth';
-
-export const websiteSchema = z.url({ protocol: /^https?$/ }).max(300);
-export const nameSchema = z.string().trim().min(1).max(120);
+import { emailSchema, nameSchema, passwordSchema, tokenSchema, websiteSchema } from '../domain/account-fields';
+import { limiter } from '../http/rate-limit';
 
 export function partnerRoutes(context: Context): Router {
   const router = Router();
@@ -14,9 +12,17 @@ export function partnerRoutes(context: Context): Router {
 
   router.post('/v1/partners', signupLimit, async (req, res) => {
     const input = z
-      .object({ email: emailSchema, password: passwordSchema, name: nameSchema, payoutEmail: emailSchema.optional(), website: websiteSchema.optional() })
+      .object({
+        email: emailSchema,
+        password: passwordSchema,
+        name: nameSchema,
+        payoutEmail: emailSchema.optional(),
+        website: websiteSchema.optional(),
+      })
       .parse(req.body);
-    const created = await signUp(context, input, (error) => req.log.error({ err: error }, 'the confirmation email could not be sent'));
+    const created = await signUp(context, input, (error) =>
+      req.log.error({ err: error }, 'the confirmation email could not be sent'),
+    );
     res.status(201).json(created);
   });
 
@@ -28,7 +34,9 @@ export function partnerRoutes(context: Context): Router {
   router.post('/v1/partners/confirm/resend', signupLimit, async (req, res) => {
     const { email } = z.object({ email: emailSchema }).parse(req.body);
     await resendConfirmation(context, email);
-    res.status(202).json({ status: 'sent', detail: 'If a pending account has this email, a new confirmation link is on its way.' });
+    res
+      .status(202)
+      .json({ status: 'sent', detail: 'If a pending account has this email, a new confirmation link is on its way.' });
   });
 
   return router;

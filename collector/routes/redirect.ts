@@ -11,7 +11,6 @@ import type { Context } from '../context';
 import { redirectTarget, withReferralHash } from '../domain/tracking-http';
 import { bannerIdField, partnerIdField, subIdField } from '../domain/validation';
 import { HttpProblem } from '../http/problem';
-import { submitClick } from './clicks';
 
 const query = z.object({
   bid: bannerIdField.optional(),
@@ -24,7 +23,11 @@ export function redirectRoutes(context: Context): Router {
   const router = Router();
   router.get('/r/:aid', async (req, res) => {
     const aid = partnerIdField.safeParse(req.params.aid);
-    if (!aid.success) throw new HttpProblem(400, 'The partner ID in the link is malformed.', { slug: 'invalid-request', errors: [{ field: 'aid', message: aid.error.issues[0]!.message }] });
+    if (!aid.success)
+      throw new HttpProblem(400, 'The partner ID in the link is malformed.', {
+        slug: 'invalid-request',
+        errors: [{ field: 'aid', message: aid.error.issues[0]!.message }],
+      });
     const params = query.parse(req.query);
     const target = redirectTarget(params.to, context.config.siteUrl, context.config.allowedOrigins);
     if (!target) {
@@ -34,7 +37,7 @@ export function redirectRoutes(context: Context): Router {
       });
     }
     const cid = randomUUID();
-    const outcome = await submitClick(context, {
+    const outcome = await context.tracking.clicks.submit({
       cid,
       partnerId: aid.data,
       bid: params.bid,
@@ -47,7 +50,13 @@ export function redirectRoutes(context: Context): Router {
       occurredAt: new Date(),
     });
     const location = outcome.partnerLive
-      ? withReferralHash(target, { a_aid: aid.data, a_bid: params.bid, a_cid: cid, data1: params.data1, data2: params.data2 })
+      ? withReferralHash(target, {
+          a_aid: aid.data,
+          a_bid: params.bid,
+          a_cid: cid,
+          data1: params.data1,
+          data2: params.data2,
+        })
       : target.href;
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, location);

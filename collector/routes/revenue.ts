@@ -17,7 +17,10 @@ const invoice = z
       .array(z.object({ kind: lineKindField, amount: amountField }).strict())
       .min(1)
       .max(200)
-      .refine((lines) => Number.isSafeInteger(lines.reduce((sum, line) => sum + line.amount, 0)), 'the lines add up to more than can be counted exactly'),
+      .refine(
+        (lines) => Number.isSafeInteger(lines.reduce((sum, line) => sum + line.amount, 0)),
+        'the lines add up to more than can be counted exactly',
+      ),
   })
   .strict();
 

@@ -1,11 +1,9 @@
 // Serves the SDK bundle for the script tag: cacheable for a week (revalidated by ETag after) and
 // readable cross-origin, since merchants load it from their own pages.
-import { join } from 'node:path';
 import { Router } from 'express';
-import { projectRoot } from '../db/engine';
+import { sdkBundleDir } from '../paths';
 import { HttpProblem } from '../http/problem';
 
-const bundleDir = join(projectRoot, 'dist', 'sdk');
 const weekSeconds = 7 * 24 * 60 * 60;
 
 export function sdkRoutes(): Router {
@@ -14,11 +12,15 @@ export function sdkRoutes(): Router {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', `public, max-age=${weekSeconds}, stale-while-revalidate=${weekSeconds}`);
-    res.sendFile(req.path.slice('/sdk/'.length), { root: bundleDir, etag: true, lastModified: true, cacheControl: false }, (error) => {
-      if (!error) return;
-      if (res.headersSent) return next(error);
-      next(new HttpProblem(404, 'The SDK bundle is not built: run `npm run build`.', { slug: 'not-found' }));
-    });
+    res.sendFile(
+      req.path.slice('/sdk/'.length),
+      { root: sdkBundleDir, etag: true, lastModified: true, cacheControl: false },
+      (error) => {
+        if (!error) return;
+        if (res.headersSent) return next(error);
+        next(new HttpProblem(404, 'The SDK bundle is not built: run `npm run build`.', { slug: 'not-found' }));
+      },
+    );
   });
   return router;
 }

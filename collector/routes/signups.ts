@@ -5,15 +5,16 @@ import { z } from 'zod';
 import { sameSecret } from '../auth/api-keys';
 import type { Context } from '../context';
 import { signupSignature } from '../domain/signup-signature';
-import { emailField, externalIdField, timestampField } from '../domain/validation';
+import { emailSchema } from '../domain/account-fields';
+import { externalIdField, timestampField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordSignup } from '../services/signups';
-import { browserEndpoint } from './browser-endpoint';
+import { browserEndpoint } from '../http/browser-endpoint';
 
 const fields = {
   customerId: externalIdField,
-  email: emailField.nullish().transform((value) => value ?? undefined),
+  email: emailSchema.nullish().transform((value) => value ?? undefined),
   /** The cookie's object or its raw (URI-encoded JSON) value; judged by attribution, not here. */
   referral: z.union([z.string().max(4096), z.record(z.string(), z.unknown()), z.null()]).optional(),
   signature: z.string().max(128).optional(),
@@ -23,16 +24,27 @@ const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional()
 
 export function signupRoutes(context: Context): Router {
   const router = Router();
-  router.post('/v1/signups', ...browserEndpoint(router, '/v1/signups', context.config), optionalCaller(context), async (req, res) => {
-    const fromServer = req.caller?.kind === 'key';
-    const body = fromServer ? serverSignup.parse(req.body) : { ...browserSignup.parse(req.body), occurredAt: undefined };
-    if (!fromServer) {
-      if (!body.signature) throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', { slug: 'signature-required' });
-      const expected = signupSignature(context.config.signupSecret, body.customerId);
-      if (!sameSecret(body.signature.toLowerCase(), expected)) throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
-    }
-    const attribution = await recordSignup(context, body);
-    res.status(attribution.attributed ? 201 : 200).json(attribution);
-  });
+  router.post(
+    '/v1/signups',
+    ...browserEndpoint(router, '/v1/signups', context.config),
+    optionalCaller(context),
+    async (req, res) => {
+      const fromServer = req.caller?.kind === 'key';
+      const body = fromServer
+        ? serverSignup.parse(req.body)
+        : { ...browserSignup.parse(req.body), occurredAt: undefined };
+      if (!fromServer) {
+        if (!body.signature)
+          throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', {
+            slug: 'signature-required',
+          });
+        const expected = signupSignature(context.config.signupSecret, body.customerId);
+        if (!sameSecret(body.signature.toLowerCase(), expected))
+          throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
+      }
+      const attribution = await recordSignup(context, body);
+      res.status(attribution.attributed ? 201 : 200).json(attribution);
+    },
+  );
   return router;
 }

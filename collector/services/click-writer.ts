@@ -1,6 +1,7 @@
 // Click ingestion with group commit (DESIGN.md §8): requests wait a few milliseconds so that one
 // insertMany stores many clicks; each is answered only after its batch is stored, so nothing
 // acknowledged is lost. On close, what is queued is written before the database closes.
+import { DomainError } from '../domain/errors';
 import { isbot } from 'isbot';
 import { utcDay } from '../domain/days';
 import type { Logger } from '../logger';
@@ -36,10 +37,6 @@ export interface ClickOutcome {
   stored: boolean;
 }
 
-export class ClickWriterClosedError extends Error {
-  override name = 'ClickWriterClosedError';
-}
-
 interface Waiting {
   input: ClickInput;
   resolve(outcome: ClickOutcome): void;
@@ -64,7 +61,13 @@ export class ClickWriter {
   private readonly maxInFlight: number;
 
   constructor(
-    private readonly deps: { models: Models; logger: Logger; partners: PartnerCache; visitors: VisitorHasher; stats: StatsQueue },
+    private readonly deps: {
+      models: Models;
+      logger: Logger;
+      partners: PartnerCache;
+      visitors: VisitorHasher;
+      stats: StatsQueue;
+    },
     options: ClickWriterOptions = {},
   ) {
     this.maxWaitMs = options.maxWaitMs ?? 5;
@@ -74,7 +77,8 @@ export class ClickWriter {
 
   /** Queues a click; resolves once it is stored (or known to be stored already). */
   submit(input: ClickInput): Promise<ClickOutcome> {
-    if (this.closed) return Promise.reject(new ClickWriterClosedError('the collector is stopping'));
+    if (this.closed)
+      return Promise.reject(new DomainError('unavailable', 'The collector is stopping; retry.', 'stopping'));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.kick();
@@ -141,21 +145,23 @@ export class ClickWriter {
     const unique = new Set(countedIndexes.filter((_i, n) => firsts[n]));
     const stored = await insertNew(
       models.Click.collection,
-      inputs.map((input, i) => withoutUndefined({
-        _id: input.cid,
-        partnerId: input.partnerId,
-        bid: input.bid,
-        data1: input.data1,
-        data2: input.data2,
-        vid: input.vid,
-        url: input.url,
-        referrer: input.referrer,
-        visitorHash: facts[i]!.visitorHash,
-        bot: facts[i]!.bot,
-        counted: facts[i]!.counted,
-        unique: unique.has(i),
-        occurredAt: input.occurredAt,
-      })),
+      inputs.map((input, i) =>
+        withoutUndefined({
+          _id: input.cid,
+          partnerId: input.partnerId,
+          bid: input.bid,
+          data1: input.data1,
+          data2: input.data2,
+          vid: input.vid,
+          url: input.url,
+          referrer: input.referrer,
+          visitorHash: facts[i]!.visitorHash,
+          bot: facts[i]!.bot,
+          counted: facts[i]!.counted,
+          unique: unique.has(i),
+          occurredAt: input.occurredAt,
+        }),
+      ),
     );
     return inputs.map((input, i) => {
       const fact = facts[i]!;

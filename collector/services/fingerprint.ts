@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 
 export function fingerprint(content: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(canonical(content))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(content)))
+    .digest('hex');
 }
 
 function canonical(value: unknown): unknown {

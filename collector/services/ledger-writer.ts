@@ -35,7 +35,14 @@ export const clawbackEntryId = (refundEventId: string) => `clawback:${refundEven
 
 /** The commission entry of an invoice event, rebuilt identically from the stored event on every replay. */
 export function commissionEntry(
-  invoice: { _id: string; partnerId: string; customerId: string; currency: string; occurredAt: Date; commission: number },
+  invoice: {
+    _id: string;
+    partnerId: string;
+    customerId: string;
+    currency: string;
+    occurredAt: Date;
+    commission: number;
+  },
   holdDays: number,
 ): NewLedgerEntry {
   return {

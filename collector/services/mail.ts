@@ -17,7 +17,12 @@ function transportFor(config: Config, smtpUrl: string): Transporter {
   if (!transport) {
     // Short timeouts: a sign-up waits for its email, and a dead mail server must not hang it for
     // nodemailer's default two minutes. Query parameters of SMTP_URL still win.
-    transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    transport = nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
     transports.set(config, transport);
   }
   return transport;

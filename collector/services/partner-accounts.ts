@@ -6,7 +6,8 @@ import { signToken } from '../auth/tokens';
 import type { Config } from '../config';
 import { formatRate } from '../domain/money';
 import { generatePartnerId } from '../domain/partner-id';
-import { HttpProblem } from '../http/problem';
+import { normalizeEmail } from '../domain/account-fields';
+import { DomainError } from '../domain/errors';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
 import { audit } from './audit';
@@ -16,8 +17,6 @@ import { sendMail } from './mail';
 export const confirmTokenHours = 48;
 export const resetTokenHours = 1;
 const hour = 3_600_000;
-
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export interface SignUp {
   email: string;
@@ -55,7 +54,11 @@ export interface ProfileChanges {
 }
 
 /** A partner's own profile edits; a new payout email is audited (where the money goes). */
-export async function updateProfile({ models }: Pick<ServiceDeps, 'models'>, partnerId: string, changes: ProfileChanges): Promise<Partner> {
+export async function updateProfile(
+  { models }: Pick<ServiceDeps, 'models'>,
+  partnerId: string,
+  changes: ProfileChanges,
+): Promise<Partner> {
   const set: Record<string, string> = {};
   const unset: Record<string, 1> = {};
   for (const [field, value] of Object.entries(changes)) {
@@ -63,23 +66,33 @@ export async function updateProfile({ models }: Pick<ServiceDeps, 'models'>, par
     else if (value !== undefined) set[field] = field === 'payoutEmail' ? normalizeEmail(value) : value;
   }
   const before = await models.Partner.findById(partnerId).lean();
-  if (!before) throw new HttpProblem(401, 'Invalid or expired token.', { slug: 'unauthorized' });
-  const update = { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) };
+  if (!before) throw new DomainError('unauthenticated', 'Invalid or expired token.', 'unauthorized');
+  const update = {
+    ...(Object.keys(set).length ? { $set: set } : {}),
+    ...(Object.keys(unset).length ? { $unset: unset } : {}),
+  };
   if (Object.keys(update).length) await models.Partner.updateOne({ _id: partnerId }, update);
   const after = (await models.Partner.findById(partnerId).lean())!;
   if ((before.payoutEmail ?? null) !== (after.payoutEmail ?? null)) {
-    await audit({ models }, {
-      actor: `partner:${partnerId}`,
-      action: 'partner.payout-email',
-      subject: `partner:${partnerId}`,
-      details: { from: before.payoutEmail ?? null, to: after.payoutEmail ?? null },
-    });
+    await audit(
+      { models },
+      {
+        actor: `partner:${partnerId}`,
+        action: 'partner.payout-email',
+        subject: `partner:${partnerId}`,
+        details: { from: before.payoutEmail ?? null, to: after.payoutEmail ?? null },
+      },
+    );
   }
   return after;
 }
 
 const emailTaken = () =>
-  new HttpProblem(409, 'An account with this email already exists. Log in, or reset the password.', { slug: 'email-taken' });
+  new DomainError(
+    'conflict',
+    'An account with this email already exists. Log in, or reset the password.',
+    'email-taken',
+  );
 
 /**
  * Creates the account and emails the confirmation link. A mail failure does not undo the account
@@ -125,7 +138,11 @@ export async function signUp(
   }
 }
 
-async function sendConfirmation(deps: ServiceDeps, partner: { _id: string; email: string; name: string }, token: string) {
+async function sendConfirmation(
+  deps: ServiceDeps,
+  partner: { _id: string; email: string; name: string },
+  token: string,
+) {
   const { config } = deps;
   await sendMail(deps, {
     to: partner.email,
@@ -147,26 +164,30 @@ async function sendConfirmation(deps: ServiceDeps, partner: { _id: string; email
   });
 }
 
-const invalidToken = () => new HttpProblem(400, 'This link is invalid or was already used.', { slug: 'invalid-token' });
-const expiredToken = () => new HttpProblem(400, 'This link has expired. Request a new one.', { slug: 'token-expired' });
+const invalidToken = () => new DomainError('invalid', 'This link is invalid or was already used.', 'invalid-token');
+const expiredToken = () => new DomainError('invalid', 'This link has expired. Request a new one.', 'token-expired');
 
 export async function confirmEmail({ models }: ServiceDeps, token: string): Promise<{ status: 'active' }> {
   const parsed = parseToken(token);
   const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
-  if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash)) throw invalidToken();
+  if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash))
+    throw invalidToken();
   if (!partner.confirmTokenExpiresAt || partner.confirmTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
   const result = await models.Partner.updateOne(
     { _id: partner._id, status: 'pending', confirmTokenHash: partner.confirmTokenHash },
     { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
   if (result.modifiedCount !== 1) throw invalidToken();
-  await audit({ models }, {
-    actor: `partner:${partner._id}`,
-    action: 'partner.status',
-    subject: `partner:${partner._id}`,
-    reason: 'email confirmed',
-    details: { from: 'pending', to: 'active' },
-  });
+  await audit(
+    { models },
+    {
+      actor: `partner:${partner._id}`,
+      action: 'partner.status',
+      subject: `partner:${partner._id}`,
+      reason: 'email confirmed',
+      details: { from: 'pending', to: 'active' },
+    },
+  );
   return { status: 'active' };
 }
 
@@ -177,7 +198,9 @@ export async function resendConfirmation(deps: ServiceDeps, emailGiven: string):
   const confirm = issueToken(partner._id);
   await deps.models.Partner.updateOne(
     { _id: partner._id, status: 'pending' },
-    { $set: { confirmTokenHash: confirm.hash, confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour) } },
+    {
+      $set: { confirmTokenHash: confirm.hash, confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour) },
+    },
   );
   await sendConfirmation(deps, partner, confirm.token);
 }
@@ -190,22 +213,34 @@ export type LoginResult =
  * One login for partners and operators: the email is looked up among partners, then admins.
  * Both hashes are always checked (a decoy when absent), so timing does not reveal accounts.
  */
-export async function logIn({ config, models }: ServiceDeps, emailGiven: string, password: string): Promise<LoginResult> {
+export async function logIn(
+  { config, models }: ServiceDeps,
+  emailGiven: string,
+  password: string,
+): Promise<LoginResult> {
   const email = normalizeEmail(emailGiven);
-  const [partner, admin] = await Promise.all([models.Partner.findOne({ email }).lean(), models.AdminUser.findOne({ email }).lean()]);
+  const [partner, admin] = await Promise.all([
+    models.Partner.findOne({ email }).lean(),
+    models.AdminUser.findOne({ email }).lean(),
+  ]);
   const [partnerOk, adminOk] = await Promise.all([
     verifyPassword(password, partner?.passwordHash ?? (await decoyHash)),
     verifyPassword(password, admin?.passwordHash ?? (await decoyHash)),
   ]);
   if (partner && partnerOk) {
-    if (partner.status === 'disabled') throw new HttpProblem(403, 'This partner account is disabled.', { slug: 'account-disabled' });
+    if (partner.status === 'disabled')
+      throw new DomainError('forbidden', 'This partner account is disabled.', 'account-disabled');
     const token = signToken(config.jwtSecret, partner._id, 'partner', undefined, partner.tokenVersion ?? 0);
     return { token, role: 'partner', partner: partnerProfile(config, partner) };
   }
   if (admin && adminOk) {
-    return { token: signToken(config.jwtSecret, admin._id, 'admin'), role: 'admin', admin: { adminId: admin._id, email: admin.email } };
+    return {
+      token: signToken(config.jwtSecret, admin._id, 'admin'),
+      role: 'admin',
+      admin: { adminId: admin._id, email: admin.email },
+    };
   }
-  throw new HttpProblem(401, 'Wrong email or password.', { slug: 'invalid-credentials' });
+  throw new DomainError('unauthenticated', 'Wrong email or password.', 'invalid-credentials');
 }
 
 /** Emails a reset link when a (not disabled) partner has this email; silent either way. */
@@ -238,7 +273,8 @@ export async function requestPasswordReset(deps: ServiceDeps, emailGiven: string
 export async function resetPassword({ models }: ServiceDeps, token: string, password: string): Promise<void> {
   const parsed = parseToken(token);
   const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
-  if (!parsed || !partner || partner.status === 'disabled' || !tokenMatches(parsed.secret, partner.resetTokenHash)) throw invalidToken();
+  if (!parsed || !partner || partner.status === 'disabled' || !tokenMatches(parsed.secret, partner.resetTokenHash))
+    throw invalidToken();
   if (!partner.resetTokenExpiresAt || partner.resetTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
   const passwordHash = await hashPassword(password);
   const result = await models.Partner.updateOne(

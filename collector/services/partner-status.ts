@@ -1,7 +1,7 @@
 // Partner status changes by operators (DESIGN.md §6): frozen withholds payouts, disabled also
 // reverses every unpaid commission, active releases a freeze. Each change is audited.
 import { netCommissions } from '../domain/ledger';
-import { HttpProblem } from '../http/problem';
+import { DomainError } from '../domain/errors';
 import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
@@ -20,7 +20,7 @@ export interface StatusChange {
 export async function changePartnerStatus(deps: ServiceDeps, change: StatusChange) {
   const { models } = deps;
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
-  if (!partner) throw new HttpProblem(404, `No partner ${change.partnerId}.`, { slug: 'partner-not-found' });
+  if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
   const reversed = change.status === 'disabled' ? await reverseUnpaidCommissions(deps, change.partnerId) : undefined;
   await audit(deps, {
@@ -30,7 +30,12 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
     reason: change.reason,
     details: { from: partner.status, to: change.status, ...(reversed ? { reversed } : {}) },
   });
-  return { partnerId: change.partnerId, from: partner.status, status: change.status, ...(reversed ? { reversed } : {}) };
+  return {
+    partnerId: change.partnerId,
+    from: partner.status,
+    status: change.status,
+    ...(reversed ? { reversed } : {}),
+  };
 }
 
 /**

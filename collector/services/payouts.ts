@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { claimableEntries, type LedgerLine } from '../domain/ledger';
 import { decidePayout, sumAmounts, type WithheldReason } from '../domain/payout';
-import { HttpProblem } from '../http/problem';
+import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import { audit } from './audit';
 import { insertNew } from './duplicates';
@@ -35,7 +35,8 @@ export interface PayoutRun {
 /** A run still claiming after this long has died (a 1,000-partner run takes seconds). */
 export const abandonedAfterMs = 15 * 60_000;
 
-const newPayoutId = (asOf: Date) => `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
+const newPayoutId = (asOf: Date) =>
+  `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
 
 /** Claims the entries for the batch; returns the ids this run won (another run may hold the rest). */
 async function claim(models: Models, payoutId: string, partnerId: string, entryIds: string[]): Promise<Set<string>> {
@@ -55,20 +56,36 @@ interface PlannedItem extends PayoutItemView {
 }
 
 /** Who would be paid at `asOf`, from the available unclaimed entries; nothing is written. */
-async function planPayout({ config, models }: ServiceDeps, asOf: Date): Promise<{ pay: PlannedItem[]; withheld: WithheldView[] }> {
+async function planPayout(
+  { config, models }: ServiceDeps,
+  asOf: Date,
+): Promise<{ pay: PlannedItem[]; withheld: WithheldView[] }> {
   const [entries, claims] = await Promise.all([
-    models.LedgerEntry.find({ availableAt: { $lte: asOf } }, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
+    models.LedgerEntry.find(
+      { availableAt: { $lte: asOf } },
+      { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 },
+    ).lean(),
     models.PayoutClaim.find({}, { _id: 1 }).lean(),
   ]);
   const claimed = new Set(claims.map((doc) => doc._id));
-  const lines = entries.map(({ _id, partnerId, kind, amount, reverses, availableAt }) => ({ _id, partnerId, kind, amount, reverses, availableAt }));
+  const lines = entries.map(({ _id, partnerId, kind, amount, reverses, availableAt }) => ({
+    _id,
+    partnerId,
+    kind,
+    amount,
+    reverses,
+    availableAt,
+  }));
   const byPartner = new Map<string, LedgerLine[]>();
   for (const entry of claimableEntries(lines, claimed, asOf)) {
     const list = byPartner.get(entry.partnerId) ?? [];
     list.push(entry);
     byPartner.set(entry.partnerId, list);
   }
-  const partners = await models.Partner.find({ _id: { $in: [...byPartner.keys()] } }, { status: 1, payoutEmail: 1 }).lean();
+  const partners = await models.Partner.find(
+    { _id: { $in: [...byPartner.keys()] } },
+    { status: 1, payoutEmail: 1 },
+  ).lean();
   const partnerById = new Map(partners.map((partner) => [partner._id, partner]));
 
   const pay: PlannedItem[] = [];
@@ -83,7 +100,10 @@ async function planPayout({ config, models }: ServiceDeps, asOf: Date): Promise<
 }
 
 /** A payout run; with `preview` only the plan (no batch, no claims, payoutId null). */
-export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor: string; preview?: boolean }): Promise<PayoutRun> {
+export async function runPayout(
+  deps: ServiceDeps,
+  options: { asOf: Date; actor: string; preview?: boolean },
+): Promise<PayoutRun> {
   const { config, models } = deps;
   const { asOf, actor } = options;
   await releaseAbandonedRuns(deps, actor);
@@ -99,12 +119,26 @@ export async function runPayout(deps: ServiceDeps, options: { asOf: Date; actor:
 
   const payoutId = newPayoutId(asOf);
   // The batch exists before any claim, so claims never point at a batch nobody can see.
-  await models.Payout.create({ _id: payoutId, asOf, currency: config.currency, status: 'claiming', items: [], withheld: [], createdBy: actor, createdAt: new Date() });
+  await models.Payout.create({
+    _id: payoutId,
+    asOf,
+    currency: config.currency,
+    status: 'claiming',
+    items: [],
+    withheld: [],
+    createdBy: actor,
+    createdAt: new Date(),
+  });
   const items: Array<PayoutItemView & { entryIds: string[] }> = [];
   const withheld = [...plan.withheld];
   for (const planned of plan.pay) {
     const { partnerId, claimable } = planned;
-    const won = await claim(models, payoutId, partnerId, claimable.map((entry) => entry._id));
+    const won = await claim(
+      models,
+      payoutId,
+      partnerId,
+      claimable.map((entry) => entry._id),
+    );
     const wonEntries = claimable.filter((entry) => won.has(entry._id));
     if (wonEntries.length === 0) continue; // a concurrent run has this partner
     const amount = sumAmounts(wonEntries);
@@ -139,13 +173,18 @@ async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<v
   for (const { _id: payoutId } of stale) {
     const released = await models.PayoutClaim.deleteMany({ payoutId });
     await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'abandoned' } });
-    await audit(deps, { actor, action: 'payout.abandon', subject: `payout:${payoutId}`, details: { releasedEntries: released.deletedCount } });
+    await audit(deps, {
+      actor,
+      action: 'payout.abandon',
+      subject: `payout:${payoutId}`,
+      details: { releasedEntries: released.deletedCount },
+    });
   }
 }
 
 export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string) {
   const payout = await models.Payout.findById(payoutId).lean();
-  if (!payout) throw new HttpProblem(404, `No payout ${payoutId}.`, { slug: 'payout-not-found' });
+  if (!payout) throw new DomainError('not-found', `No payout ${payoutId}.`, 'payout-not-found');
   return payout;
 }
 
@@ -175,27 +214,44 @@ export function payoutView(payout: Awaited<ReturnType<typeof findPayout>>) {
  * in the balance for the next run (and reversed at once for a partner disabled meanwhile).
  * Repeating the same completion answers the same (it also finishes one that crashed halfway).
  */
-export async function completePayout(deps: ServiceDeps, options: { payoutId: string; failed: string[]; actor: string; note?: string | undefined }) {
+export async function completePayout(
+  deps: ServiceDeps,
+  options: { payoutId: string; failed: string[]; actor: string; note?: string | undefined },
+) {
   const { models } = deps;
   const payout = await findPayout(deps, options.payoutId);
   const failed = new Set(options.failed);
   const itemIds = new Set(payout.items.map((item) => item.partnerId));
   const unknown = [...failed].filter((id) => !itemIds.has(id));
   if (unknown.length) {
-    throw new HttpProblem(400, `Not in this batch: ${unknown.join(', ')}.`, {
-      slug: 'invalid-request',
-      errors: [{ field: 'failed', message: `not items of payout ${payout._id}: ${unknown.join(', ')}` }],
+    throw new DomainError('invalid', `Not in this batch: ${unknown.join(', ')}.`, 'invalid-request', {
+      fields: [{ field: 'failed', message: `not items of payout ${payout._id}: ${unknown.join(', ')}` }],
     });
   }
-  const items = payout.items.map((item) => ({ ...item, status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const) }));
+  const items = payout.items.map((item) => ({
+    ...item,
+    status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
+  }));
   if (payout.status === 'claiming' || payout.status === 'abandoned') {
-    throw new HttpProblem(409, `Payout ${payout._id} is ${payout.status === 'claiming' ? 'still being created' : 'abandoned'}.`, { slug: 'payout-not-open' });
+    throw new DomainError(
+      'conflict',
+      `Payout ${payout._id} is ${payout.status === 'claiming' ? 'still being created' : 'abandoned'}.`,
+      'payout-not-open',
+    );
   }
   if (payout.status === 'completed') {
     const sameAnswer = payout.items.every((item) => (item.status === 'failed') === failed.has(item.partnerId));
-    if (!sameAnswer) throw new HttpProblem(409, `Payout ${payout._id} was already completed with other failed items.`, { slug: 'payout-completed' });
+    if (!sameAnswer)
+      throw new DomainError(
+        'conflict',
+        `Payout ${payout._id} was already completed with other failed items.`,
+        'payout-completed',
+      );
   } else {
-    await models.Payout.updateOne({ _id: payout._id, status: 'open' }, { $set: { status: 'completed', completedAt: new Date(), items } });
+    await models.Payout.updateOne(
+      { _id: payout._id, status: 'open' },
+      { $set: { status: 'completed', completedAt: new Date(), items } },
+    );
   }
   if (failed.size) {
     await models.PayoutClaim.deleteMany({ payoutId: payout._id, partnerId: { $in: [...failed] } });

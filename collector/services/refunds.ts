@@ -4,14 +4,19 @@
 import type { Context } from '../context';
 import { utcDay } from '../domain/days';
 import { refundOutcome, reversibleLeft } from '../domain/refund';
-import { HttpProblem } from '../http/problem';
+import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import type { RefundSlotDoc } from '../models/refund-slot';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
-import { appendLedgerEntry, clawbackEntryId, commissionEntryId, reversalEntryId, type NewLedgerEntry } from './ledger-writer';
+import {
+  appendLedgerEntry,
+  clawbackEntryId,
+  commissionEntryId,
+  reversalEntryId,
+  type NewLedgerEntry,
+} from './ledger-writer';
 import { completeInvoiceLedger, type Recorded, type RevenueResult } from './revenue';
-import { trackingServices } from './tracking';
 
 export interface RefundInput {
   eventId: string;
@@ -30,7 +35,11 @@ export interface RefundResult {
   entry: { id: string; kind: 'reversal' | 'clawback'; amount: number } | null;
 }
 
-export async function recordRefund(context: Context, input: RefundInput, now = new Date()): Promise<Recorded<RefundResult>> {
+export async function recordRefund(
+  context: Context,
+  input: RefundInput,
+  now = new Date(),
+): Promise<Recorded<RefundResult>> {
   const { models } = context;
   const print = fingerprint({ type: 'refund', ...input });
   const earlier = await models.RevenueEvent.findById(input.eventId).lean();
@@ -38,9 +47,8 @@ export async function recordRefund(context: Context, input: RefundInput, now = n
 
   const invoice = await models.RevenueEvent.findById(input.refundOf).lean();
   if (!invoice || invoice.kind !== 'invoice') {
-    throw new HttpProblem(422, `No invoice event ${input.refundOf} was recorded.`, {
-      slug: 'unknown-invoice',
-      errors: [{ field: 'refundOf', message: 'must be the eventId of a recorded invoice' }],
+    throw new DomainError('unprocessable', `No invoice event ${input.refundOf} was recorded.`, 'unknown-invoice', {
+      fields: [{ field: 'refundOf', message: 'must be the eventId of a recorded invoice' }],
     });
   }
   const slot = await takeRefundSlot(models, invoice._id, invoice.total, input, print, now);
@@ -53,7 +61,10 @@ export async function recordRefund(context: Context, input: RefundInput, now = n
     refundedBefore: slot.refundedBefore,
     requested: slot.amount,
   });
-  const entry = proRata > 0 && invoice.partnerId ? await plannedEntry(models, input.eventId, commissionEntryId(invoice._id), proRata) : null;
+  const entry =
+    proRata > 0 && invoice.partnerId
+      ? await plannedEntry(models, input.eventId, commissionEntryId(invoice._id), proRata)
+      : null;
   const result: RefundResult = {
     eventId: input.eventId,
     refundOf: invoice._id,
@@ -86,7 +97,7 @@ export async function recordRefund(context: Context, input: RefundInput, now = n
   await completeLedger(context, { _id: input.eventId, refundOf: invoice._id, occurredAt: now, result });
   if (invoice.partnerId && invoice.customerId) {
     const customer = await models.Customer.findById(invoice.customerId, { bid: 1 }).lean();
-    trackingServices(context).stats.add(invoice.partnerId, utcDay(now), customer?.bid, {
+    context.tracking.stats.add(invoice.partnerId, utcDay(now), customer?.bid, {
       revenue: -slot.amount,
       commission: -result.commissionReversed,
     });
@@ -111,7 +122,11 @@ async function takeRefundSlot(
     const mine = await models.RefundSlot.findOne({ refundEventId: input.eventId }).lean();
     if (mine) {
       if (mine.fingerprint !== print) {
-        throw new HttpProblem(409, `Event ${input.eventId} was recorded before with other content.`, { slug: 'event-conflict' });
+        throw new DomainError(
+          'conflict',
+          `Event ${input.eventId} was recorded before with other content.`,
+          'event-conflict',
+        );
       }
       return mine;
     }
@@ -135,14 +150,19 @@ async function takeRefundSlot(
       if (!isDuplicateKey(error)) throw error;
     }
   }
-  throw new HttpProblem(503, 'Too many concurrent refunds of this invoice; retry.', { slug: 'busy' });
+  throw new DomainError('unavailable', 'Too many concurrent refunds of this invoice; retry.', 'busy');
 }
 
 /**
  * Reversal while the commission is unpaid (never more than what is left of it, e.g. after a
  * disabled partner's reversal); clawback once a payout claimed it.
  */
-async function plannedEntry(models: Models, refundEventId: string, commissionId: string, proRata: number): Promise<RefundResult['entry']> {
+async function plannedEntry(
+  models: Models,
+  refundEventId: string,
+  commissionId: string,
+  proRata: number,
+): Promise<RefundResult['entry']> {
   if (await models.PayoutClaim.exists({ _id: commissionId })) {
     return { id: clawbackEntryId(refundEventId), kind: 'clawback', amount: -proRata };
   }
@@ -151,7 +171,13 @@ async function plannedEntry(models: Models, refundEventId: string, commissionId:
     models.LedgerEntry.find({ reverses: commissionId, kind: 'reversal' }, { amount: 1 }).lean(),
   ]);
   if (!commission) throw new Error(`commission entry ${commissionId} is missing`);
-  const amount = Math.min(proRata, reversibleLeft(commission.amount, reversals.map((entry) => entry.amount)));
+  const amount = Math.min(
+    proRata,
+    reversibleLeft(
+      commission.amount,
+      reversals.map((entry) => entry.amount),
+    ),
+  );
   return amount > 0 ? { id: reversalEntryId(refundEventId), kind: 'reversal', amount: -amount } : null;
 }
 
@@ -181,12 +207,22 @@ async function completeLedger(
   await appendLedgerEntry(context.models, entry);
 }
 
-async function replay(context: Context, stored: { _id: string; kind: string; fingerprint: string; refundOf?: string | null; occurredAt: Date; result: unknown }, print: string): Promise<Recorded<RefundResult>> {
+async function replay(
+  context: Context,
+  stored: {
+    _id: string;
+    kind: string;
+    fingerprint: string;
+    refundOf?: string | null;
+    occurredAt: Date;
+    result: unknown;
+  },
+  print: string,
+): Promise<Recorded<RefundResult>> {
   if ((stored.kind !== 'refund' && stored.kind !== 'chargeback') || stored.fingerprint !== print || !stored.refundOf) {
-    throw new HttpProblem(409, `Event ${stored._id} was recorded before with other content.`, { slug: 'event-conflict' });
+    throw new DomainError('conflict', `Event ${stored._id} was recorded before with other content.`, 'event-conflict');
   }
   const result = stored.result as RefundResult;
   await completeLedger(context, { _id: stored._id, refundOf: stored.refundOf, occurredAt: stored.occurredAt, result });
   return { created: false, result };
 }
-

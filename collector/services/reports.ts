@@ -1,6 +1,13 @@
 // Partner reports: counters from daily_stats (O(days × banners) documents for a partner, never raw
 // clicks) and money from the ledger with its derived statuses (domain/ledger.ts).
-import { commissionStatus, entryStatus, netCommissions, summarizeLedger, type EntryStatus, type LedgerTotals } from '../domain/ledger';
+import {
+  commissionStatus,
+  entryStatus,
+  netCommissions,
+  summarizeLedger,
+  type EntryStatus,
+  type LedgerTotals,
+} from '../domain/ledger';
 import { eachDay, type DayRange } from '../domain/day-range';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
@@ -8,7 +15,14 @@ import type { ServiceDeps } from './deps';
 export const counterNames = ['clicks', 'uniqueClicks', 'signups', 'customers', 'revenue', 'commission'] as const;
 export type Counters = Record<(typeof counterNames)[number], number>;
 
-const zeroCounters = (): Counters => ({ clicks: 0, uniqueClicks: 0, signups: 0, customers: 0, revenue: 0, commission: 0 });
+const zeroCounters = (): Counters => ({
+  clicks: 0,
+  uniqueClicks: 0,
+  signups: 0,
+  customers: 0,
+  revenue: 0,
+  commission: 0,
+});
 
 function add(into: Counters, from: Partial<Record<keyof Counters, unknown>>): void {
   for (const name of counterNames) into[name] += typeof from[name] === 'number' ? from[name] : 0;
@@ -38,7 +52,12 @@ export interface PartnerStats {
  * Counters (and commission earned) over the days asked; `commission` by status and `balance` are
  * the partner's current standing over the whole ledger (what is pending, payable, paid today).
  */
-export async function partnerStats({ config, models }: ServiceDeps, partnerId: string, range: DayRange, now: Date): Promise<PartnerStats> {
+export async function partnerStats(
+  { config, models }: ServiceDeps,
+  partnerId: string,
+  range: DayRange,
+  now: Date,
+): Promise<PartnerStats> {
   const [stats, ledger] = await Promise.all([
     models.DailyStat.find({ partnerId, day: { $gte: range.from, $lte: range.to } }).lean(),
     ledgerOf(models, partnerId),
@@ -99,7 +118,10 @@ export async function commissionLines({ models }: ModelDeps, partnerId: string, 
       availableAt: entry.availableAt,
       amount: entry.amount,
       net: amountLeft,
-      status: entry.kind === 'commission' ? commissionStatus(entry, amountLeft, claimed, now) : entryStatus(entry, claimed, now),
+      status:
+        entry.kind === 'commission'
+          ? commissionStatus(entry, amountLeft, claimed, now)
+          : entryStatus(entry, claimed, now),
       payoutId: claimedBy.get(entry._id) ?? null,
     });
   }
@@ -135,6 +157,15 @@ export async function partnersReport({ models }: ModelDeps, range: DayRange, now
   return partners.map((partner) => {
     const { commission: earned, ...rest } = statsBy.get(partner._id) ?? zeroCounters();
     const { balance, ...commission } = summarizeLedger(ledgerBy.get(partner._id) ?? [], claimed, now);
-    return { partnerId: partner._id, name: partner.name, email: partner.email, status: partner.status, ...rest, earned, commission, balance };
+    return {
+      partnerId: partner._id,
+      name: partner.name,
+      email: partner.email,
+      status: partner.status,
+      ...rest,
+      earned,
+      commission,
+      balance,
+    };
   });
 }

@@ -18,7 +18,7 @@ export function scheduleRetention(context: Context): void {
       (deleted) => deleted && context.logger.info({ deleted }, 'old clicks deleted'),
       (error: unknown) => context.logger.warn({ err: error }, 'click retention failed; will retry'),
     );
-  const timer = setInterval(run, everyMs);
+  const timer = setInterval(() => void run(), everyMs);
   timer.unref();
   void run();
   context.onClose(async () => clearInterval(timer));

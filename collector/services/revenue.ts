@@ -4,11 +4,10 @@
 import type { Context } from '../context';
 import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
 import { utcDay } from '../domain/days';
-import { HttpProblem } from '../http/problem';
+import { DomainError } from '../domain/errors';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
 import { appendLedgerEntry, commissionEntry } from './ledger-writer';
-import { trackingServices } from './tracking';
 
 export interface RevenueInput {
   eventId: string;
@@ -29,18 +28,26 @@ export interface Recorded<T> {
   result: T;
 }
 
-export async function recordRevenue(context: Context, input: RevenueInput, now = new Date()): Promise<Recorded<RevenueResult>> {
+export async function recordRevenue(
+  context: Context,
+  input: RevenueInput,
+  now = new Date(),
+): Promise<Recorded<RevenueResult>> {
   const { models, config } = context;
   const print = fingerprint({ type: 'invoice', ...input });
   const earlier = await models.RevenueEvent.findById(input.eventId).lean();
   if (earlier) return replay(context, earlier, print);
 
   const customer = await models.Customer.findById(input.customerId).lean();
-  const partner = customer ? await models.Partner.findById(customer.partnerId, { status: 1, commissionRate: 1 }).lean() : null;
+  const partner = customer
+    ? await models.Partner.findById(customer.partnerId, { status: 1, commissionRate: 1 }).lean()
+    : null;
   // Disabled partners earn nothing new; frozen ones accrue (their payouts are withheld).
   const earning = partner && partner.status !== 'disabled' ? partner : null;
   const sums = invoiceSums(input.lines, config.commissionableKinds);
-  const commission = earning ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate)) : 0;
+  const commission = earning
+    ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
+    : 0;
   const result: RevenueResult = { eventId: input.eventId, commission };
   const occurredAt = input.occurredAt ?? now;
   const event = {
@@ -67,7 +74,7 @@ export async function recordRevenue(context: Context, input: RevenueInput, now =
   }
   await completeInvoiceLedger(context, event);
   if (earning && customer) {
-    const stats = trackingServices(context).stats;
+    const stats = context.tracking.stats;
     const day = utcDay(occurredAt);
     stats.add(earning._id, day, customer.bid, { revenue: sums.total, commission });
     if (await firstInvoiceOf(context, input.customerId)) stats.add(earning._id, day, customer.bid, { customers: 1 });
@@ -88,7 +95,7 @@ interface StoredInvoice {
 
 async function replay(context: Context, stored: StoredInvoice, print: string): Promise<Recorded<RevenueResult>> {
   if (stored.kind !== 'invoice' || stored.fingerprint !== print) {
-    throw new HttpProblem(409, `Event ${stored._id} was recorded before with other content.`, { slug: 'event-conflict' });
+    throw new DomainError('conflict', `Event ${stored._id} was recorded before with other content.`, 'event-conflict');
   }
   await completeInvoiceLedger(context, stored);
   return { created: false, result: stored.result as RevenueResult };
@@ -100,7 +107,10 @@ export async function completeInvoiceLedger(context: Context, invoice: StoredInv
   if (commission <= 0 || !invoice.partnerId || !invoice.customerId) return;
   await appendLedgerEntry(
     context.models,
-    commissionEntry({ ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission }, context.config.holdDays),
+    commissionEntry(
+      { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission },
+      context.config.holdDays,
+    ),
   );
 }
 

@@ -4,7 +4,6 @@ import type { Context } from '../context';
 import { attribute, parseReferral, type Attribution } from '../domain/attribution';
 import { utcDay } from '../domain/days';
 import { isDuplicateKey } from './duplicates';
-import { trackingServices } from './tracking';
 
 export interface SignupInput {
   customerId: string;
@@ -49,6 +48,6 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
   }
-  trackingServices(context).stats.add(decision.partnerId, utcDay(signupAt), click.bid, { signups: 1 });
+  context.tracking.stats.add(decision.partnerId, utcDay(signupAt), click.bid, { signups: 1 });
   return decision;
 }

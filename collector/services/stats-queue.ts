@@ -94,12 +94,16 @@ export class StatsQueue {
     for (const [id, later] of this.pending) {
       const stat = failed.get(id);
       if (!stat) failed.set(id, later);
-      else for (const counter of statCounters) if (later.inc[counter]) stat.inc[counter] = (stat.inc[counter] ?? 0) + later.inc[counter]!;
+      else
+        for (const counter of statCounters)
+          if (later.inc[counter]) stat.inc[counter] = (stat.inc[counter] ?? 0) + later.inc[counter]!;
     }
     this.pending = failed;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch((retryError: unknown) => this.logger.error({ err: retryError }, 'daily_stats write failed; will retry'));
+      this.flush().catch((retryError: unknown) =>
+        this.logger.error({ err: retryError }, 'daily_stats write failed; will retry'),
+      );
     }, 1000);
     throw firstError;
   }
@@ -109,6 +113,8 @@ const parallelWrites = 8;
 
 function upsertOf(stat: PendingStat) {
   // Readers get every counter, also those this upsert does not touch.
-  const zeros = Object.fromEntries(statCounters.filter((counter) => stat.inc[counter] === undefined).map((counter) => [counter, 0]));
+  const zeros = Object.fromEntries(
+    statCounters.filter((counter) => stat.inc[counter] === undefined).map((counter) => [counter, 0]),
+  );
   return { $inc: stat.inc, $setOnInsert: { partnerId: stat.partnerId, day: stat.day, bid: stat.bid, ...zeros } };
 }

@@ -1,8 +1,8 @@
 // The ingestion services of one collector instance (partner cache, visitor salts, daily_stats
-// queue, click writer), created on first use and drained when the collector closes. Routes, the
-// benchmark and tests reach them through trackingServices(context).
-import type { Context } from '../context';
-import { ClickWriter, type ClickInput, type ClickOutcome } from './click-writer';
+// queue, click writer). createCollector builds them once and drains them when the collector closes.
+import type { Logger } from '../logger';
+import type { Models } from '../models';
+import { ClickWriter } from './click-writer';
 import { PartnerCache } from './partner-cache';
 import { StatsQueue } from './stats-queue';
 import { VisitorHasher } from './visitor-hash';
@@ -14,39 +14,27 @@ export interface TrackingServices {
   clicks: ClickWriter;
   /** Writes queued clicks and counters now (tests, reports that must be exact). */
   flush(): Promise<void>;
+  /** Stops taking clicks and writes what is queued (clicks first: storing them queues counters). */
+  close(): Promise<void>;
 }
 
-const instances = new WeakMap<Context, TrackingServices>();
-
-export function trackingServices(context: Context): TrackingServices {
-  let services = instances.get(context);
-  if (!services) {
-    const { models, logger } = context;
-    const partners = new PartnerCache(models);
-    const visitors = new VisitorHasher(models);
-    const stats = new StatsQueue(models, logger);
-    const clicks = new ClickWriter({ models, logger, partners, visitors, stats });
-    services = {
-      partners,
-      visitors,
-      stats,
-      clicks,
-      flush: async () => {
-        await clicks.flush();
-        await stats.flush();
-      },
-    };
-    instances.set(context, services);
-    // Clicks first: storing them queues counter increments.
-    context.onClose(async () => {
+export function createTrackingServices(models: Models, logger: Logger): TrackingServices {
+  const partners = new PartnerCache(models);
+  const visitors = new VisitorHasher(models);
+  const stats = new StatsQueue(models, logger);
+  const clicks = new ClickWriter({ models, logger, partners, visitors, stats });
+  return {
+    partners,
+    visitors,
+    stats,
+    clicks,
+    flush: async () => {
+      await clicks.flush();
+      await stats.flush();
+    },
+    close: async () => {
       await clicks.close();
       await stats.close();
-    });
-  }
-  return services;
-}
-
-/** Records one click through the same group-committed path the HTTP endpoints use. */
-export function recordClick(context: Context, click: ClickInput): Promise<ClickOutcome> {
-  return trackingServices(context).clicks.submit(click);
+    },
+  };
 }

@@ -1,6 +1,9 @@
 // The global `ashop` function the SDK's queue stub defines on marketing pages (DESIGN.md §4).
 
-export type AshopCallback = (error: Error | null, answer?: { attributed: boolean; partnerId?: string; reason?: string }) => void;
+export type AshopCallback = (
+  error: Error | null,
+  answer?: { attributed: boolean; partnerId?: string; reason?: string },
+) => void;
 
 declare global {
   interface Window {

@@ -57,7 +57,8 @@ const loginSection = $('#console-login');
 const consoleSection = $('#console');
 let token = session.get('admin');
 
-const admin = <T>(path: string, options: { method?: string; body?: unknown } = {}) => collector<T>(path, { ...options, token });
+const admin = <T>(path: string, options: { method?: string; body?: unknown } = {}) =>
+  collector<T>(path, { ...options, token });
 
 /** Runs a console action; its messages go to the section's status line. A 401 logs out. */
 async function act(scope: Element, work: () => Promise<void>): Promise<void> {
@@ -104,7 +105,9 @@ function onLogin(selector: string, logIn: (values: Record<string, string>) => Pr
 }
 
 onLogin('#admin-login', async (values) => {
-  const answer = await collector<{ token: string; role: string }>('/v1/auth/login', { body: { email: values.email, password: values.password } });
+  const answer = await collector<{ token: string; role: string }>('/v1/auth/login', {
+    body: { email: values.email, password: values.password },
+  });
   if (answer.role !== 'admin') throw new Error('This is a partner account: partners use the partner portal.');
   return answer.token;
 });
@@ -130,7 +133,9 @@ function askReason(text: string): Promise<string | undefined> {
       'close',
       () => {
         const reason = new FormData(form).get('reason');
-        resolve(statusDialog.returnValue === 'ok' && typeof reason === 'string' && reason.trim() ? reason.trim() : undefined);
+        resolve(
+          statusDialog.returnValue === 'ok' && typeof reason === 'string' && reason.trim() ? reason.trim() : undefined,
+        );
       },
       { once: true },
     );
@@ -138,37 +143,73 @@ function askReason(text: string): Promise<string | undefined> {
 }
 
 const actionsFor: Record<PartnerRow['status'], Array<[string, PartnerRow['status']]>> = {
-  pending: [['Freeze', 'frozen'], ['Disable', 'disabled']],
-  active: [['Freeze', 'frozen'], ['Disable', 'disabled']],
-  frozen: [['Unfreeze', 'active'], ['Disable', 'disabled']],
+  pending: [
+    ['Freeze', 'frozen'],
+    ['Disable', 'disabled'],
+  ],
+  active: [
+    ['Freeze', 'frozen'],
+    ['Disable', 'disabled'],
+  ],
+  frozen: [
+    ['Unfreeze', 'active'],
+    ['Disable', 'disabled'],
+  ],
   disabled: [],
 };
 
 const percentOf = (rate: string) => String(Number((Number(rate) * 100).toFixed(4)));
 
 function partnerRow(partner: PartnerRow): HTMLTableRowElement {
-  const rate = el('input', { type: 'number', min: '0', max: '100', step: '0.1', value: percentOf(partner.commissionRate), ariaLabel: `Commission rate of ${partner.partnerId} in percent` });
+  const rate = el('input', {
+    type: 'number',
+    min: '0',
+    max: '100',
+    step: '0.1',
+    value: percentOf(partner.commissionRate),
+    ariaLabel: `Commission rate of ${partner.partnerId} in percent`,
+  });
   rate.style.width = '5.5rem';
   const saveRate = el('button', { className: 'button ghost small', type: 'button' }, 'Set %');
   saveRate.onclick = () =>
     act(partnerSection, async () => {
       const percent = rate.value.trim();
-      if (!/^\d{1,3}(\.\d{1,4})?$/.test(percent) || Number(percent) > 100) throw new Error('The rate is a percentage from 0 to 100.');
+      if (!/^\d{1,3}(\.\d{1,4})?$/.test(percent) || Number(percent) > 100)
+        throw new Error('The rate is a percentage from 0 to 100.');
       // Rates have at most 6 decimals (parts per million): toFixed drops the float noise of the division.
       const commissionRate = Number((Number(percent) / 100).toFixed(6));
-      await admin(`/v1/admin/partners/${encodeURIComponent(partner.partnerId)}`, { method: 'PATCH', body: { commissionRate } });
+      await admin(`/v1/admin/partners/${encodeURIComponent(partner.partnerId)}`, {
+        method: 'PATCH',
+        body: { commissionRate },
+      });
       showStatus(partnerSection, `Rate of ${partner.partnerId} set to ${percent}%.`, 'ok');
       await loadPartners();
     });
-  const resetRate = el('button', { className: 'button ghost small', type: 'button', hidden: !partner.rateOverride, title: 'Back to the program rate' }, 'Default');
+  const resetRate = el(
+    'button',
+    {
+      className: 'button ghost small',
+      type: 'button',
+      hidden: !partner.rateOverride,
+      title: 'Back to the program rate',
+    },
+    'Default',
+  );
   resetRate.onclick = () =>
     act(partnerSection, async () => {
-      await admin(`/v1/admin/partners/${encodeURIComponent(partner.partnerId)}`, { method: 'PATCH', body: { commissionRate: null } });
+      await admin(`/v1/admin/partners/${encodeURIComponent(partner.partnerId)}`, {
+        method: 'PATCH',
+        body: { commissionRate: null },
+      });
       showStatus(partnerSection, `${partner.partnerId} earns the program rate again.`, 'ok');
       await loadPartners();
     });
   const buttons = actionsFor[partner.status].map(([label, status]) => {
-    const button = el('button', { className: `button small ${status === 'disabled' ? 'danger' : 'ghost'}`, type: 'button' }, label);
+    const button = el(
+      'button',
+      { className: `button small ${status === 'disabled' ? 'danger' : 'ghost'}`, type: 'button' },
+      label,
+    );
     button.onclick = () =>
       act(partnerSection, async () => {
         const reason = await askReason(`${label} partner ${partner.name} (${partner.partnerId}).`);
@@ -182,7 +223,13 @@ function partnerRow(partner: PartnerRow): HTMLTableRowElement {
   const row = el(
     'tr',
     {},
-    el('th', { scope: 'row' }, el('span', {}, partner.name), el('br'), el('code', { className: 'muted' }, partner.partnerId)),
+    el(
+      'th',
+      { scope: 'row' },
+      el('span', {}, partner.name),
+      el('br'),
+      el('code', { className: 'muted' }, partner.partnerId),
+    ),
     el('td', {}, partner.email),
     el('td', {}, el('span', { className: `badge ${partner.status}` }, partner.status)),
     el('td', {}, el('span', { className: 'actions' }, rate, saveRate, resetRate)),
@@ -238,14 +285,24 @@ async function loadReport(): Promise<void> {
       void act(reportSection, loadReport);
     };
     const th = el('th', { scope: 'col', className: key === 'name' ? '' : 'num' }, button);
-    th.setAttribute('aria-sort', reportSort.key === key ? (reportSort.order === 'desc' ? 'descending' : 'ascending') : 'none');
+    th.setAttribute(
+      'aria-sort',
+      reportSort.key === key ? (reportSort.order === 'desc' ? 'descending' : 'ascending') : 'none',
+    );
     return th;
   };
-  table.tHead!.replaceChildren(el('tr', {}, header('name', 'Partner'), ...reportColumns.map(([key, label]) => header(key, label))));
+  table.tHead!.replaceChildren(
+    el('tr', {}, header('name', 'Partner'), ...reportColumns.map(([key, label]) => header(key, label))),
+  );
   fillTable(
     table.tBodies[0]!,
     answer.items.map((row) =>
-      el('tr', {}, el('th', { scope: 'row' }, `${row.name} (${row.partnerId})`), ...reportColumns.map(([, , cell]) => el('td', { className: 'num' }, cell(row)))),
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, `${row.name} (${row.partnerId})`),
+        ...reportColumns.map(([, , cell]) => el('td', { className: 'num' }, cell(row))),
+      ),
     ),
     reportColumns.length + 1,
     'No partners yet.',
@@ -256,8 +313,12 @@ $<HTMLFormElement>('#report-range').addEventListener('submit', (event) => {
   event.preventDefault();
   void act(reportSection, loadReport);
 });
-$('#report-csv').addEventListener('click', () =>
-  act(reportSection, () => download(`/v1/admin/reports/partners.csv?${reportQuery()}`, token ?? '', 'ashop-partner-report.csv')),
+$('#report-csv').addEventListener(
+  'click',
+  () =>
+    void act(reportSection, () =>
+      download(`/v1/admin/reports/partners.csv?${reportQuery()}`, token ?? '', 'ashop-partner-report.csv'),
+    ),
 );
 
 // Payouts -----------------------------------------------------------------------------------
@@ -270,8 +331,21 @@ function renderPayout(answer: PayoutAnswer): void {
   const box = $('#payout-result');
   const batch = answer.payoutId;
   const failedBoxes = new Map<string, HTMLInputElement>();
-  const paid = el('table', { className: 'data' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col' }, 'PayPal email'), el('th', { scope: 'col', className: 'num' }, 'Amount'), batch ? el('th', { scope: 'col' }, 'Failed at PayPal?') : null)),
+  const paid = el(
+    'table',
+    { className: 'data' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Partner'),
+        el('th', { scope: 'col' }, 'PayPal email'),
+        el('th', { scope: 'col', className: 'num' }, 'Amount'),
+        batch ? el('th', { scope: 'col' }, 'Failed at PayPal?') : null,
+      ),
+    ),
     el('tbody'),
   );
   fillTable(
@@ -279,16 +353,48 @@ function renderPayout(answer: PayoutAnswer): void {
     answer.items.map((item) => {
       const failed = el('input', { type: 'checkbox', ariaLabel: `Payment to ${item.partnerId} failed` });
       failedBoxes.set(item.partnerId, failed);
-      return el('tr', {}, el('td', {}, item.partnerId), el('td', {}, item.payoutEmail), el('td', { className: 'num' }, money(item.amount)), batch ? el('td', {}, failed) : null);
+      return el(
+        'tr',
+        {},
+        el('td', {}, item.partnerId),
+        el('td', {}, item.payoutEmail),
+        el('td', { className: 'num' }, money(item.amount)),
+        batch ? el('td', {}, failed) : null,
+      );
     }),
     batch ? 4 : 3,
     'Nobody to pay.',
   );
-  const withheld = el('table', { className: 'data' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col' }, 'Reason'), el('th', { scope: 'col', className: 'num' }, 'Balance'))),
+  const withheld = el(
+    'table',
+    { className: 'data' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Partner'),
+        el('th', { scope: 'col' }, 'Reason'),
+        el('th', { scope: 'col', className: 'num' }, 'Balance'),
+      ),
+    ),
     el('tbody'),
   );
-  fillTable(withheld.tBodies[0]!, answer.withheld.map((item) => el('tr', {}, el('td', {}, item.partnerId), el('td', {}, item.reason), el('td', { className: 'num' }, money(item.balance)))), 3, 'Nothing withheld.');
+  fillTable(
+    withheld.tBodies[0]!,
+    answer.withheld.map((item) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, item.partnerId),
+        el('td', {}, item.reason),
+        el('td', { className: 'num' }, money(item.balance)),
+      ),
+    ),
+    3,
+    'Nothing withheld.',
+  );
   const total = answer.items.reduce((sum, item) => sum + item.amount, 0);
   const parts: Node[] = [
     el('h3', {}, batch ? `Batch ${batch}` : 'Preview (nothing is locked yet)'),
@@ -299,15 +405,21 @@ function renderPayout(answer: PayoutAnswer): void {
   ];
   if (batch) {
     const csv = el('button', { className: 'button ghost', type: 'button' }, 'PayPal CSV');
-    csv.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.csv`, token ?? '', `${batch}.csv`));
+    csv.onclick = () =>
+      act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.csv`, token ?? '', `${batch}.csv`));
     const json = el('button', { className: 'button ghost', type: 'button' }, 'Payouts API JSON');
-    json.onclick = () => act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.json`, token ?? '', `${batch}.json`));
+    json.onclick = () =>
+      act(payoutSection, () => download(`/v1/admin/payouts/${batch}/paypal.json`, token ?? '', `${batch}.json`));
     const complete = el('button', { className: 'button', type: 'button' }, 'Mark batch paid');
     complete.onclick = () =>
       act(payoutSection, async () => {
         const failed = [...failedBoxes].filter(([, box]) => box.checked).map(([partnerId]) => partnerId);
         await admin(`/v1/admin/payouts/${batch}/complete`, { body: { failed } });
-        showStatus(payoutSection, `Batch ${batch} completed${failed.length ? `; ${failed.length} failed item(s) back in their balances` : ''}.`, 'ok');
+        showStatus(
+          payoutSection,
+          `Batch ${batch} completed${failed.length ? `; ${failed.length} failed item(s) back in their balances` : ''}.`,
+          'ok',
+        );
         complete.disabled = true;
         await loadReport();
       });
@@ -332,43 +444,59 @@ payoutForm.addEventListener('submit', (event) => {
     }),
   );
 });
-$('#payout-preview').addEventListener('click', () =>
-  busy(payoutForm, () =>
-    act(payoutSection, async () => {
-      renderPayout(await admin<PayoutAnswer>('/v1/admin/payouts', { body: { asOf: asOfValue(), preview: true } }));
-      showStatus(payoutSection, 'Preview ready: run the payouts to lock these amounts.', 'ok');
-    }),
-  ),
+$('#payout-preview').addEventListener(
+  'click',
+  () =>
+    void busy(payoutForm, () =>
+      act(payoutSection, async () => {
+        renderPayout(await admin<PayoutAnswer>('/v1/admin/payouts', { body: { asOf: asOfValue(), preview: true } }));
+        showStatus(payoutSection, 'Preview ready: run the payouts to lock these amounts.', 'ok');
+      }),
+    ),
 );
 
 // Billing -----------------------------------------------------------------------------------
 
 const billingSection = $('#billing');
 
-$('#bill-month').addEventListener('click', () =>
-  busy(billingSection, () =>
-    act(billingSection, async () => {
-      const answer = await site<{ month: string; invoices: BilledInvoice[] }>('/api/billing', { body: {}, token });
-      fillTable(
-        $<HTMLTableSectionElement>('#billing-table tbody'),
-        answer.invoices.map((invoice) =>
-          el(
-            'tr',
-            {},
-            el('td', {}, `${invoice.storeName} (${invoice.customerId})`),
-            el('td', {}, invoice.eventId),
-            el('td', { className: 'num' }, money(invoice.total)),
-            el('td', { className: 'num' }, invoice.answer?.commission === undefined ? '–' : money(invoice.answer.commission)),
-            el('td', {}, invoice.status === 201 ? 'billed' : invoice.status === 200 ? 'already billed' : `failed: ${invoice.answer?.detail ?? invoice.status}`),
+$('#bill-month').addEventListener(
+  'click',
+  () =>
+    void busy(billingSection, () =>
+      act(billingSection, async () => {
+        const answer = await site<{ month: string; invoices: BilledInvoice[] }>('/api/billing', { body: {}, token });
+        fillTable(
+          $<HTMLTableSectionElement>('#billing-table tbody'),
+          answer.invoices.map((invoice) =>
+            el(
+              'tr',
+              {},
+              el('td', {}, `${invoice.storeName} (${invoice.customerId})`),
+              el('td', {}, invoice.eventId),
+              el('td', { className: 'num' }, money(invoice.total)),
+              el(
+                'td',
+                { className: 'num' },
+                invoice.answer?.commission === undefined ? '–' : money(invoice.answer.commission),
+              ),
+              el(
+                'td',
+                {},
+                invoice.status === 201
+                  ? 'billed'
+                  : invoice.status === 200
+                    ? 'already billed'
+                    : `failed: ${invoice.answer?.detail ?? invoice.status}`,
+              ),
+            ),
           ),
-        ),
-        5,
-        'No stores yet: create one on /signup.',
-      );
-      showStatus(billingSection, `Billed ${answer.month}: ${answer.invoices.length} invoice(s).`, 'ok');
-      await loadReport();
-    }),
-  ),
+          5,
+          'No stores yet: create one on /signup.',
+        );
+        showStatus(billingSection, `Billed ${answer.month}: ${answer.invoices.length} invoice(s).`, 'ok');
+        await loadReport();
+      }),
+    ),
 );
 
 // Banners -----------------------------------------------------------------------------------
@@ -379,7 +507,16 @@ async function loadBanners(): Promise<void> {
   const answer = await admin<{ items: BannerRow[] }>('/v1/admin/banners');
   fillTable(
     $<HTMLTableSectionElement>('#banner-table tbody'),
-    answer.items.map((banner) => el('tr', {}, el('td', {}, el('code', {}, banner.bannerId)), el('td', {}, banner.name), el('td', {}, `${banner.width}×${banner.height}`), el('td', {}, banner.targetPath))),
+    answer.items.map((banner) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, el('code', {}, banner.bannerId)),
+        el('td', {}, banner.name),
+        el('td', {}, `${banner.width}×${banner.height}`),
+        el('td', {}, banner.targetPath),
+      ),
+    ),
     4,
     'No banners yet.',
   );
@@ -392,7 +529,15 @@ $<HTMLFormElement>('#banner-form').addEventListener('submit', (event) => {
     act(bannerSection, async () => {
       const values = formValues(form);
       await admin('/v1/admin/banners', {
-        body: { ...(values.bannerId ? { bannerId: values.bannerId } : {}), name: values.name, imageUrl: values.imageUrl, width: Number(values.width), height: Number(values.height), targetPath: values.targetPath || '/', altText: values.altText },
+        body: {
+          ...(values.bannerId ? { bannerId: values.bannerId } : {}),
+          name: values.name,
+          imageUrl: values.imageUrl,
+          width: Number(values.width),
+          height: Number(values.height),
+          targetPath: values.targetPath || '/',
+          altText: values.altText,
+        },
       });
       showStatus(bannerSection, `Banner "${values.name}" created.`, 'ok');
       await loadBanners();

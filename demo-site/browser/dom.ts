@@ -10,7 +10,8 @@ export type StatusKind = 'info' | 'ok' | 'error';
 
 /** Writes the message into the nearest `.status` live region of `scope`. */
 export function showStatus(scope: Element, message: string, kind: StatusKind = 'info'): void {
-  const status = scope.querySelector<HTMLElement>('.status') ?? scope.parentElement?.querySelector<HTMLElement>('.status');
+  const status =
+    scope.querySelector<HTMLElement>('.status') ?? scope.parentElement?.querySelector<HTMLElement>('.status');
   if (!status) return;
   status.textContent = message;
   status.className = `status ${kind === 'info' ? '' : kind}`.trim();
@@ -32,8 +33,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Replaces a table body's rows; an empty list shows one muted "empty" row. */
-export function fillTable(body: HTMLTableSectionElement, rows: HTMLTableRowElement[], columns: number, empty: string): void {
-  body.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { className: 'empty', colSpan: columns }, empty))]));
+export function fillTable(
+  body: HTMLTableSectionElement,
+  rows: HTMLTableRowElement[],
+  columns: number,
+  empty: string,
+): void {
+  body.replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { className: 'empty', colSpan: columns }, empty))]),
+  );
 }
 
 export function formValues(form: HTMLFormElement): Record<string, string> {
@@ -56,7 +64,10 @@ export async function busy<T>(form: HTMLElement, work: () => Promise<T>): Promis
 }
 
 /** Copies the text of an input to the clipboard, falling back to selecting it. */
-export async function copyInput(input: HTMLInputElement | HTMLTextAreaElement, button: HTMLButtonElement): Promise<void> {
+export async function copyInput(
+  input: HTMLInputElement | HTMLTextAreaElement,
+  button: HTMLButtonElement,
+): Promise<void> {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);

@@ -10,7 +10,10 @@ interface LoginAnswer {
 
 const token = new URLSearchParams(location.search).get('token');
 
-function onSubmit(name: string, handle: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>): void {
+function onSubmit(
+  name: string,
+  handle: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>,
+): void {
   const form = document.querySelector<HTMLFormElement>(`form[data-form="${name}"]`);
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -35,11 +38,17 @@ onSubmit('signup', async (values, form) => {
   };
   const answer = await collector<{ partnerId: string }>('/v1/partners', { body });
   form.reset();
-  showStatus(form, `Almost there: we sent a confirmation link to ${body.email}. Your partner ID is ${answer.partnerId}.`, 'ok');
+  showStatus(
+    form,
+    `Almost there: we sent a confirmation link to ${body.email}. Your partner ID is ${answer.partnerId}.`,
+    'ok',
+  );
 });
 
 onSubmit('login', async (values, form) => {
-  const answer = await collector<LoginAnswer>('/v1/auth/login', { body: { email: values.email, password: values.password } });
+  const answer = await collector<LoginAnswer>('/v1/auth/login', {
+    body: { email: values.email, password: values.password },
+  });
   if (answer.role !== 'partner') {
     showStatus(form, 'This is an operator account: use the operator console.', 'error');
     return;

@@ -4,6 +4,7 @@
 import { ApiError, collector, download, session } from './api';
 import { $, copyInput, el, errorText, fillTable, showStatus } from './dom';
 import { count, isoDay, money, shortDate } from './format';
+import type uPlot from 'uplot';
 import { loadUplot } from './uplot-global';
 
 interface Me {
@@ -128,14 +129,19 @@ function renderStats(periods: Period[]): void {
   ];
   statsBody.replaceChildren(
     ...rows.map(([label, value, className]) => {
-      const row = el('tr', { className: className ?? '' }, el('th', { scope: 'row' }, label), ...periods.map((period) => el('td', { className: 'num' }, value(period))));
+      const row = el(
+        'tr',
+        { className: className ?? '' },
+        el('th', { scope: 'row' }, label),
+        ...periods.map((period) => el('td', { className: 'num' }, value(period))),
+      );
       row.dataset.metric = label;
       return row;
     }),
   );
 }
 
-let plot: import('uplot') | undefined;
+let plot: uPlot | undefined;
 window.addEventListener('resize', () => plot?.setSize({ width: Math.max(280, $('#chart').clientWidth), height: 260 }));
 
 async function renderChart(daily: Stats['daily']): Promise<void> {
@@ -153,7 +159,11 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
       width: Math.max(280, chart.clientWidth),
       height: 260,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, usd: { range: (_u, _min, max) => [0, Math.max(10, max)] } },
+      scales: {
+        x: { time: true },
+        n: { range: (_u, _min, max) => [0, Math.max(5, max)] },
+        usd: { range: (_u, _min, max) => [0, Math.max(10, max)] },
+      },
       axes: [
         {},
         { scale: 'n', label: 'Clicks / signups' },
@@ -163,7 +173,13 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
         {},
         { label: 'Clicks', scale: 'n', stroke: '#3b4cca', width: 2, fill: 'rgba(59,76,202,0.08)' },
         { label: 'Signups', scale: 'n', stroke: '#1d7a46', width: 2 },
-        { label: 'Commission ($)', scale: 'usd', stroke: '#b86e00', width: 2, value: (_u, v) => (v === null ? '–' : `$${v.toFixed(2)}`) },
+        {
+          label: 'Commission ($)',
+          scale: 'usd',
+          stroke: '#b86e00',
+          width: 2,
+          value: (_u, v) => (v === null ? '–' : `$${v.toFixed(2)}`),
+        },
       ],
     },
     [xs, clicks, signups, commission],
@@ -172,13 +188,19 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
 }
 
 function renderLink(profile: Me): void {
-  $('#whoami').textContent = `${profile.name} · partner ID ${profile.partnerId} · ${profile.status} · ${Number((Number(profile.commissionRate) * 100).toFixed(4))}% commission`;
+  $('#whoami').textContent =
+    `${profile.name} · partner ID ${profile.partnerId} · ${profile.status} · ${Number((Number(profile.commissionRate) * 100).toFixed(4))}% commission`;
   $<HTMLInputElement>('#partner-link').value = profile.link;
   const builder = $<HTMLFormElement>('#link-builder');
   const origin = new URL(profile.link).origin;
   const build = () => {
     const values = new FormData(builder);
-    const params = [['a_aid', profile.partnerId], ['a_bid', values.get('bid')], ['data1', values.get('data1')], ['data2', values.get('data2')]]
+    const params = [
+      ['a_aid', profile.partnerId],
+      ['a_bid', values.get('bid')],
+      ['data1', values.get('data1')],
+      ['data2', values.get('data2')],
+    ]
       .filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1].trim() !== '')
       .map(([key, value]) => `${key}=${encodeURIComponent(value.trim())}`);
     $<HTMLInputElement>('#built-link').value = `${origin}${String(values.get('page'))}#${params.join('&')}`;
@@ -192,7 +214,12 @@ function renderBanners(banners: Banner[]): void {
   if (!banners.length) return void box.replaceChildren(el('p', { className: 'muted' }, 'No banners yet.'));
   box.replaceChildren(
     ...banners.map((banner) => {
-      const code = el('textarea', { readOnly: true, rows: 3, value: banner.html, ariaLabel: `HTML code for ${banner.name}` });
+      const code = el('textarea', {
+        readOnly: true,
+        rows: 3,
+        value: banner.html,
+        ariaLabel: `HTML code for ${banner.name}`,
+      });
       const copy = el('button', { className: 'button ghost small', type: 'button' }, 'Copy HTML');
       copy.onclick = () => void copyInput(code, copy);
       return el(
@@ -200,7 +227,13 @@ function renderBanners(banners: Banner[]): void {
         { className: 'banner-item' },
         el('strong', {}, `${banner.name} `),
         el('span', { className: 'muted' }, `${banner.width}×${banner.height} · a_bid=${banner.bannerId}`),
-        el('img', { src: banner.imageUrl, alt: banner.name, width: banner.width, height: banner.height, loading: 'lazy' }),
+        el('img', {
+          src: banner.imageUrl,
+          alt: banner.name,
+          width: banner.width,
+          height: banner.height,
+          loading: 'lazy',
+        }),
         code,
         copy,
       );
@@ -249,8 +282,10 @@ function renderPayouts(items: Payout[]): void {
 
 /** What a partner should know about their account's status (DESIGN.md §6). */
 const statusNotice: Record<string, string> = {
-  pending: 'Confirm your email address (see the link we sent you): your link already works, payouts start once you confirm.',
-  frozen: 'Your account is under review: your commissions keep accruing but are not paid out until the review ends, and new clicks do not count.',
+  pending:
+    'Confirm your email address (see the link we sent you): your link already works, payouts start once you confirm.',
+  frozen:
+    'Your account is under review: your commissions keep accruing but are not paid out until the review ends, and new clicks do not count.',
 };
 
 async function load(): Promise<void> {
@@ -274,7 +309,11 @@ async function load(): Promise<void> {
     renderStats([
       { counters: day.totals, commission: commissionBy(lines, today, today) },
       { counters: month.totals, commission: commissionBy(lines, monthStart, today) },
-      { counters: sumCounters(allTime.map((window) => window.totals)), commission: commissionBy(lines, '0000', '9999'), balance: day.totals.balance },
+      {
+        counters: sumCounters(allTime.map((window) => window.totals)),
+        commission: commissionBy(lines, '0000', '9999'),
+        balance: day.totals.balance,
+      },
     ]);
     renderCommissions(lines);
     renderPayouts(payouts.items);
@@ -303,7 +342,10 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy]')
   button.addEventListener('click', () => void copyInput($<HTMLInputElement>(`#${button.dataset.copy}`), button));
 }
 $('#download-csv').addEventListener('click', () => {
-  if (token) download('/v1/me/report.csv', token, 'ashop-partner-report.csv').catch((error: unknown) => showStatus(root, errorText(error), 'error'));
+  if (token)
+    download('/v1/me/report.csv', token, 'ashop-partner-report.csv').catch((error: unknown) =>
+      showStatus(root, errorText(error), 'error'),
+    );
 });
 
 if (token) void load();

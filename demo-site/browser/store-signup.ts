@@ -19,7 +19,13 @@ form.addEventListener('submit', (event) => {
     const apps = new FormData(form).getAll('apps').map(String);
     try {
       const store = await site<CreatedStore>('/api/stores', {
-        body: { storeName: values.storeName, email: values.email, plan: values.plan, apps, design: values.design === 'yes' },
+        body: {
+          storeName: values.storeName,
+          email: values.email,
+          plan: values.plan,
+          apps,
+          design: values.design === 'yes',
+        },
       });
       // The store exists whatever the tracking answers: a failed report must not fail the signup,
       // nor may a blocked SDK (the stub then queues the call forever) hold the page.

@@ -12,7 +12,9 @@ export interface MailMessage {
 
 /** Plain text with its http(s) links turned into anchors (everything else escaped). */
 function linkify(text: string): Html[] {
-  return text.split(/(https?:\/\/[^\s<>"]+)/g).map((part, index) => (index % 2 ? html`<a href="${part}">${part}</a>` : html`${part}`));
+  return text
+    .split(/(https?:\/\/[^\s<>"]+)/g)
+    .map((part, index) => (index % 2 ? html`<a href="${part}">${part}</a>` : html`${part}`));
 }
 
 export function mailboxPage(messages: MailMessage[], smtpConfigured: boolean): string {

@@ -95,13 +95,15 @@ export function signupPage(selectedPlan: string | undefined): string {
     <fieldset>
       <legend>Plan</legend>
       ${plans.map(
-        (plan) => html`<label class="choice"><input type="radio" name="plan" value="${plan.id}"${plan.id === chosen ? html` checked` : ''}> ${plan.name} <span class="muted">${dollars(plan.monthly)}/month</span></label>`,
+        (plan) =>
+          html`<label class="choice"><input type="radio" name="plan" value="${plan.id}"${plan.id === chosen ? html` checked` : ''}> ${plan.name} <span class="muted">${dollars(plan.monthly)}/month</span></label>`,
       )}
     </fieldset>
     <fieldset>
       <legend>Apps</legend>
       ${apps.map(
-        (app) => html`<label class="choice"><input type="checkbox" name="apps" value="${app.id}"> ${app.name} <span class="muted">${dollars(app.monthly)}/month</span></label>`,
+        (app) =>
+          html`<label class="choice"><input type="checkbox" name="apps" value="${app.id}"> ${app.name} <span class="muted">${dollars(app.monthly)}/month</span></label>`,
       )}
       <label class="choice"><input type="checkbox" name="design" value="yes"> ${designService.name} <span class="muted">${dollars(designService.price)} once</span></label>
     </fieldset>

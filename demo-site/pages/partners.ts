@@ -14,7 +14,7 @@ const faq: Array<[string, string]> = [
   ],
   [
     'How long does the cookie last?',
-    '60 days. If the visitor creates a store within 60 days of clicking your link, the store is yours. The first partner who referred a visitor keeps them: a later click on another partner\'s link does not take the visitor away.',
+    "60 days. If the visitor creates a store within 60 days of clicking your link, the store is yours. The first partner who referred a visitor keeps them: a later click on another partner's link does not take the visitor away.",
   ],
   [
     'How much do I earn?',

@@ -48,9 +48,17 @@ describe('ReadCounter on command monitoring events', () => {
     client.emit('commandSucceeded', { requestId: 2, commandName: 'insert', reply: { n: 1 } });
     client.emit('commandFailed', { requestId: 3 });
     client.emit('commandSucceeded', { requestId: 1, commandName: 'find', reply: { cursor: { firstBatch: [{}, {}] } } });
-    client.emit('commandStarted', { requestId: 4, commandName: 'getMore', command: { getMore: 9, collection: 'daily_stats' } });
+    client.emit('commandStarted', {
+      requestId: 4,
+      commandName: 'getMore',
+      command: { getMore: 9, collection: 'daily_stats' },
+    });
     client.emit('commandSucceeded', { requestId: 4, commandName: 'getMore', reply: { cursor: { nextBatch: [{}] } } });
-    expect(counter.read()).toEqual({ commands: 2, documents: 3, collections: { daily_stats: { commands: 2, documents: 3 } } });
+    expect(counter.read()).toEqual({
+      commands: 2,
+      documents: 3,
+      collections: { daily_stats: { commands: 2, documents: 3 } },
+    });
     counter.reset();
     expect(counter.read()).toEqual(emptyTally());
   });

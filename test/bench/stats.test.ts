@@ -12,11 +12,21 @@ describe('percentile (nearest rank)', () => {
   });
 
   it('p95 of 1..100 is 95 and p99 of 1..1000 is 990', () => {
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
-    expect(percentile(Array.from({ length: 1000 }, (_, i) => i + 1), 99)).toBe(990);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(990);
   });
 
-  it('does not reorder the caller\'s array', () => {
+  it("does not reorder the caller's array", () => {
     const input = [3, 1, 2];
     percentile(input, 50);
     expect(input).toEqual([3, 1, 2]);

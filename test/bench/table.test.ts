@@ -17,7 +17,9 @@ describe('the results table', () => {
     const table = renderTable([row({}), row({ metric: 'a | b', verdict: 'pass' })]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\| section +\| metric +\| target +\| measured +\| baseline \/ ceiling \| ratio \| result +\|$/);
+    expect(lines[0]).toMatch(
+      /^\| section +\| metric +\| target +\| measured +\| baseline \/ ceiling \| ratio \| result +\|$/,
+    );
     expect(lines[1]).toMatch(/^\|(-+\|)+$/);
     expect(lines[3]).toContain('a \\| b');
     expect(new Set(lines.map((line) => [...line].length)).size).toBe(1);

@@ -18,7 +18,10 @@ beforeAll(async () => {
   collector = await testCollector(db.connection());
   const admin = await createAdmin(collector.context, 'Ops@Ashop.example', 'operator password', 'cli');
   adminId = admin.adminId;
-  const login = await api().post('/v1/auth/login').send({ email: 'ops@ashop.example', password: 'operator password' }).expect(200);
+  const login = await api()
+    .post('/v1/auth/login')
+    .send({ email: 'ops@ashop.example', password: 'operator password' })
+    .expect(200);
   expect(login.body).toMatchObject({ role: 'admin', admin: { adminId, email: 'ops@ashop.example' } });
   adminToken = login.body.token;
 });
@@ -27,7 +30,8 @@ describe('admin authentication', () => {
   it('accepts ASHOP_ADMIN_KEY, admin API keys and admin JWTs; refuses track keys and revoked keys', async () => {
     const adminKey = await createApiKey(collector.context.models, 'admin', 'ops');
     const trackKey = await createApiKey(collector.context.models, 'track', 'billing');
-    for (const token of [testAdminKey, adminKey, adminToken]) await api().get('/v1/admin/partners').set(bearer(token)).expect(200);
+    for (const token of [testAdminKey, adminKey, adminToken])
+      await api().get('/v1/admin/partners').set(bearer(token)).expect(200);
     await api().get('/v1/admin/partners').set(bearer(trackKey)).expect(403);
     await collector.context.models.ApiKey.updateMany({ label: 'ops' }, { $set: { revokedAt: new Date() } });
     await api().get('/v1/admin/partners').set(bearer(adminKey)).expect(401);
@@ -36,7 +40,10 @@ describe('admin authentication', () => {
 
   it('refuses a wrong admin password and a duplicate admin', async () => {
     await api().post('/v1/auth/login').send({ email: 'ops@ashop.example', password: 'wrong password' }).expect(401);
-    await expect(createAdmin(collector.context, 'ops@ashop.example', 'whatever pass', 'cli')).rejects.toMatchObject({ status: 409 });
+    await expect(createAdmin(collector.context, 'ops@ashop.example', 'whatever pass', 'cli')).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'email-taken',
+    });
   });
 });
 
@@ -57,7 +64,11 @@ describe('partners', () => {
     // Regex characters are searched literally.
     const literal = await api().get('/v1/admin/partners').query({ q: '(a+b)' }).set(bearer(adminToken)).expect(200);
     expect(literal.body.items).toHaveLength(1);
-    const pending = await api().get('/v1/admin/partners').query({ status: 'pending' }).set(bearer(adminToken)).expect(200);
+    const pending = await api()
+      .get('/v1/admin/partners')
+      .query({ status: 'pending' })
+      .set(bearer(adminToken))
+      .expect(200);
     expect(pending.body.items.every((p: { status: string }) => p.status === 'pending')).toBe(true);
     expect(pending.body.total).toBe(pending.body.items.length);
     expect(JSON.stringify(pending.body)).not.toMatch(/passwordHash|TokenHash|scrypt/);
@@ -65,22 +76,43 @@ describe('partners', () => {
   });
 
   it('overrides the commission rate (0–1), audited, and clears it', async () => {
-    const set = await api().patch(`/v1/admin/partners/${alice.partnerId}`).set(bearer(adminToken)).send({ commissionRate: 0.3, reason: 'top partner' }).expect(200);
+    const set = await api()
+      .patch(`/v1/admin/partners/${alice.partnerId}`)
+      .set(bearer(adminToken))
+      .send({ commissionRate: 0.3, reason: 'top partner' })
+      .expect(200);
     expect(set.body).toMatchObject({ commissionRate: '0.3', rateOverride: true });
     expect((await collector.context.models.Partner.findById(alice.partnerId).lean())!.commissionRate).toBe(300000);
     for (const commissionRate of [1.5, -0.1, 'abc', 0.1234567]) {
-      await api().patch(`/v1/admin/partners/${alice.partnerId}`).set(bearer(adminToken)).send({ commissionRate }).expect(400);
+      await api()
+        .patch(`/v1/admin/partners/${alice.partnerId}`)
+        .set(bearer(adminToken))
+        .send({ commissionRate })
+        .expect(400);
     }
-    const cleared = await api().patch(`/v1/admin/partners/${alice.partnerId}`).set(bearer(adminToken)).send({ commissionRate: null }).expect(200);
+    const cleared = await api()
+      .patch(`/v1/admin/partners/${alice.partnerId}`)
+      .set(bearer(adminToken))
+      .send({ commissionRate: null })
+      .expect(200);
     expect(cleared.body).toMatchObject({ commissionRate: '0.25', rateOverride: false });
     await api().patch('/v1/admin/partners/nobody').set(bearer(adminToken)).send({ commissionRate: 0.1 }).expect(404);
   });
 
   it('shows a partner with their audit trail', async () => {
-    await api().post(`/v1/admin/partners/${bob.partnerId}/status`).set(bearer(adminToken)).send({ status: 'frozen', reason: 'checking traffic' }).expect(200);
+    await api()
+      .post(`/v1/admin/partners/${bob.partnerId}/status`)
+      .set(bearer(adminToken))
+      .send({ status: 'frozen', reason: 'checking traffic' })
+      .expect(200);
     const res = await api().get(`/v1/admin/partners/${bob.partnerId}`).set(bearer(adminToken)).expect(200);
     expect(res.body).toMatchObject({ partnerId: bob.partnerId, status: 'frozen' });
-    expect(res.body.audit[0]).toMatchObject({ actor: `admin:${adminId}`, action: 'partner.status', reason: 'checking traffic', details: { from: 'pending', to: 'frozen' } });
+    expect(res.body.audit[0]).toMatchObject({
+      actor: `admin:${adminId}`,
+      action: 'partner.status',
+      reason: 'checking traffic',
+      details: { from: 'pending', to: 'frozen' },
+    });
   });
 });
 
@@ -95,10 +127,22 @@ describe('banners', () => {
     const id = created.body.bannerId as string;
     expect(id).toMatch(/^b_[0-9a-f]{8}$/);
     expect(created.body).toMatchObject({ targetPath: '/', active: true });
-    await api().post('/v1/admin/banners').set(auth).send({ bannerId: id, name: 'x', imageUrl: '/x.png', width: 1, height: 1, altText: 'x' }).expect(409);
-    const bad = await api().post('/v1/admin/banners').set(auth).send({ name: 'x', imageUrl: 'javascript:alert(1)', width: 0, height: 1, altText: 'x' }).expect(400);
+    await api()
+      .post('/v1/admin/banners')
+      .set(auth)
+      .send({ bannerId: id, name: 'x', imageUrl: '/x.png', width: 1, height: 1, altText: 'x' })
+      .expect(409);
+    const bad = await api()
+      .post('/v1/admin/banners')
+      .set(auth)
+      .send({ name: 'x', imageUrl: 'javascript:alert(1)', width: 0, height: 1, altText: 'x' })
+      .expect(400);
     expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['imageUrl', 'width']);
-    const updated = await api().patch(`/v1/admin/banners/${id}`).set(auth).send({ active: false, targetPath: '/pricing' }).expect(200);
+    const updated = await api()
+      .patch(`/v1/admin/banners/${id}`)
+      .set(auth)
+      .send({ active: false, targetPath: '/pricing' })
+      .expect(200);
     expect(updated.body).toMatchObject({ bannerId: id, active: false, targetPath: '/pricing' });
     const list = await api().get('/v1/admin/banners').set(auth).expect(200);
     expect(list.body.items.map((banner: { bannerId: string }) => banner.bannerId)).toContain(id);
@@ -141,7 +185,11 @@ describe('partner report', () => {
   const period = { from: '2026-03-01', to: '2026-03-31' };
 
   it('gives per-partner totals from daily_stats and the ledger, sorted', async () => {
-    const res = await api().get('/v1/admin/reports/partners').query({ ...period, sort: 'clicks', order: 'desc' }).set(bearer(adminToken)).expect(200);
+    const res = await api()
+      .get('/v1/admin/reports/partners')
+      .query({ ...period, sort: 'clicks', order: 'desc' })
+      .set(bearer(adminToken))
+      .expect(200);
     const [first, second] = res.body.items;
     expect(first).toMatchObject({
       partnerId: top.partnerId,
@@ -155,19 +203,35 @@ describe('partner report', () => {
       balance: 15000,
     });
     expect(second).toMatchObject({ partnerId: small.partnerId, clicks: 3, revenue: 4000 });
-    const asc = await api().get('/v1/admin/reports/partners').query({ ...period, sort: 'clicks', order: 'asc' }).set(bearer(adminToken)).expect(200);
+    const asc = await api()
+      .get('/v1/admin/reports/partners')
+      .query({ ...period, sort: 'clicks', order: 'asc' })
+      .set(bearer(adminToken))
+      .expect(200);
     expect(asc.body.items.at(-1).partnerId).toBe(top.partnerId);
     await api().get('/v1/admin/reports/partners').query({ sort: 'password' }).set(bearer(adminToken)).expect(400);
   });
 
   it('exports CSV (spreadsheet-safe) at .csv and with format=csv', async () => {
-    const csv = await api().get('/v1/admin/reports/partners.csv').query({ ...period, sort: 'revenue' }).set(bearer(adminToken)).expect(200);
+    const csv = await api()
+      .get('/v1/admin/reports/partners.csv')
+      .query({ ...period, sort: 'revenue' })
+      .set(bearer(adminToken))
+      .expect(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.text.split('\r\n');
-    expect(lines[0]).toBe('partnerId,name,email,status,clicks,uniqueClicks,signups,customers,revenue,earned,pending,payable,paid,reversed,balance');
-    expect(lines[1]).toBe(`${top.partnerId},'=cmd|calc,${top.email},active,15,15,2,2,600.00,150.00,50.00,150.00,0.00,0.00,150.00`);
+    expect(lines[0]).toBe(
+      'partnerId,name,email,status,clicks,uniqueClicks,signups,customers,revenue,earned,pending,payable,paid,reversed,balance',
+    );
+    expect(lines[1]).toBe(
+      `${top.partnerId},'=cmd|calc,${top.email},active,15,15,2,2,600.00,150.00,50.00,150.00,0.00,0.00,150.00`,
+    );
     expect(csv.text).toContain(`${small.partnerId},"Small, ""quoted""",`);
-    const viaFormat = await api().get('/v1/admin/reports/partners').query({ ...period, sort: 'revenue', format: 'csv' }).set(bearer(adminToken)).expect(200);
+    const viaFormat = await api()
+      .get('/v1/admin/reports/partners')
+      .query({ ...period, sort: 'revenue', format: 'csv' })
+      .set(bearer(adminToken))
+      .expect(200);
     expect(viaFormat.text).toBe(csv.text);
   });
 });
@@ -176,11 +240,25 @@ describe('audit log', () => {
   it('records every operator action with who, what and why', async () => {
     const res = await api().get('/v1/admin/audit').query({ limit: 1000 }).set(bearer(adminToken)).expect(200);
     const actions = new Set(res.body.items.map((entry: { action: string }) => entry.action));
-    for (const action of ['admin.create', 'partner.commission-rate', 'partner.status', 'banner.create', 'banner.update', 'banner.delete']) {
+    for (const action of [
+      'admin.create',
+      'partner.commission-rate',
+      'partner.status',
+      'banner.create',
+      'banner.update',
+      'banner.delete',
+    ]) {
       expect(actions).toContain(action);
     }
-    for (const entry of res.body.items) expect(entry).toMatchObject({ actor: expect.any(String), subject: expect.any(String), at: expect.any(String) });
-    const rate = res.body.items.find((entry: { action: string; reason?: string }) => entry.action === 'partner.commission-rate' && entry.reason);
-    expect(rate).toMatchObject({ actor: `admin:${adminId}`, reason: 'top partner', details: { from: null, to: '0.3' } });
+    for (const entry of res.body.items)
+      expect(entry).toMatchObject({ actor: expect.any(String), subject: expect.any(String), at: expect.any(String) });
+    const rate = res.body.items.find(
+      (entry: { action: string; reason?: string }) => entry.action === 'partner.commission-rate' && entry.reason,
+    );
+    expect(rate).toMatchObject({
+      actor: `admin:${adminId}`,
+      reason: 'top partner',
+      details: { from: null, to: '0.3' },
+    });
   });
 });

@@ -14,7 +14,8 @@ let smtp: SMTPServer;
 const inbox: Array<{ to: string; raw: string }> = [];
 
 /** Decodes the quoted-printable body nodemailer writes for long lines. */
-const decodeQp = (text: string) => text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeQp = (text: string) =>
+  text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 function lastMailTo(address: string): string {
   const mail = [...inbox].reverse().find((message) => message.to === address);
@@ -53,12 +54,18 @@ afterAll(async () => {
 
 const api = () => request(collector.app);
 const signup = (email: string, extra: Record<string, unknown> = {}) =>
-  api().post('/v1/partners').send({ email, password: 'a good password', name: 'Ann Partner', ...extra });
+  api()
+    .post('/v1/partners')
+    .send({ email, password: 'a good password', name: 'Ann Partner', ...extra });
 
 describe('sign-up → email → confirm → login → stats', () => {
   it('runs the whole path over a real SMTP server', async () => {
     const created = await signup('Ann@Example.com', { payoutEmail: 'ann-paypal@example.com' }).expect(201);
-    expect(created.body).toEqual({ partnerId: expect.stringMatching(/^[2-9a-z]{10}$/), status: 'pending', emailSent: true });
+    expect(created.body).toEqual({
+      partnerId: expect.stringMatching(/^[2-9a-z]{10}$/),
+      status: 'pending',
+      emailSent: true,
+    });
     const partnerId = created.body.partnerId as string;
 
     const mail = lastMailTo('ann@example.com');
@@ -71,34 +78,60 @@ describe('sign-up → email → confirm → login → stats', () => {
     expect(stored!.confirmTokenHash).not.toContain(token.split('.')[1]);
 
     // A pending partner may log in already (the link works), but is not active.
-    const early = await api().post('/v1/auth/login').send({ email: 'ann@example.com', password: 'a good password' }).expect(200);
+    const early = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'ann@example.com', password: 'a good password' })
+      .expect(200);
     expect(early.body.partner.status).toBe('pending');
 
     await api().post('/v1/partners/confirm').send({ token }).expect(200, { status: 'active' });
     const audit = await collector.context.models.AuditEntry.findOne({ subject: `partner:${partnerId}` }).lean();
-    expect(audit).toMatchObject({ actor: `partner:${partnerId}`, action: 'partner.status', details: { from: 'pending', to: 'active' } });
+    expect(audit).toMatchObject({
+      actor: `partner:${partnerId}`,
+      action: 'partner.status',
+      details: { from: 'pending', to: 'active' },
+    });
     const reused = await api().post('/v1/partners/confirm').send({ token }).expect(400);
     expect(reused.body.type).toBe('/problems/invalid-token');
 
-    const login = await api().post('/v1/auth/login').send({ email: 'ANN@example.com ', password: 'a good password' }).expect(200);
+    const login = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'ANN@example.com ', password: 'a good password' })
+      .expect(200);
     expect(login.body.role).toBe('partner');
-    expect(login.body.partner).toMatchObject({ partnerId, status: 'active', link: `http://localhost:8080/#a_aid=${partnerId}` });
+    expect(login.body.partner).toMatchObject({
+      partnerId,
+      status: 'active',
+      link: `http://localhost:8080/#a_aid=${partnerId}`,
+    });
     const claims = jwt.decode(login.body.token, { complete: true })!;
     expect(claims.header.alg).toBe('HS256');
     expect(claims.payload).toMatchObject({ sub: partnerId, role: 'partner', exp: expect.any(Number) });
 
     const me = await api().get('/v1/me').set('Authorization', `Bearer ${login.body.token}`).expect(200);
-    expect(me.body).toMatchObject({ partnerId, email: 'ann@example.com', payoutEmail: 'ann-paypal@example.com', commissionRate: '0.25' });
+    expect(me.body).toMatchObject({
+      partnerId,
+      email: 'ann@example.com',
+      payoutEmail: 'ann-paypal@example.com',
+      commissionRate: '0.25',
+    });
     expect(me.body).not.toHaveProperty('passwordHash');
     const stats = await api().get('/v1/me/stats').set('Authorization', `Bearer ${login.body.token}`).expect(200);
-    expect(stats.body.totals).toMatchObject({ clicks: 0, commission: { pending: 0, payable: 0, paid: 0, reversed: 0 }, balance: 0 });
+    expect(stats.body.totals).toMatchObject({
+      clicks: 0,
+      commission: { pending: 0, payable: 0, paid: 0, reversed: 0 },
+      balance: 0,
+    });
     expect(stats.body.daily).toHaveLength(30);
   });
 
   it('refuses a duplicate email with 409 whether or not the other account is confirmed', async () => {
     await signup('dup@example.com').expect(201);
     const pending = await signup('DUP@example.com').expect(409);
-    await api().post('/v1/partners/confirm').send({ token: tokenFrom(lastMailTo('dup@example.com'), 'confirm') }).expect(200);
+    await api()
+      .post('/v1/partners/confirm')
+      .send({ token: tokenFrom(lastMailTo('dup@example.com'), 'confirm') })
+      .expect(200);
     const active = await signup('dup@example.com').expect(409);
     expect(active.body).toEqual(pending.body);
   });
@@ -106,7 +139,10 @@ describe('sign-up → email → confirm → login → stats', () => {
   it('refuses an expired confirmation link', async () => {
     const { body } = await signup('late@example.com').expect(201);
     const token = tokenFrom(lastMailTo('late@example.com'), 'confirm');
-    await collector.context.models.Partner.updateOne({ _id: body.partnerId }, { $set: { confirmTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await collector.context.models.Partner.updateOne(
+      { _id: body.partnerId },
+      { $set: { confirmTokenExpiresAt: new Date(Date.now() - 1000) } },
+    );
     const res = await api().post('/v1/partners/confirm').send({ token }).expect(400);
     expect(res.body.type).toBe('/problems/token-expired');
     // A new link replaces it.
@@ -119,16 +155,29 @@ describe('sign-up → email → confirm → login → stats', () => {
 
   it('keeps the account when the email cannot be sent, and a new link can be asked for', async () => {
     const broken = await testCollector(db.connection(), { SMTP_URL: 'smtp://127.0.0.1:1' });
-    const res = await request(broken.app).post('/v1/partners').send({ email: 'unlucky@example.com', password: 'a good password', name: 'Un Lucky' }).expect(201);
+    const res = await request(broken.app)
+      .post('/v1/partners')
+      .send({ email: 'unlucky@example.com', password: 'a good password', name: 'Un Lucky' })
+      .expect(201);
     expect(res.body).toMatchObject({ status: 'pending', emailSent: false });
     await api().post('/v1/partners/confirm/resend').send({ email: 'unlucky@example.com' }).expect(202);
-    await api().post('/v1/partners/confirm').send({ token: tokenFrom(lastMailTo('unlucky@example.com'), 'confirm') }).expect(200);
+    await api()
+      .post('/v1/partners/confirm')
+      .send({ token: tokenFrom(lastMailTo('unlucky@example.com'), 'confirm') })
+      .expect(200);
   });
 
   it('validates sign-up fields with problem+json', async () => {
-    const res = await api().post('/v1/partners').send({ email: 'not-an-email', password: 'short', name: '' }).expect(400);
+    const res = await api()
+      .post('/v1/partners')
+      .send({ email: 'not-an-email', password: 'short', name: '' })
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
-    expect(res.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['email', 'name', 'password']);
+    expect(res.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+    ]);
     await api().post('/v1/partners/confirm').send({ token: 'garbage' }).expect(400);
     await api().post('/v1/partners/confirm').send({}).expect(400);
   });
@@ -140,15 +189,28 @@ describe('login', () => {
   });
 
   it('refuses a wrong password and an unknown account alike', async () => {
-    const wrong = await api().post('/v1/auth/login').send({ email: 'bob@example.com', password: 'not the password' }).expect(401);
-    const unknown = await api().post('/v1/auth/login').send({ email: 'nobody@example.com', password: 'not the password' }).expect(401);
+    const wrong = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'bob@example.com', password: 'not the password' })
+      .expect(401);
+    const unknown = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'nobody@example.com', password: 'not the password' })
+      .expect(401);
     expect(wrong.body).toEqual(unknown.body);
   });
 
   it('refuses a disabled partner, and their earlier tokens stop working', async () => {
     await signup('gone@example.com').expect(201);
-    const login = await api().post('/v1/auth/login').send({ email: 'gone@example.com', password: 'a good password' }).expect(200);
-    await api().post(`/v1/admin/partners/${login.body.partner.partnerId}/status`).set('Authorization', 'Bearer test-admin-key-0123456789').send({ status: 'disabled', reason: 'fraud' }).expect(200);
+    const login = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'gone@example.com', password: 'a good password' })
+      .expect(200);
+    await api()
+      .post(`/v1/admin/partners/${login.body.partner.partnerId}/status`)
+      .set('Authorization', 'Bearer test-admin-key-0123456789')
+      .send({ status: 'disabled', reason: 'fraud' })
+      .expect(200);
     await api().post('/v1/auth/login').send({ email: 'gone@example.com', password: 'a good password' }).expect(403);
     await api().get('/v1/me').set('Authorization', `Bearer ${login.body.token}`).expect(401);
   });
@@ -156,7 +218,10 @@ describe('login', () => {
   it('limits failed attempts per address, across accounts', async () => {
     const fresh = await testCollector(db.connection()); // its own limiter counts
     const from = (ip: string, i: number) =>
-      request(fresh.app).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `user${i}@example.com`, password: 'guess' });
+      request(fresh.app)
+        .post('/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `user${i}@example.com`, password: 'guess' });
     for (let i = 0; i < 30; i++) await from('203.0.113.5', i).expect(401);
     await from('203.0.113.5', 99).expect(429);
     await from('198.51.100.7', 99).expect(401);
@@ -164,8 +229,15 @@ describe('login', () => {
 
   it('limits failed attempts per account', async () => {
     await signup('target@example.com').expect(201);
-    for (let i = 0; i < 10; i++) await api().post('/v1/auth/login').send({ email: 'target@example.com', password: `guess ${i}` }).expect(401);
-    const limited = await api().post('/v1/auth/login').send({ email: 'target@example.com', password: 'a good password' }).expect(429);
+    for (let i = 0; i < 10; i++)
+      await api()
+        .post('/v1/auth/login')
+        .send({ email: 'target@example.com', password: `guess ${i}` })
+        .expect(401);
+    const limited = await api()
+      .post('/v1/auth/login')
+      .send({ email: 'target@example.com', password: 'a good password' })
+      .expect(429);
     expect(limited.body.type).toBe('/problems/too-many-requests');
     expect(limited.headers['ratelimit-policy']).toBeDefined();
     // Other accounts are not locked out by it.
@@ -191,11 +263,24 @@ describe('tokens', () => {
 
   it('refuses alg none, another algorithm, expired, tampered and foreign-key tokens', async () => {
     const none = jwt.sign({ role: 'partner', ver: 0 }, '', { algorithm: 'none', subject: partnerId, expiresIn: 3600 });
-    const hs512 = jwt.sign({ role: 'partner', ver: 0 }, secret, { algorithm: 'HS512', subject: partnerId, expiresIn: 3600 });
-    const expired = jwt.sign({ role: 'partner', ver: 0, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { algorithm: 'HS256', subject: partnerId });
-    const otherKey = jwt.sign({ role: 'partner', ver: 0 }, 'another-secret-that-is-long-enough-012345', { algorithm: 'HS256', subject: partnerId, expiresIn: 3600 });
+    const hs512 = jwt.sign({ role: 'partner', ver: 0 }, secret, {
+      algorithm: 'HS512',
+      subject: partnerId,
+      expiresIn: 3600,
+    });
+    const expired = jwt.sign({ role: 'partner', ver: 0, exp: Math.floor(Date.now() / 1000) - 10 }, secret, {
+      algorithm: 'HS256',
+      subject: partnerId,
+    });
+    const otherKey = jwt.sign({ role: 'partner', ver: 0 }, 'another-secret-that-is-long-enough-012345', {
+      algorithm: 'HS256',
+      subject: partnerId,
+      expiresIn: 3600,
+    });
     const [header, payload, signature] = good.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' }),
+    ).toString('base64url');
     const tampered = `${header}.${forged}.${signature}`;
     for (const token of [none, hs512, expired, otherKey, tampered, 'not.a.jwt']) {
       const res = await me(token).expect(401);
@@ -225,10 +310,19 @@ describe('password reset', () => {
     const second = tokenFrom(lastMailTo(email), 'reset');
     expect(second).not.toBe(first);
 
-    const stale = await api().post('/v1/auth/password-reset/confirm').send({ token: first, password: 'brand new password' }).expect(400);
+    const stale = await api()
+      .post('/v1/auth/password-reset/confirm')
+      .send({ token: first, password: 'brand new password' })
+      .expect(400);
     expect(stale.body.type).toBe('/problems/invalid-token');
-    await api().post('/v1/auth/password-reset/confirm').send({ token: second, password: 'brand new password' }).expect(200);
-    await api().post('/v1/auth/password-reset/confirm').send({ token: second, password: 'another password' }).expect(400);
+    await api()
+      .post('/v1/auth/password-reset/confirm')
+      .send({ token: second, password: 'brand new password' })
+      .expect(200);
+    await api()
+      .post('/v1/auth/password-reset/confirm')
+      .send({ token: second, password: 'another password' })
+      .expect(400);
 
     // Same second as the reset: the token version, not the issue time, revokes it.
     await api().get('/v1/me').set('Authorization', `Bearer ${before.body.token}`).expect(401);
@@ -242,8 +336,14 @@ describe('password reset', () => {
     const known = await api().post('/v1/auth/password-reset').send({ email }).expect(202);
     expect(unknown.body).toEqual(known.body);
     const token = tokenFrom(lastMailTo(email), 'reset');
-    await collector.context.models.Partner.updateOne({ email }, { $set: { resetTokenExpiresAt: new Date(Date.now() - 1) } });
-    const res = await api().post('/v1/auth/password-reset/confirm').send({ token, password: 'whatever password' }).expect(400);
+    await collector.context.models.Partner.updateOne(
+      { email },
+      { $set: { resetTokenExpiresAt: new Date(Date.now() - 1) } },
+    );
+    const res = await api()
+      .post('/v1/auth/password-reset/confirm')
+      .send({ token, password: 'whatever password' })
+      .expect(400);
     expect(res.body.type).toBe('/problems/token-expired');
   });
 });

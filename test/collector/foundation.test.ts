@@ -13,7 +13,14 @@ beforeAll(async () => {
 describe('database', () => {
   it('writes and reads documents through mongoose on the real engine', async () => {
     const { Banner } = collector.context.models;
-    await Banner.create({ _id: 'b1', name: 'Leaderboard', imageUrl: '/banners/728x90.png', width: 728, height: 90, altText: 'Ashop' });
+    await Banner.create({
+      _id: 'b1',
+      name: 'Leaderboard',
+      imageUrl: '/banners/728x90.png',
+      width: 728,
+      height: 90,
+      altText: 'Ashop',
+    });
     const found = await Banner.findById('b1').lean();
     expect(found).toMatchObject({ _id: 'b1', width: 728, active: true, targetPath: '/' });
   });

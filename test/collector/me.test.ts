@@ -31,7 +31,10 @@ describe('stats through the real tracking flow', () => {
     await api()
       .post('/v1/clicks')
       .set('Origin', 'http://localhost:8080')
-      .set('User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36')
+      .set(
+        'User-Agent',
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+      )
       .send({ aid: a.partnerId, bid: 'summer', cid, vid, url: 'http://localhost:8080/pricing' })
       .expect(202);
     const afterClick = await api().get('/v1/me/stats').set(as(a)).expect(200);
@@ -43,12 +46,23 @@ describe('stats through the real tracking flow', () => {
     await api()
       .post('/v1/signups')
       .set(server)
-      .send({ customerId: 'cust-1', email: 'secret-customer@example.com', referral: { v: 1, aid: a.partnerId, bid: 'summer', cid, vid, ts: Date.now() } })
+      .send({
+        customerId: 'cust-1',
+        email: 'secret-customer@example.com',
+        referral: { v: 1, aid: a.partnerId, bid: 'summer', cid, vid, ts: Date.now() },
+      })
       .expect(201);
     await api()
       .post('/v1/revenue')
       .set(server)
-      .send({ eventId: 'inv-1', customerId: 'cust-1', lines: [{ kind: 'plan', amount: 10000 }, { kind: 'design', amount: 5000 }] })
+      .send({
+        eventId: 'inv-1',
+        customerId: 'cust-1',
+        lines: [
+          { kind: 'plan', amount: 10000 },
+          { kind: 'design', amount: 5000 },
+        ],
+      })
       .expect(201);
     const stats = await api().get('/v1/me/stats').set(as(a)).expect(200);
     expect(stats.body.totals).toMatchObject({
@@ -77,7 +91,12 @@ describe('stats validation', () => {
     expect(res.body.daily).toHaveLength(30);
     const one = await api().get('/v1/me/stats').query({ from: '2026-03-01', to: '2026-03-01' }).set(as(b)).expect(200);
     expect(one.body.daily).toEqual([expect.objectContaining({ day: '2026-03-01', clicks: 0 })]);
-    for (const query of [{ from: '2026-03-02', to: '2026-03-01' }, { from: '2025-01-01', to: '2026-03-01' }, { from: '2026-02-30' }, { to: 'yesterday' }]) {
+    for (const query of [
+      { from: '2026-03-02', to: '2026-03-01' },
+      { from: '2025-01-01', to: '2026-03-01' },
+      { from: '2026-02-30' },
+      { to: 'yesterday' },
+    ]) {
       const bad = await api().get('/v1/me/stats').query(query).set(as(b)).expect(400);
       expect(bad.headers['content-type']).toMatch(/problem\+json/);
       expect(bad.body.errors.length).toBeGreaterThan(0);
@@ -94,7 +113,14 @@ describe('partners only ever see their own data', () => {
   });
 
   it('on every /v1/me route, whatever the query says', async () => {
-    const routes = ['/v1/me', '/v1/me/stats', '/v1/me/commissions', '/v1/me/payouts', '/v1/me/report.csv', '/v1/banners'];
+    const routes = [
+      '/v1/me',
+      '/v1/me/stats',
+      '/v1/me/commissions',
+      '/v1/me/payouts',
+      '/v1/me/report.csv',
+      '/v1/banners',
+    ];
     for (const route of routes) {
       const res = await api().get(route).query({ partnerId: b.partnerId, aid: b.partnerId }).set(as(a)).expect(200);
       const text = res.text;
@@ -103,7 +129,9 @@ describe('partners only ever see their own data', () => {
       expect(text).not.toContain('b-customer');
     }
     const payouts = await api().get('/v1/me/payouts').set(as(a)).expect(200);
-    expect(payouts.body.items).toEqual([expect.objectContaining({ amount: 30000, payoutEmail: `paypal-${a.email}`, status: 'pending' })]);
+    expect(payouts.body.items).toEqual([
+      expect.objectContaining({ amount: 30000, payoutEmail: `paypal-${a.email}`, status: 'pending' }),
+    ]);
     const mine = await api().get('/v1/me').set(as(b)).expect(200);
     expect(mine.body.partnerId).toBe(b.partnerId);
   });
@@ -123,8 +151,12 @@ describe('partners only ever see their own data', () => {
 describe('report.csv', () => {
   it('is RFC 4180 with correct quoting, and spreadsheet-safe', async () => {
     const partner = await createTestPartner(collector);
-    await addCommission(collector, partner.partnerId, 1234, new Date('2026-01-05T10:00:00Z'), { customerId: 'acme, "the" shop' });
-    await addCommission(collector, partner.partnerId, 99, new Date('2026-01-06T10:00:00Z'), { customerId: '=HYPERLINK("http://evil")' });
+    await addCommission(collector, partner.partnerId, 1234, new Date('2026-01-05T10:00:00Z'), {
+      customerId: 'acme, "the" shop',
+    });
+    await addCommission(collector, partner.partnerId, 99, new Date('2026-01-06T10:00:00Z'), {
+      customerId: '=HYPERLINK("http://evil")',
+    });
     const res = await api().get('/v1/me/report.csv').set(as(partner)).expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?ashop-partner-report\.csv"?$/);
@@ -140,7 +172,11 @@ describe('report.csv', () => {
 
 describe('profile and banners', () => {
   it('updates the own profile (payout email) and refuses unknown fields', async () => {
-    const res = await api().patch('/v1/me').set(as(b)).send({ payoutEmail: 'Bob-PayPal@Example.com', website: 'https://bob.example' }).expect(200);
+    const res = await api()
+      .patch('/v1/me')
+      .set(as(b))
+      .send({ payoutEmail: 'Bob-PayPal@Example.com', website: 'https://bob.example' })
+      .expect(200);
     expect(res.body).toMatchObject({ payoutEmail: 'bob-paypal@example.com', website: 'https://bob.example' });
     await api().patch('/v1/me').set(as(b)).send({ status: 'active' }).expect(400);
     await api().patch('/v1/me').set(as(b)).send({ payoutEmail: 'nope' }).expect(400);
@@ -148,7 +184,11 @@ describe('profile and banners', () => {
     expect(cleared.body.website).toBeNull();
     const audit = await collector.context.models.AuditEntry.find({ subject: `partner:${b.partnerId}` }).lean();
     expect(audit.map(({ actor, action, details }) => ({ actor, action, details }))).toEqual([
-      { actor: `partner:${b.partnerId}`, action: 'partner.payout-email', details: { from: `paypal-${b.email}`, to: 'bob-paypal@example.com' } },
+      {
+        actor: `partner:${b.partnerId}`,
+        action: 'partner.payout-email',
+        details: { from: `paypal-${b.email}`, to: 'bob-paypal@example.com' },
+      },
     ]);
   });
 
@@ -156,12 +196,28 @@ describe('profile and banners', () => {
     await api()
       .post('/v1/admin/banners')
       .set('Authorization', `Bearer ${testAdminKey}`)
-      .send({ bannerId: 'leader', name: 'Leaderboard', imageUrl: '/banners/728x90.png', width: 728, height: 90, targetPath: '/pricing', altText: 'Ashop "stores" & more' })
+      .send({
+        bannerId: 'leader',
+        name: 'Leaderboard',
+        imageUrl: '/banners/728x90.png',
+        width: 728,
+        height: 90,
+        targetPath: '/pricing',
+        altText: 'Ashop "stores" & more',
+      })
       .expect(201);
     await api()
       .post('/v1/admin/banners')
       .set('Authorization', `Bearer ${testAdminKey}`)
-      .send({ bannerId: 'old', name: 'Old', imageUrl: '/old.png', width: 10, height: 10, altText: 'old', active: false })
+      .send({
+        bannerId: 'old',
+        name: 'Old',
+        imageUrl: '/old.png',
+        width: 10,
+        height: 10,
+        altText: 'old',
+        active: false,
+      })
       .expect(201);
     const res = await api().get('/v1/banners').set(as(a)).expect(200);
     expect(res.body.items).toHaveLength(1);

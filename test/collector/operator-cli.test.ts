@@ -27,7 +27,10 @@ describe('operator CLI', () => {
     expect(given.code).toBe(0);
     expect(given.out).toMatch(/adminId\s+email/);
     expect(given.out).not.toContain('long enough pw');
-    await request(collector.app).post('/v1/auth/login').send({ email: 'ops@ashop.example', password: 'long enough pw' }).expect(200);
+    await request(collector.app)
+      .post('/v1/auth/login')
+      .send({ email: 'ops@ashop.example', password: 'long enough pw' })
+      .expect(200);
 
     const generated = await cli('admin', 'create', '--email', 'night@ashop.example');
     const password = /night@ashop\.example\s+(\S+)/.exec(generated.out)![1]!;
@@ -53,7 +56,9 @@ describe('operator CLI', () => {
     expect((await cli('partners', 'freeze', partner.partnerId)).code).toBe(2);
     expect((await cli('partners', 'freeze', 'nobody', '--reason', 'x')).code).toBe(1);
 
-    const audit = await collector.context.models.AuditEntry.find({ subject: `partner:${partner.partnerId}` }).sort({ at: 1 }).lean();
+    const audit = await collector.context.models.AuditEntry.find({ subject: `partner:${partner.partnerId}` })
+      .sort({ at: 1 })
+      .lean();
     expect(audit.map((entry) => entry.reason)).toEqual(['odd traffic', 'fine', 'fraud']);
     expect(audit[0]!.actor).toMatch(/^cli/);
   });

@@ -19,16 +19,26 @@ describe('decidePayout', () => {
   const active = { status: 'active' as const, payoutEmail: 'p@paypal.example' };
 
   it('pays the whole available balance at or above the minimum, with the entry ids', () => {
-    expect(decidePayout(active, [entry('c1', 6000), entry('c2', 5000), entry('r1', -1000, 'reversal')], 10000)).toEqual({
-      pay: true,
-      amount: 10000,
-      entryIds: ['c1', 'c2', 'r1'],
-    });
+    expect(decidePayout(active, [entry('c1', 6000), entry('c2', 5000), entry('r1', -1000, 'reversal')], 10000)).toEqual(
+      {
+        pay: true,
+        amount: 10000,
+        entryIds: ['c1', 'c2', 'r1'],
+      },
+    );
   });
 
   it('withholds below the minimum, and negative balances after a clawback', () => {
-    expect(decidePayout(active, [entry('c1', 9999)], 10000)).toEqual({ pay: false, balance: 9999, reason: 'below-minimum' });
-    expect(decidePayout(active, [entry('k1', -500, 'clawback')], 10000)).toEqual({ pay: false, balance: -500, reason: 'below-minimum' });
+    expect(decidePayout(active, [entry('c1', 9999)], 10000)).toEqual({
+      pay: false,
+      balance: 9999,
+      reason: 'below-minimum',
+    });
+    expect(decidePayout(active, [entry('k1', -500, 'clawback')], 10000)).toEqual({
+      pay: false,
+      balance: -500,
+      reason: 'below-minimum',
+    });
   });
 
   it('gives the status reason first, then the missing payout email', () => {
@@ -36,7 +46,10 @@ describe('decidePayout', () => {
     expect(decidePayout({ ...active, status: 'disabled' }, big, 10000)).toMatchObject({ reason: 'disabled' });
     expect(decidePayout({ ...active, status: 'frozen' }, big, 10000)).toMatchObject({ reason: 'frozen' });
     expect(decidePayout({ ...active, status: 'pending' }, big, 10000)).toMatchObject({ reason: 'unconfirmed' });
-    expect(decidePayout({ status: 'active', payoutEmail: null }, big, 10000)).toMatchObject({ reason: 'no-payout-email', balance: 50000 });
+    expect(decidePayout({ status: 'active', payoutEmail: null }, big, 10000)).toMatchObject({
+      reason: 'no-payout-email',
+      balance: 50000,
+    });
   });
 });
 
@@ -54,7 +67,9 @@ describe('PayPal formats', () => {
   it('mass payment CSV: email, decimal amount, currency, item id, note; no header; quoted where needed', () => {
     const lines = paypalMassPaymentCsv(batch).split('\r\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('one@paypal.example,100.00,USD,p1,Ashop Partner Program commissions available by 2026-12-01 (batch po_20261201_abcd)');
+    expect(lines[0]).toBe(
+      'one@paypal.example,100.00,USD,p1,Ashop Partner Program commissions available by 2026-12-01 (batch po_20261201_abcd)',
+    );
     expect(lines[1]).toMatch(/^"two,""x""@paypal\.example",1234567\.89,USD,p2,/);
     expect(lines[2]).toBe('');
   });
@@ -63,8 +78,20 @@ describe('PayPal formats', () => {
     const body = paypalPayoutsRequest(batch);
     expect(body.sender_batch_header).toMatchObject({ sender_batch_id: 'po_20261201_abcd' });
     expect(body.items).toEqual([
-      { recipient_type: 'EMAIL', amount: { value: '100.00', currency: 'USD' }, receiver: 'one@paypal.example', note: expect.any(String), sender_item_id: 'p1' },
-      { recipient_type: 'EMAIL', amount: { value: '1234567.89', currency: 'USD' }, receiver: 'two,"x"@paypal.example', note: expect.any(String), sender_item_id: 'p2' },
+      {
+        recipient_type: 'EMAIL',
+        amount: { value: '100.00', currency: 'USD' },
+        receiver: 'one@paypal.example',
+        note: expect.any(String),
+        sender_item_id: 'p1',
+      },
+      {
+        recipient_type: 'EMAIL',
+        amount: { value: '1234567.89', currency: 'USD' },
+        receiver: 'two,"x"@paypal.example',
+        note: expect.any(String),
+        sender_item_id: 'p2',
+      },
     ]);
   });
 });
@@ -125,10 +152,20 @@ describe('day ranges', () => {
 });
 
 describe('banner HTML', () => {
-  const banner = { _id: 'sum_1', name: 'x', imageUrl: '/b.png', width: 728, height: 90, targetPath: '/pricing?plan=pro', altText: '<Ashop> & "you"' };
+  const banner = {
+    _id: 'sum_1',
+    name: 'x',
+    imageUrl: '/b.png',
+    width: 728,
+    height: 90,
+    targetPath: '/pricing?plan=pro',
+    altText: '<Ashop> & "you"',
+  };
 
   it('links with a_aid and a_bid in the hash, keeps the target query, escapes everything', () => {
-    expect(bannerLink('https://ashop.example', 'abc', banner)).toBe('https://ashop.example/pricing?plan=pro#a_aid=abc&a_bid=sum_1');
+    expect(bannerLink('https://ashop.example', 'abc', banner)).toBe(
+      'https://ashop.example/pricing?plan=pro#a_aid=abc&a_bid=sum_1',
+    );
     expect(bannerHtml('https://ashop.example', 'abc', banner)).toBe(
       '<a href="https://ashop.example/pricing?plan=pro#a_aid=abc&amp;a_bid=sum_1" rel="sponsored">' +
         '<img src="https://ashop.example/b.png" width="728" height="90" alt="&lt;Ashop&gt; &amp; &quot;you&quot;"></a>',

@@ -53,7 +53,11 @@ describe('hold and minimum', () => {
     expect(itemOf(early, partner.partnerId)).toBeUndefined();
     expect(withheldOf(early, partner.partnerId)).toBeUndefined();
     const late = await runPayout(at(121));
-    expect(itemOf(late, partner.partnerId)).toEqual({ partnerId: partner.partnerId, amount: 25000, payoutEmail: `paypal-${partner.email}` });
+    expect(itemOf(late, partner.partnerId)).toEqual({
+      partnerId: partner.partnerId,
+      amount: 25000,
+      payoutEmail: `paypal-${partner.email}`,
+    });
     // Claimed entries are paid once: the next run has nothing for them.
     expect(itemOf(await runPayout(at(150)), partner.partnerId)).toBeUndefined();
   });
@@ -63,7 +67,11 @@ describe('hold and minimum', () => {
     const base = at(500);
     await addCommission(collector, partner.partnerId, 15000, base);
     const payoutsBefore = await collector.context.models.Payout.countDocuments();
-    const preview = await api().post('/v1/admin/payouts').set(admin()).send({ asOf: at(121, base).toISOString(), preview: true }).expect(200);
+    const preview = await api()
+      .post('/v1/admin/payouts')
+      .set(admin())
+      .send({ asOf: at(121, base).toISOString(), preview: true })
+      .expect(200);
     expect(preview.body.payoutId).toBeNull();
     expect(itemOf(preview.body, partner.partnerId)?.amount).toBe(15000);
     expect(await collector.context.models.Payout.countDocuments()).toBe(payoutsBefore);
@@ -77,7 +85,11 @@ describe('hold and minimum', () => {
     await addCommission(collector, partner.partnerId, 9999, base);
     const first = await runPayout(at(121, base));
     expect(itemOf(first, partner.partnerId)).toBeUndefined();
-    expect(withheldOf(first, partner.partnerId)).toEqual({ partnerId: partner.partnerId, balance: 9999, reason: 'below-minimum' });
+    expect(withheldOf(first, partner.partnerId)).toEqual({
+      partnerId: partner.partnerId,
+      balance: 9999,
+      reason: 'below-minimum',
+    });
     await addCommission(collector, partner.partnerId, 1, at(5, base));
     const second = await runPayout(at(126, base));
     expect(itemOf(second, partner.partnerId)?.amount).toBe(10000);
@@ -125,7 +137,11 @@ describe('partner status', () => {
     await addCommission(collector, partner.partnerId, 30000, base);
     await setStatus(partner.partnerId, 'frozen', 'unusual traffic');
     const frozen = await runPayout(at(121, base));
-    expect(withheldOf(frozen, partner.partnerId)).toEqual({ partnerId: partner.partnerId, balance: 30000, reason: 'frozen' });
+    expect(withheldOf(frozen, partner.partnerId)).toEqual({
+      partnerId: partner.partnerId,
+      balance: 30000,
+      reason: 'frozen',
+    });
     // Commissions keep accruing while frozen.
     await addCommission(collector, partner.partnerId, 1000, at(1, base));
     await setStatus(partner.partnerId, 'active', 'traffic checked, fine');
@@ -156,8 +172,12 @@ describe('partner status', () => {
 
     const res = await setStatus(partner.partnerId, 'disabled', 'fraudulent signups');
     expect(res.body).toMatchObject({ status: 'disabled', from: 'active', reversed: { count: 2, amount: -9000 } });
-    const reversals = await models.LedgerEntry.find({ partnerId: partner.partnerId, _id: /^disable-reversal:/ }).sort({ _id: 1 }).lean();
-    expect(reversals.map(({ _id, amount, reverses }) => ({ _id, amount, reverses })).sort((a, b) => a.amount - b.amount)).toEqual([
+    const reversals = await models.LedgerEntry.find({ partnerId: partner.partnerId, _id: /^disable-reversal:/ })
+      .sort({ _id: 1 })
+      .lean();
+    expect(
+      reversals.map(({ _id, amount, reverses }) => ({ _id, amount, reverses })).sort((a, b) => a.amount - b.amount),
+    ).toEqual([
       { _id: `disable-reversal:${payable}`, amount: -5000, reverses: payable },
       { _id: `disable-reversal:${pending}`, amount: -4000, reverses: pending },
     ]);
@@ -170,7 +190,9 @@ describe('partner status', () => {
     expect(itemOf(later, partner.partnerId)).toBeUndefined();
     expect(withheldOf(later, partner.partnerId)).toBeUndefined();
 
-    const audit = await models.AuditEntry.find({ subject: `partner:${partner.partnerId}` }).sort({ at: 1 }).lean();
+    const audit = await models.AuditEntry.find({ subject: `partner:${partner.partnerId}` })
+      .sort({ at: 1 })
+      .lean();
     expect(audit.map((entry) => [entry.action, entry.actor, entry.reason])).toEqual([
       ['partner.status', 'key:env:ASHOP_ADMIN_KEY', 'fraudulent signups'],
       ['partner.status', 'key:env:ASHOP_ADMIN_KEY', 'still fraud'],
@@ -179,9 +201,17 @@ describe('partner status', () => {
 
   it('requires a reason and a known status', async () => {
     const partner = await createTestPartner(collector);
-    const noReason = await api().post(`/v1/admin/partners/${partner.partnerId}/status`).set(admin()).send({ status: 'frozen' }).expect(400);
+    const noReason = await api()
+      .post(`/v1/admin/partners/${partner.partnerId}/status`)
+      .set(admin())
+      .send({ status: 'frozen' })
+      .expect(400);
     expect(noReason.body.errors[0].field).toBe('reason');
-    await api().post(`/v1/admin/partners/${partner.partnerId}/status`).set(admin()).send({ status: 'pending', reason: 'x' }).expect(400);
+    await api()
+      .post(`/v1/admin/partners/${partner.partnerId}/status`)
+      .set(admin())
+      .send({ status: 'pending', reason: 'x' })
+      .expect(400);
     await api().post('/v1/admin/partners/nope/status').set(admin()).send({ status: 'frozen', reason: 'x' }).expect(404);
   });
 });
@@ -217,7 +247,10 @@ describe('concurrent runs', () => {
     const paidNow = runs.flatMap((run) => run.items).filter((item) => ids.has(item.partnerId));
     // Whatever a run lost to another is carried forward; a later run pays the rest.
     const rest = await runPayout(at(131, base));
-    const paidTotal = [...paidNow, ...rest.items.filter((item) => ids.has(item.partnerId))].reduce((sum, item) => sum + item.amount, 0);
+    const paidTotal = [...paidNow, ...rest.items.filter((item) => ids.has(item.partnerId))].reduce(
+      (sum, item) => sum + item.amount,
+      0,
+    );
     expect(paidTotal).toBe(total);
   });
 });
@@ -231,15 +264,31 @@ describe('a run that died while claiming', () => {
     // What a crash leaves: a batch still claiming, its claim written, no items.
     const deadId = 'po_dead_run';
     const longAgo = new Date(Date.now() - abandonedAfterMs - 60_000);
-    await models.Payout.create({ _id: deadId, asOf: at(121, base), currency: 'USD', status: 'claiming', items: [], withheld: [], createdBy: 'test', createdAt: longAgo });
-    await models.PayoutClaim.create({ _id: entryId, payoutId: deadId, partnerId: partner.partnerId, claimedAt: longAgo });
+    await models.Payout.create({
+      _id: deadId,
+      asOf: at(121, base),
+      currency: 'USD',
+      status: 'claiming',
+      items: [],
+      withheld: [],
+      createdBy: 'test',
+      createdAt: longAgo,
+    });
+    await models.PayoutClaim.create({
+      _id: entryId,
+      payoutId: deadId,
+      partnerId: partner.partnerId,
+      claimedAt: longAgo,
+    });
 
     const run = await runPayout(at(121, base));
     expect(itemOf(run, partner.partnerId)).toMatchObject({ amount: 25000 });
     expect(await models.PayoutClaim.findById(entryId).lean()).toMatchObject({ payoutId: run.payoutId });
     expect(await models.Payout.findById(deadId).lean()).toMatchObject({ status: 'abandoned' });
     expect(await models.Payout.findById(run.payoutId).lean()).toMatchObject({ status: 'open' });
-    expect(await models.AuditEntry.findOne({ action: 'payout.abandon', subject: `payout:${deadId}` }).lean()).toMatchObject({
+    expect(
+      await models.AuditEntry.findOne({ action: 'payout.abandon', subject: `payout:${deadId}` }).lean(),
+    ).toMatchObject({
       details: { releasedEntries: 1 },
     });
     await api().post(`/v1/admin/payouts/${deadId}/complete`).set(admin()).send({}).expect(409);
@@ -250,8 +299,22 @@ describe('a run that died while claiming', () => {
     const partner = await createTestPartner(collector);
     const entryId = await addCommission(collector, partner.partnerId, 25000, base);
     const { models } = collector.context;
-    await models.Payout.create({ _id: 'po_busy_run', asOf: at(121, base), currency: 'USD', status: 'claiming', items: [], withheld: [], createdBy: 'test', createdAt: new Date() });
-    await models.PayoutClaim.create({ _id: entryId, payoutId: 'po_busy_run', partnerId: partner.partnerId, claimedAt: new Date() });
+    await models.Payout.create({
+      _id: 'po_busy_run',
+      asOf: at(121, base),
+      currency: 'USD',
+      status: 'claiming',
+      items: [],
+      withheld: [],
+      createdBy: 'test',
+      createdAt: new Date(),
+    });
+    await models.PayoutClaim.create({
+      _id: entryId,
+      payoutId: 'po_busy_run',
+      partnerId: partner.partnerId,
+      claimedAt: new Date(),
+    });
 
     const run = await runPayout(at(121, base));
     expect(itemOf(run, partner.partnerId)).toBeUndefined();
@@ -288,7 +351,9 @@ describe('exports and completion', () => {
 
     const csv = await api().get(`/v1/admin/payouts/${run.payoutId}/paypal.csv`).set(admin()).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text).toContain(`"paypal-ann, ""the best""@paypal.example",223.46,USD,${a},`.replace('paypal-ann', 'ann'));
+    expect(csv.text).toContain(
+      `"paypal-ann, ""the best""@paypal.example",223.46,USD,${a},`.replace('paypal-ann', 'ann'),
+    );
     const rows = csv.text.trimEnd().split('\r\n');
     expect(rows).toHaveLength(run.items.length);
     for (const row of rows) {
@@ -297,19 +362,32 @@ describe('exports and completion', () => {
     }
 
     const json = await api().get(`/v1/admin/payouts/${run.payoutId}/paypal.json`).set(admin()).expect(200);
-    expect(json.body.sender_batch_header).toMatchObject({ sender_batch_id: run.payoutId, email_subject: expect.any(String) });
+    expect(json.body.sender_batch_header).toMatchObject({
+      sender_batch_id: run.payoutId,
+      email_subject: expect.any(String),
+    });
     expect(json.body.items).toHaveLength(run.items.length);
     for (const item of json.body.items) {
-      expect(item).toMatchObject({ recipient_type: 'EMAIL', amount: { currency: 'USD', value: expect.stringMatching(/^\d+\.\d{2}$/) } });
+      expect(item).toMatchObject({
+        recipient_type: 'EMAIL',
+        amount: { currency: 'USD', value: expect.stringMatching(/^\d+\.\d{2}$/) },
+      });
       expect(cents(item.amount.value)).toBe(sums.get(item.sender_item_id));
     }
-    const totalJson = json.body.items.reduce((sum: number, item: { amount: { value: string } }) => sum + cents(item.amount.value), 0);
+    const totalJson = json.body.items.reduce(
+      (sum: number, item: { amount: { value: string } }) => sum + cents(item.amount.value),
+      0,
+    );
     expect(totalJson).toBe([...sums.values()].reduce((sum, value) => sum + value, 0));
   });
 
   it('complete marks items paid; failed items return to the balance and are paid by the next run', async () => {
     const token = signToken(collector.context.config.jwtSecret, b, 'partner');
-    const done = await api().post(`/v1/admin/payouts/${run.payoutId}/complete`).set(admin()).send({ failed: [b], note: 'PayPal: receiver unconfirmed' }).expect(200);
+    const done = await api()
+      .post(`/v1/admin/payouts/${run.payoutId}/complete`)
+      .set(admin())
+      .send({ failed: [b], note: 'PayPal: receiver unconfirmed' })
+      .expect(200);
     expect(done.body.status).toBe('completed');
     expect(done.body.items.find((item: { partnerId: string }) => item.partnerId === a).status).toBe('paid');
     expect(done.body.items.find((item: { partnerId: string }) => item.partnerId === b).status).toBe('failed');
@@ -321,22 +399,41 @@ describe('exports and completion', () => {
     expect(payouts.body.items[0]).toMatchObject({ payoutId: run.payoutId, amount: 20050, status: 'failed' });
 
     // The same completion again is a no-op; another one conflicts.
-    await api().post(`/v1/admin/payouts/${run.payoutId}/complete`).set(admin()).send({ failed: [b] }).expect(200);
+    await api()
+      .post(`/v1/admin/payouts/${run.payoutId}/complete`)
+      .set(admin())
+      .send({ failed: [b] })
+      .expect(200);
     await api().post(`/v1/admin/payouts/${run.payoutId}/complete`).set(admin()).send({ failed: [] }).expect(409);
 
     const next = await runPayout(at(123, base));
     expect(itemOf(next, b)?.amount).toBe(20050);
     expect(itemOf(next, a)).toBeUndefined();
 
-    const audit = await api().get('/v1/admin/audit').query({ subject: `payout:${run.payoutId}` }).set(admin()).expect(200);
-    expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual(['payout.complete', 'payout.run']);
-    expect(audit.body.items[0]).toMatchObject({ actor: 'key:env:ASHOP_ADMIN_KEY', reason: 'PayPal: receiver unconfirmed', details: { failed: [b] } });
+    const audit = await api()
+      .get('/v1/admin/audit')
+      .query({ subject: `payout:${run.payoutId}` })
+      .set(admin())
+      .expect(200);
+    expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual([
+      'payout.complete',
+      'payout.run',
+    ]);
+    expect(audit.body.items[0]).toMatchObject({
+      actor: 'key:env:ASHOP_ADMIN_KEY',
+      reason: 'PayPal: receiver unconfirmed',
+      details: { failed: [b] },
+    });
   });
 
   it('answers bad input with 4xx problems', async () => {
     const bad = await api().post('/v1/admin/payouts').set(admin()).send({ asOf: 'tomorrow' }).expect(400);
     expect(bad.body.errors[0].field).toBe('asOf');
-    await api().post(`/v1/admin/payouts/${run.payoutId}/complete`).set(admin()).send({ failed: ['someone-else'] }).expect(400);
+    await api()
+      .post(`/v1/admin/payouts/${run.payoutId}/complete`)
+      .set(admin())
+      .send({ failed: ['someone-else'] })
+      .expect(400);
     await api().get('/v1/admin/payouts/po_nope/paypal.csv').set(admin()).expect(404);
     await api().post('/v1/admin/payouts').send({}).expect(401);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
-import { projectRoot } from '../../collector/db/engine';
+import { projectRoot } from '../../collector/paths';
 import { testCollector } from '../support/collector';
 import { useTestDatabase } from '../support/db';
 

@@ -81,7 +81,11 @@ describe('monthly invoices', () => {
   });
 
   it('sends the very same invoice when a month is billed again, dated when it was first issued', () => {
-    const again = monthlyInvoice({ ...store, invoices: [{ month: '2026-11', issuedAt: november }] }, new Date('2026-11-28T08:00:00Z'), 'USD');
+    const again = monthlyInvoice(
+      { ...store, invoices: [{ month: '2026-11', issuedAt: november }] },
+      new Date('2026-11-28T08:00:00Z'),
+      'USD',
+    );
     expect(again).toEqual(monthlyInvoice(store, november, 'USD'));
   });
 
@@ -102,10 +106,24 @@ describe('store signup', () => {
   it('creates the store and returns a signature the collector accepts', async () => {
     const res = await request(site)
       .post('/api/stores')
-      .send({ storeName: 'Tea House', email: 'Owner@TeaHouse.example', plan: 'starter', apps: ['reviews', 'reviews'], design: false })
+      .send({
+        storeName: 'Tea House',
+        email: 'Owner@TeaHouse.example',
+        plan: 'starter',
+        apps: ['reviews', 'reviews'],
+        design: false,
+      })
       .expect(201);
-    expect(res.body).toEqual({ customerId: expect.stringMatching(/^st_[0-9a-f]{16}$/), email: 'owner@teahouse.example', signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const stored = await db.connection().useDb(`${db.name}_store`).collection('stores').findOne({ _id: res.body.customerId });
+    expect(res.body).toEqual({
+      customerId: expect.stringMatching(/^st_[0-9a-f]{16}$/),
+      email: 'owner@teahouse.example',
+      signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const stored = await db
+      .connection()
+      .useDb(`${db.name}_store`)
+      .collection('stores')
+      .findOne({ _id: res.body.customerId });
     expect(stored).toMatchObject({ storeName: 'Tea House', plan: 'starter', apps: ['reviews'], design: false });
 
     // The browser's signup with this signature and no referral: accepted, not attributed.
@@ -123,12 +141,18 @@ describe('store signup', () => {
   it('refuses a second store with the same email with 409', async () => {
     const body = { storeName: 'One', email: 'twice@shop.example', plan: 'growth' };
     await request(site).post('/api/stores').send(body).expect(201);
-    const res = await request(site).post('/api/stores').send({ ...body, storeName: 'Two' }).expect(409);
+    const res = await request(site)
+      .post('/api/stores')
+      .send({ ...body, storeName: 'Two' })
+      .expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('answers bad input with 400 problem+json naming the fields', async () => {
-    const res = await request(site).post('/api/stores').send({ storeName: '', email: 'nope', plan: 'gold', apps: ['cat'], extra: 1 }).expect(400);
+    const res = await request(site)
+      .post('/api/stores')
+      .send({ storeName: '', email: 'nope', plan: 'gold', apps: ['cat'], extra: 1 })
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const fields = (res.body.errors as Array<{ field: string }>).map((error) => error.field);
     expect(fields).toEqual(expect.arrayContaining(['storeName', 'email', 'plan', 'apps.0']));
@@ -146,9 +170,9 @@ describe('billing run', () => {
     const first = await request(site).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(200);
     const month = billingMonth(new Date());
     expect(first.body.month).toBe(month);
-    const teaHouse = (first.body.invoices as Array<{ storeName: string; status: number; total: number; eventId: string }>).find(
-      (invoice) => invoice.storeName === 'Tea House',
-    );
+    const teaHouse = (
+      first.body.invoices as Array<{ storeName: string; status: number; total: number; eventId: string }>
+    ).find((invoice) => invoice.storeName === 'Tea House');
     expect(teaHouse).toMatchObject({ status: 201, total: 2900 + 900 });
     const event = await collector.context.models.RevenueEvent.findById(teaHouse!.eventId).lean();
     expect(event).not.toBeNull();
@@ -159,25 +183,38 @@ describe('billing run', () => {
 });
 
 describe('pages', () => {
-  it.each(['/', '/pricing', '/features', '/signup'])('%s carries the SDK snippet through the /ashop/ proxy', async (path) => {
-    const res = await request(site).get(path).expect(200).expect('Content-Type', /html/);
-    expect(res.text).toContain('window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)}');
-    expect(res.text).toContain('<script async src="/ashop/sdk/ashop.min.js" data-endpoint="/ashop"></script>');
-  });
-
-  it.each(['/partners/', '/partners/signup', '/partners/confirm', '/partners/reset', '/partners/login', '/partners/portal', '/admin/', '/mail/'])(
-    '%s is served without the tracking snippet',
+  it.each(['/', '/pricing', '/features', '/signup'])(
+    '%s carries the SDK snippet through the /ashop/ proxy',
     async (path) => {
       const res = await request(site).get(path).expect(200).expect('Content-Type', /html/);
-      expect(res.text).not.toContain('/ashop/sdk/ashop.min.js');
-      expect(res.text).toMatch(/<main id="main">/);
+      expect(res.text).toContain('window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)}');
+      expect(res.text).toContain('<script async src="/ashop/sdk/ashop.min.js" data-endpoint="/ashop"></script>');
     },
   );
+
+  it.each([
+    '/partners/',
+    '/partners/signup',
+    '/partners/confirm',
+    '/partners/reset',
+    '/partners/login',
+    '/partners/portal',
+    '/admin/',
+    '/mail/',
+  ])('%s is served without the tracking snippet', async (path) => {
+    const res = await request(site).get(path).expect(200).expect('Content-Type', /html/);
+    expect(res.text).not.toContain('/ashop/sdk/ashop.min.js');
+    expect(res.text).toMatch(/<main id="main">/);
+  });
 
   it('answers unknown paths with 404: a page for browsers, problem+json for programs', async () => {
     const res = await request(site).get('/nope').expect(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const page = await request(site).get('/nope').set('Accept', 'text/html,*/*;q=0.8').expect(404).expect('Content-Type', /html/);
+    const page = await request(site)
+      .get('/nope')
+      .set('Accept', 'text/html,*/*;q=0.8')
+      .expect(404)
+      .expect('Content-Type', /html/);
     expect(page.text).toContain('Page not found');
   });
 });
@@ -185,7 +222,13 @@ describe('pages', () => {
 describe('dev mailbox', () => {
   it('shows the outbox newest first, escaped, with clickable links', async () => {
     const { OutboxMessage } = collector.context.models;
-    await OutboxMessage.create({ to: 'a@x.example', from: 'p@x.example', subject: 'Older', text: 'old', createdAt: new Date(Date.now() - 1000) });
+    await OutboxMessage.create({
+      to: 'a@x.example',
+      from: 'p@x.example',
+      subject: 'Older',
+      text: 'old',
+      createdAt: new Date(Date.now() - 1000),
+    });
     await OutboxMessage.create({
       to: 'b@x.example',
       from: 'p@x.example',
@@ -256,7 +299,10 @@ describe('npm start set-up', () => {
     try {
       const { models } = collector.context;
       const first = await ensureDemoCredentials(models, dataDir, undefined);
-      const login = await request(collector.app).post('/v1/auth/login').send({ email: first.adminEmail, password: first.adminPassword }).expect(200);
+      const login = await request(collector.app)
+        .post('/v1/auth/login')
+        .send({ email: first.adminEmail, password: first.adminPassword })
+        .expect(200);
       expect(login.body.role).toBe('admin');
       expect(await models.ApiKey.findById(hashApiKey(first.serverKey)).lean()).toMatchObject({ scope: 'track' });
 
@@ -273,7 +319,10 @@ describe('npm start set-up', () => {
       rmSync(otherDir, { recursive: true, force: true });
       expect(again.serverKey).toBe(testServerKey);
       expect(again.adminPassword).not.toBe(first.adminPassword);
-      await request(collector.app).post('/v1/auth/login').send({ email: again.adminEmail, password: again.adminPassword }).expect(200);
+      await request(collector.app)
+        .post('/v1/auth/login')
+        .send({ email: again.adminEmail, password: again.adminPassword })
+        .expect(200);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -46,7 +46,9 @@ const deepLink = (link: string, path: string) => link.replace(/\/#/, `${path}#`)
 
 test('1. a partner signs up, confirms from the mailbox, logs in and copies the partner link', async () => {
   alice = await joinProgram(portal, demo.siteUrl, 'Alice Agency', 'alice@agency.example');
-  await expect(logIn(portal, demo.siteUrl, { ...alice, password: 'not the password' }, false)).resolves.toMatch(/wrong email or password/i);
+  await expect(logIn(portal, demo.siteUrl, { ...alice, password: 'not the password' }, false)).resolves.toMatch(
+    /wrong email or password/i,
+  );
   await logIn(portal, demo.siteUrl, alice);
 
   aliceLink = await portal.locator('#partner-link').inputValue();
@@ -78,7 +80,10 @@ test('2. a visitor opens the link on a deep page: cookie for about 60 days, clea
   expect(days).toBeLessThan(60.1);
   expect(cookie!.sameSite).toBe('Lax');
   expect(cookie!.path).toBe('/');
-  await eventually(async () => page.url(), (url) => !url.includes('a_aid'));
+  await eventually(
+    async () => page.url(),
+    (url) => !url.includes('a_aid'),
+  );
   expect(page.url()).toBe(`${demo.siteUrl}/pricing`);
 });
 
@@ -142,7 +147,9 @@ test('6. a visitor without a partner link gets no cookie and sends no tracking r
     await page.goto(`${demo.siteUrl}${path}`, { waitUntil: 'networkidle' });
   }
   // The SDK did load (so its silence is its choice, not a missing script).
-  await expect(page.evaluate(() => typeof (window as { ashop?: { referral?: unknown } }).ashop?.referral)).resolves.toBe('function');
+  await expect(
+    page.evaluate(() => typeof (window as { ashop?: { referral?: unknown } }).ashop?.referral),
+  ).resolves.toBe('function');
   expect(tracking).toEqual([]);
   expect(await context.cookies()).toEqual([]);
   await expect(page.evaluate(() => localStorage.length)).resolves.toBe(0);
@@ -168,7 +175,10 @@ test("7. a second partner's link after the first does not take the customer (fir
   await page.goto(deepLink(aliceLink, '/features'));
   await eventually(() => referralCookie(context), Boolean);
   await page.goto(`${demo.siteUrl}/pricing#a_aid=${bob.partnerId}`);
-  await eventually(async () => page.url(), (url) => !url.includes('a_aid'));
+  await eventually(
+    async () => page.url(),
+    (url) => !url.includes('a_aid'),
+  );
   expect(parseReferral((await referralCookie(context))!.value).aid).toBe(alice.partnerId);
 
   const customerId = await signUpStore(page, demo.siteUrl, 'Blue Bikes', 'owner@bluebikes.example');
@@ -189,7 +199,9 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
   const dialog = operator.getByRole('dialog');
   await dialog.getByLabel('Reason').fill('Traffic under review');
   await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await operator.locator(`#partner-table tr[data-partner-id="${alice.partnerId}"] .badge`, { hasText: 'frozen' }).waitFor();
+  await operator
+    .locator(`#partner-table tr[data-partner-id="${alice.partnerId}"] .badge`, { hasText: 'frozen' })
+    .waitFor();
   await snap(operator, 'console-partners');
 
   await portal.getByRole('button', { name: 'Refresh' }).click();
@@ -204,7 +216,10 @@ test('8. the operator freezes a partner: its new clicks no longer count', async 
   const page = await context.newPage();
   await page.goto(deepLink(aliceLink, '/pricing'));
   // The click reaches the collector and is stored, as not counting.
-  const stored = await eventually(() => models.Click.countDocuments({ partnerId: alice.partnerId }), (n) => n > storedBefore);
+  const stored = await eventually(
+    () => models.Click.countDocuments({ partnerId: alice.partnerId }),
+    (n) => n > storedBefore,
+  );
   expect(stored).toBe(storedBefore + 1);
   const latest = await models.Click.findOne({ partnerId: alice.partnerId }).sort({ occurredAt: -1 }).lean();
   expect(latest?.counted).toBe(false);
@@ -222,14 +237,20 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
   await operator.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
   await row().locator('.badge', { hasText: 'active' }).waitFor();
 
-  await row().getByLabel(/Commission rate/).fill('100');
+  await row()
+    .getByLabel(/Commission rate/)
+    .fill('100');
   await row().getByRole('button', { name: 'Set %' }).click();
   await row().getByRole('button', { name: 'Default' }).waitFor();
 
   // Blue Bikes' first invoice, at the new rate: 100% × ($79 + $9) = $88; Green Tea's is billed already.
   await operator.getByRole('button', { name: 'Bill this month' }).click();
-  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Blue Bikes' }).innerText()).resolves.toMatch(/\$338\.00\s+\$88\.00\s+billed/);
-  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Green Tea Shop' }).innerText()).resolves.toMatch(/already billed/);
+  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Blue Bikes' }).innerText()).resolves.toMatch(
+    /\$338\.00\s+\$88\.00\s+billed/,
+  );
+  await expect(operator.locator('#billing-table tbody tr', { hasText: 'Green Tea Shop' }).innerText()).resolves.toMatch(
+    /already billed/,
+  );
 
   // After the 120-day hold: $22 + $88 = $110, over the US$100 minimum.
   const afterHold = new Date(Date.now() + 121 * 86_400_000).toISOString().slice(0, 10);
@@ -240,7 +261,10 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
 
   await operator.getByRole('button', { name: 'Run payouts' }).click();
   await operator.locator('#payout-result h3', { hasText: 'Batch' }).waitFor();
-  const [download] = await Promise.all([operator.waitForEvent('download'), operator.getByRole('button', { name: 'PayPal CSV' }).click()]);
+  const [download] = await Promise.all([
+    operator.waitForEvent('download'),
+    operator.getByRole('button', { name: 'PayPal CSV' }).click(),
+  ]);
   const csv = await readDownload(download);
   expect(csv).toMatch(/alice@agency\.example,110\.00,USD/);
   await operator.getByRole('button', { name: 'Mark batch paid' }).click();
@@ -251,7 +275,10 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
   await portal.locator('#portal[aria-busy="false"]').waitFor();
   expect(await metric(portal, 'Commissions paid', 'all')).toBe('$110.00');
   await expect(portal.locator('#payouts tbody tr').first().innerText()).resolves.toMatch(/paid\s+\$110\.00/);
-  const [report] = await Promise.all([portal.waitForEvent('download'), portal.getByRole('button', { name: 'Download CSV' }).click()]);
+  const [report] = await Promise.all([
+    portal.waitForEvent('download'),
+    portal.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
   const lines = (await readDownload(report)).trim().split(/\r?\n/);
   expect(lines).toHaveLength(3);
   expect(lines.slice(1).every((line) => line.includes(',paid,'))).toBe(true);
@@ -265,7 +292,11 @@ test('a partner resets a forgotten password from the emailed link', async () => 
   await page.locator('form .status.ok').waitFor();
 
   await page.goto(`${demo.siteUrl}/mail/`);
-  await page.locator('article.mail', { hasText: 'Reset your Ashop partner password' }).first().locator('a[href*="/partners/reset?token="]').click();
+  await page
+    .locator('article.mail', { hasText: 'Reset your Ashop partner password' })
+    .first()
+    .locator('a[href*="/partners/reset?token="]')
+    .click();
   await page.getByLabel('New password').fill('a brand new passphrase');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await page.locator('form[data-form="reset-confirm"] .status.ok').waitFor();

@@ -55,11 +55,13 @@ export async function startDemo(testFile: string): Promise<Demo> {
     logger,
   });
   const browser = await launchChromium();
-  const userAgent = (await browser.newPage().then(async (page) => {
-    const agent = await page.evaluate(() => navigator.userAgent);
-    await page.close();
-    return agent;
-  })).replace('HeadlessChrome', 'Chrome');
+  const userAgent = (
+    await browser.newPage().then(async (page) => {
+      const agent = await page.evaluate(() => navigator.userAgent);
+      await page.close();
+      return agent;
+    })
+  ).replace('HeadlessChrome', 'Chrome');
   mkdirSync(artifacts, { recursive: true });
   return {
     siteUrl,
@@ -84,7 +86,11 @@ export async function startDemo(testFile: string): Promise<Demo> {
 }
 
 /** Polls `read` until `accept` holds (10 s), returning the last value read; the caller asserts it. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!accept(value) && Date.now() < deadline) {

@@ -57,9 +57,23 @@ it('opens a partner link: 60-day Lax cookie, the click reported, the address bar
   const cookies = await context.cookies();
   expect(cookies).toHaveLength(1);
   const [cookie] = cookies;
-  expect(cookie).toMatchObject({ name: 'ashop_ref', domain: '127.0.0.1', path: '/', sameSite: 'Lax', secure: false, httpOnly: false });
+  expect(cookie).toMatchObject({
+    name: 'ashop_ref',
+    domain: '127.0.0.1',
+    path: '/',
+    sameSite: 'Lax',
+    secure: false,
+    httpOnly: false,
+  });
   const referral = JSON.parse(decodeURIComponent(cookie!.value));
-  expect(referral).toEqual({ v: 1, aid: 'partner_1', bid: 'spring', cid: click.body.cid, vid: click.body.vid, ts: expect.any(Number) });
+  expect(referral).toEqual({
+    v: 1,
+    aid: 'partner_1',
+    bid: 'spring',
+    cid: click.body.cid,
+    vid: click.body.vid,
+    ts: expect.any(Number),
+  });
   expect(referral.ts).toBeGreaterThanOrEqual(before);
   // Max-Age = 60 × 86400 s from the click.
   expect(Math.abs(cookie!.expires - (referral.ts / 1000 + 60 * 86400))).toBeLessThan(2);
@@ -71,8 +85,12 @@ it('opens a partner link: 60-day Lax cookie, the click reported, the address bar
   expect(await tab.evaluate(() => history.length)).toBe(await plain.evaluate(() => history.length));
   await plain.close();
   expect(await tab.evaluate(() => localStorage.getItem('ashop_ref'))).toBe(cookie!.value);
-  expect(await tab.evaluate(() => document.querySelector<HTMLInputElement>('form.signup input[name=ashop_ref]')?.value)).toBe(cookie!.value);
-  expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): unknown } }).ashop.referral())).toEqual(referral);
+  expect(
+    await tab.evaluate(() => document.querySelector<HTMLInputElement>('form.signup input[name=ashop_ref]')?.value),
+  ).toBe(cookie!.value);
+  expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): unknown } }).ashop.referral())).toEqual(
+    referral,
+  );
 
   await settle();
   expect(endpoint.received).toHaveLength(1);
@@ -101,14 +119,23 @@ it("takes the collector's own cookie, never writes over it on later page views, 
     throw new Error("the collector's cookie did not replace the SDK's");
   };
   const collectorCookie = await serverCookie();
-  expect(JSON.parse(decodeURIComponent(collectorCookie.value))).toMatchObject({ aid: 'partner_3', bid: 'b3', cid: click.body.cid, vid: click.body.vid });
+  expect(JSON.parse(decodeURIComponent(collectorCookie.value))).toMatchObject({
+    aid: 'partner_3',
+    bid: 'b3',
+    cid: click.body.cid,
+    vid: click.body.vid,
+  });
 
   // Later page views read it and leave it as it is.
   await tab.goto(`${endpoint.origin}/pricing`);
-  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await tab.waitForFunction(
+    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
+  );
   await settle(100);
   expect(await context.cookies()).toEqual([collectorCookie]);
-  expect(await tab.evaluate(() => (window as unknown as { ashop: { referral(): { ts: number } } }).ashop.referral().ts)).toBe(serverTs);
+  expect(
+    await tab.evaluate(() => (window as unknown as { ashop: { referral(): { ts: number } } }).ashop.referral().ts),
+  ).toBe(serverTs);
 
   // A lost cookie comes back from the localStorage copy (written at click time) for the time it had left.
   await context.clearCookies();
@@ -130,7 +157,9 @@ it('reports the click once across reloads, also without cleaning the address, an
   expect(tab.url()).toBe(`${endpoint.origin}/keep#a_aid=partner_2`);
 
   await tab.reload();
-  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await tab.waitForFunction(
+    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
+  );
   await settle(300);
   expect(endpoint.received).toHaveLength(1);
   expect(await context.cookies()).toEqual([first]);
@@ -139,7 +168,9 @@ it('reports the click once across reloads, also without cleaning the address, an
 it('leaves a visitor without partner link alone: no cookie, no storage, no request', async () => {
   const tab = await context.newPage();
   await tab.goto(`${endpoint.origin}/pricing?plan=pro`);
-  await tab.waitForFunction(() => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function');
+  await tab.waitForFunction(
+    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
+  );
   await settle(300);
   expect(await context.cookies()).toEqual([]);
   expect(await tab.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);

@@ -35,7 +35,11 @@ describe('readLink: where the parameters are', () => {
 
 describe('readLink: values', () => {
   it('decodes percent-encoding and +', () => {
-    expect(readLink('#a_aid=p%2D1&data1=caf%C3%A9+bar&data2=a%2Bb%26c')[0]).toEqual({ aid: 'p-1', data1: 'café bar', data2: 'a+b&c' });
+    expect(readLink('#a_aid=p%2D1&data1=caf%C3%A9+bar&data2=a%2Bb%26c')[0]).toEqual({
+      aid: 'p-1',
+      data1: 'café bar',
+      data2: 'a+b&c',
+    });
   });
 
   it('survives malformed percent-encoding', () => {
@@ -67,10 +71,9 @@ describe('readLink: values', () => {
   });
 
   it('drops an invalid a_bid, a_cid or sub-ID but keeps the link', () => {
-    expect(readLink(`#a_aid=p1&a_bid=no/slash&a_cid=not-a-uuid&data1=${'x'.repeat(129)}&data2=${'y'.repeat(128)}`)).toEqual([
-      { aid: 'p1', data2: 'y'.repeat(128) },
-      '',
-    ]);
+    expect(
+      readLink(`#a_aid=p1&a_bid=no/slash&a_cid=not-a-uuid&data1=${'x'.repeat(129)}&data2=${'y'.repeat(128)}`),
+    ).toEqual([{ aid: 'p1', data2: 'y'.repeat(128) }, '']);
   });
 
   it('reads only our exact names', () => {

@@ -60,7 +60,9 @@ it('replays queued calls in order, stores the referral, reports the click to the
   runInline(stub);
   const order: unknown[] = [];
   win.ashop!('ready', (referral: { aid: string } | null) => order.push(['ready', referral?.aid]));
-  win.ashop!('signup', { customerId: 'c-9', signature: 'ff' }, (error: Error | null, answer: unknown) => order.push(['signup', error, answer]));
+  win.ashop!('signup', { customerId: 'c-9', signature: 'ff' }, (error: Error | null, answer: unknown) =>
+    order.push(['signup', error, answer]),
+  );
   win.ashop!('ready', () => order.push(['ready again']));
   expect(win.ashop!.q).toHaveLength(3);
 
@@ -71,7 +73,11 @@ it('replays queued calls in order, stores the referral, reports the click to the
   expect(click.body).toMatchObject({ aid: 'p9', bid: 'b9', url: `${site}/landing?x=1#a_aid=p9&a_bid=b9` });
   const signup = await endpoint.next();
   expect(signup.path).toBe('/v1/signups');
-  expect(signup.body).toMatchObject({ customerId: 'c-9', signature: 'ff', referral: { v: 1, aid: 'p9', bid: 'b9', cid: click.body.cid } });
+  expect(signup.body).toMatchObject({
+    customerId: 'c-9',
+    signature: 'ff',
+    referral: { v: 1, aid: 'p9', bid: 'b9', cid: click.body.cid },
+  });
   await settle(50);
   expect(order).toEqual([['ready', 'p9'], ['ready again'], ['signup', null, { attributed: true, partnerId: 'p9' }]]);
 
@@ -92,7 +98,12 @@ it('reads its data-* attributes: consent required, cookie days, endpoint; an inv
   const seen: unknown[] = [];
   win.ashop!('ready', (referral: unknown) => seen.push(referral));
 
-  await loadSdk({ 'data-consent': 'required', 'data-cookie-days': '30', 'data-attribution': 'sideways', 'data-endpoint': `${endpoint.origin}/collector` });
+  await loadSdk({
+    'data-consent': 'required',
+    'data-cookie-days': '30',
+    'data-attribution': 'sideways',
+    'data-endpoint': `${endpoint.origin}/collector`,
+  });
 
   await settle();
   expect(seen).toEqual([null]);

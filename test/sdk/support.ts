@@ -9,6 +9,7 @@ export interface Received {
   path: string;
   contentType: string | undefined;
   origin: string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever fields a request carried
   body: any;
 }
 
@@ -64,12 +65,22 @@ export async function startEndpoint(): Promise<Endpoint> {
       let body: unknown = text;
       try {
         body = JSON.parse(text);
-      } catch {}
-      const entry = { method: req.method ?? '', path, contentType: req.headers['content-type'], origin: req.headers.origin, body };
+      } catch {
+        // not JSON: the raw text is recorded
+      }
+      const entry = {
+        method: req.method ?? '',
+        path,
+        contentType: req.headers['content-type'],
+        origin: req.headers.origin,
+        body,
+      };
       received.push(entry);
       const answerOf = answers.get(path) ?? { status: 202, json: {} };
       const answer = typeof answerOf === 'function' ? answerOf(entry) : answerOf;
-      res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.json));
+      res
+        .writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers })
+        .end(JSON.stringify(answer.json));
       const waiter = waiting.shift();
       if (waiter) {
         taken++;

@@ -17,7 +17,11 @@ const visit = async (url: string) => happyDOM().setURL(url);
 const cookieValue = () => document.cookie.match(/(?:^|; )ashop_ref=([^;]*)/)?.[1];
 const decode = (value: string | null | undefined): Referral => JSON.parse(decodeURIComponent(value!));
 const encode = (referral: object) => encodeURIComponent(JSON.stringify(referral));
-const stored = () => ({ cookie: cookieValue(), local: localStorage.getItem('ashop_ref'), session: sessionStorage.getItem('ashop_ref') });
+const stored = () => ({
+  cookie: cookieValue(),
+  local: localStorage.getItem('ashop_ref'),
+  session: sessionStorage.getItem('ashop_ref'),
+});
 
 // Browser APIs replaced for one test (to watch them, or to make them throw like a locked-down
 // browser), restored after it.
@@ -25,7 +29,9 @@ const restores: (() => void)[] = [];
 function override(target: object, name: string, descriptor: PropertyDescriptor) {
   const own = Object.getOwnPropertyDescriptor(target, name);
   Object.defineProperty(target, name, { configurable: true, ...descriptor });
-  restores.push(() => (own ? Object.defineProperty(target, name, own) : delete (target as Record<string, unknown>)[name]));
+  restores.push(() =>
+    own ? Object.defineProperty(target, name, own) : delete (target as Record<string, unknown>)[name],
+  );
 }
 function inherited(target: object, name: string): PropertyDescriptor {
   for (let o = Object.getPrototypeOf(target); o; o = Object.getPrototypeOf(o)) {
@@ -91,7 +97,14 @@ describe('a partner link', () => {
     const tracker = track();
 
     const referral = decode(cookieValue());
-    expect(referral).toEqual({ v: 1, aid: 'p1', bid: 'summer', cid: expect.stringMatching(UUID_V4), vid: expect.stringMatching(UUID_V4), ts: expect.any(Number) });
+    expect(referral).toEqual({
+      v: 1,
+      aid: 'p1',
+      bid: 'summer',
+      cid: expect.stringMatching(UUID_V4),
+      vid: expect.stringMatching(UUID_V4),
+      ts: expect.any(Number),
+    });
     expect(referral.ts).toBeGreaterThanOrEqual(before);
     expect(referral.ts).toBeLessThanOrEqual(Date.now());
     expect(referral.cid).not.toBe(referral.vid);
@@ -131,7 +144,10 @@ describe('a partner link', () => {
     const click = await endpoint.next();
     expect(click.body).toMatchObject({ aid: 'p1', cid: decode(cookieValue()).cid });
     expect(click.contentType).toMatch(/^text\/plain/);
-    expect(fetchSpy).toHaveBeenCalledWith(`${endpoint.origin}/v1/clicks`, expect.objectContaining({ method: 'POST', keepalive: true }));
+    expect(fetchSpy).toHaveBeenCalledWith(
+      `${endpoint.origin}/v1/clicks`,
+      expect.objectContaining({ method: 'POST', keepalive: true }),
+    );
   });
 
   it('falls back to fetch when the browser refuses the beacon', async () => {
@@ -267,7 +283,9 @@ describe('cookie scope', () => {
     const cookies = cookieWrites();
     track({ cookieDomain: '.shop.example' });
     const value = cookieValue();
-    expect(cookies).toEqual([`ashop_ref=${value};Max-Age=${60 * 86400};Path=/;SameSite=Lax;Secure;Domain=.shop.example`]);
+    expect(cookies).toEqual([
+      `ashop_ref=${value};Max-Age=${60 * 86400};Path=/;SameSite=Lax;Secure;Domain=.shop.example`,
+    ]);
     await visit('https://app.shop.example/');
     expect(cookieValue()).toBe(value);
     await visit('http://app.shop.example/');
@@ -445,7 +463,9 @@ describe('forms', () => {
 
 describe('signup', () => {
   const signup = (tracker: Tracker, data = { customerId: 'cust-1', email: 'ann@example.com', signature: 'ab12' }) =>
-    new Promise<[Error | null, SignupAnswer | undefined]>((resolve) => tracker.signup(data, (error, answer) => resolve([error, answer])));
+    new Promise<[Error | null, SignupAnswer | undefined]>((resolve) =>
+      tracker.signup(data, (error, answer) => resolve([error, answer])),
+    );
 
   it('sends the stored referral and calls back with the answer', async () => {
     endpoint.answer('/v1/signups', { status: 201, json: { attributed: true, partnerId: 'p1' } });
@@ -456,7 +476,12 @@ describe('signup', () => {
     expect(answer).toEqual({ attributed: true, partnerId: 'p1' });
     const request = endpoint.received.find((r: Received) => r.path === '/v1/signups')!;
     expect(request.contentType).toMatch(/^text\/plain/);
-    expect(request.body).toEqual({ customerId: 'cust-1', email: 'ann@example.com', signature: 'ab12', referral: tracker.referral() });
+    expect(request.body).toEqual({
+      customerId: 'cust-1',
+      email: 'ann@example.com',
+      signature: 'ab12',
+      referral: tracker.referral(),
+    });
   });
 
   it('works without a referral (the collector answers attributed:false)', async () => {
@@ -465,11 +490,21 @@ describe('signup', () => {
     const [error, answer] = await signup(track());
     expect(error).toBeNull();
     expect(answer).toEqual({ attributed: false, reason: 'no_referral' });
-    expect(endpoint.received[0]!.body).toEqual({ customerId: 'cust-1', email: 'ann@example.com', signature: 'ab12', referral: null });
+    expect(endpoint.received[0]!.body).toEqual({
+      customerId: 'cust-1',
+      email: 'ann@example.com',
+      signature: 'ab12',
+      referral: null,
+    });
   });
 
   it('calls back with an error carrying the problem detail', async () => {
-    const problem = { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The signature does not match the customerId.' };
+    const problem = {
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'The signature does not match the customerId.',
+    };
     endpoint.answer('/v1/signups', { status: 401, json: problem });
     // happy-dom's console reports the 401 as a browser would.
     jest.spyOn(console, 'error').mockImplementation(() => {});
@@ -549,9 +584,11 @@ describe('the API never throws into the page', () => {
     const tracker = track();
     expect(() => tracker.signup(undefined as never)).not.toThrow();
     expect(() => tracker.ready(42 as never)).not.toThrow();
-    expect(() => tracker.ready(() => {
-      throw new Error('host bug');
-    })).not.toThrow();
+    expect(() =>
+      tracker.ready(() => {
+        throw new Error('host bug');
+      }),
+    ).not.toThrow();
     expect(() => tracker.consent('yes' as never)).not.toThrow();
   });
 });

@@ -1,14 +1,14 @@
 // Real headless Chromium (Debian's `chromium`), driven by playwright-core, which downloads no browser.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-
-const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-  (path): path is string => Boolean(path),
-);
+import { chromiumCandidates } from './chromium-path';
 
 export function chromiumPath(): string {
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error('Chromium not found: `apt-get install chromium` (or set CHROMIUM_PATH). .ci/run installs it.');
+  const found = chromiumCandidates().find((path) => existsSync(path));
+  if (!found)
+    throw new Error(
+      'Chromium not found: `apt-get install chromium` (or set CHROMIUM_PATH); `npm test` installs it as root.',
+    );
   return found;
 }
 

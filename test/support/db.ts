@@ -5,13 +5,17 @@ import type { Connection } from 'mongoose';
 import { openConnection } from '../../collector/db/connection';
 
 export function testDbName(testFile: string): string {
-  const stem = basename(testFile).replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
+  const stem = basename(testFile)
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^A-Za-z0-9]/g, '_')
+    .slice(0, 30);
   return `t_${stem}_${randomBytes(4).toString('hex')}`;
 }
 
 export function engineUri(): string {
   const uri = process.env.ASHOP_TEST_MONGODB_URI;
-  if (!uri) throw new Error('ASHOP_TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the engine)');
+  if (!uri)
+    throw new Error('ASHOP_TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the engine)');
   return uri;
 }
 

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { startEngine, type Engine } from '../../collector/db/engine';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __ashopTestEngine: { engine: Engine; dataDir: string } | undefined;
 }
 

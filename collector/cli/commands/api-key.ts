@@ -36,7 +36,10 @@ export const apiKeyRevoke: Command = {
   async run(_values, positionals, cli) {
     const prefix = positionals[0];
     if (!prefix || positionals.length > 1) throw new UsageError('give exactly one key prefix');
-    const result = await cli.models.ApiKey.updateMany({ prefix, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+    const result = await cli.models.ApiKey.updateMany(
+      { prefix, revokedAt: { $exists: false } },
+      { $set: { revokedAt: new Date() } },
+    );
     cli.print(`${result.modifiedCount} key(s) revoked.`);
   },
 };

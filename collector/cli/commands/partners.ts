@@ -54,7 +54,9 @@ function statusCommand(word: string, status: SettableStatus, summary: string): C
             partnerId,
             from: change.from,
             to: change.status,
-            ...(change.reversed ? { reversedEntries: change.reversed.count, reversedAmount: change.reversed.amount } : {}),
+            ...(change.reversed
+              ? { reversedEntries: change.reversed.count, reversedAmount: change.reversed.amount }
+              : {}),
           },
         ]),
       );
@@ -62,6 +64,18 @@ function statusCommand(word: string, status: SettableStatus, summary: string): C
   };
 }
 
-export const partnersFreeze = statusCommand('freeze', 'frozen', 'Freezes a partner for review: commissions accrue but are withheld from payouts.');
-export const partnersUnfreeze = statusCommand('unfreeze', 'active', 'Makes a partner active again (releases a freeze).');
-export const partnersDisable = statusCommand('disable', 'disabled', 'Disables a partner: no login, dead links, every unpaid commission reversed.');
+export const partnersFreeze = statusCommand(
+  'freeze',
+  'frozen',
+  'Freezes a partner for review: commissions accrue but are withheld from payouts.',
+);
+export const partnersUnfreeze = statusCommand(
+  'unfreeze',
+  'active',
+  'Makes a partner active again (releases a freeze).',
+);
+export const partnersDisable = statusCommand(
+  'disable',
+  'disabled',
+  'Disables a partner: no login, dead links, every unpaid commission reversed.',
+);

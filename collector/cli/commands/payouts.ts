@@ -18,7 +18,8 @@ const money = (amount: number) => formatMinor(amount);
 
 export const payoutsRun: Command = {
   name: 'payouts run',
-  summary: 'Runs a payout batch as of a time (default now): pays balances ≥ the minimum, withholds the rest. --preview locks nothing.',
+  summary:
+    'Runs a payout batch as of a time (default now): pays balances ≥ the minimum, withholds the rest. --preview locks nothing.',
   usage: '[--as-of YYYY-MM-DD|ISO time] [--preview]',
   options: { 'as-of': { type: 'string' }, preview: { type: 'boolean' } },
   async run(values, _positionals, cli) {
@@ -26,11 +27,25 @@ export const payoutsRun: Command = {
     const preview = values.preview === true;
     const run = await runPayout(cli, { asOf, actor: cliActor(), preview });
     const total = run.items.reduce((sum, item) => sum + item.amount, 0);
-    cli.print(preview ? `Preview as of ${asOf.toISOString()} (nothing locked)` : `Payout ${run.payoutId} as of ${asOf.toISOString()}`);
+    cli.print(
+      preview
+        ? `Preview as of ${asOf.toISOString()} (nothing locked)`
+        : `Payout ${run.payoutId} as of ${asOf.toISOString()}`,
+    );
     cli.print(`\nPaid (${run.items.length}, ${money(total)} ${run.currency}):`);
-    cli.print(formatTable(run.items.map((item) => ({ ...item, amount: money(item.amount) })), ['partnerId', 'payoutEmail', 'amount']));
+    cli.print(
+      formatTable(
+        run.items.map((item) => ({ ...item, amount: money(item.amount) })),
+        ['partnerId', 'payoutEmail', 'amount'],
+      ),
+    );
     cli.print(`\nWithheld (${run.withheld.length}):`);
-    cli.print(formatTable(run.withheld.map((item) => ({ ...item, balance: money(item.balance) })), ['partnerId', 'reason', 'balance']));
+    cli.print(
+      formatTable(
+        run.withheld.map((item) => ({ ...item, balance: money(item.balance) })),
+        ['partnerId', 'reason', 'balance'],
+      ),
+    );
   },
 };
 
@@ -65,10 +80,21 @@ export const payoutsComplete: Command = {
   async run(values, positionals, cli) {
     const payoutId = positionals[0];
     if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
-    const failed = typeof values.failed === 'string' ? values.failed.split(',').map((id) => id.trim()).filter(Boolean) : [];
+    const failed =
+      typeof values.failed === 'string'
+        ? values.failed
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean)
+        : [];
     const note = typeof values.note === 'string' ? values.note : undefined;
     const payout = await completePayout(cli, { payoutId, failed, note, actor: cliActor() });
-    cli.print(formatTable(payout.items.map((item) => ({ ...item, amount: money(item.amount) })), ['partnerId', 'payoutEmail', 'amount', 'status']));
+    cli.print(
+      formatTable(
+        payout.items.map((item) => ({ ...item, amount: money(item.amount) })),
+        ['partnerId', 'payoutEmail', 'amount', 'status'],
+      ),
+    );
   },
 };
 
@@ -83,6 +109,8 @@ export const payoutsExport: Command = {
     const format = oneOf(requiredOption(values, 'format'), ['csv', 'json'] as const, 'format');
     const payout = await findPayout(cli, payoutId);
     const batch = { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
-    cli.print(format === 'csv' ? paypalMassPaymentCsv(batch).trimEnd() : JSON.stringify(paypalPayoutsRequest(batch), null, 2));
+    cli.print(
+      format === 'csv' ? paypalMassPaymentCsv(batch).trimEnd() : JSON.stringify(paypalPayoutsRequest(batch), null, 2),
+    );
   },
 };

@@ -10,10 +10,18 @@ import { isDuplicateKey } from '../../services/duplicates';
 
 const fields = {
   name: z.string().trim().min(1).max(120),
-  imageUrl: z.string().trim().min(1).max(500).refine((value) => /^(https?:\/\/|\/)/.test(value), 'must be an http(s) URL or a path starting with /'),
+  imageUrl: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .refine((value) => /^(https?:\/\/|\/)/.test(value), 'must be an http(s) URL or a path starting with /'),
   width: z.number().int().min(1).max(4000),
   height: z.number().int().min(1).max(4000),
-  targetPath: z.string().regex(/^\/[^\s#]*$/, 'must be a path on the site starting with / (no #)').max(500),
+  targetPath: z
+    .string()
+    .regex(/^\/[^\s#]*$/, 'must be a path on the site starting with / (no #)')
+    .max(500),
   altText: z.string().trim().min(1).max(200),
   active: z.boolean(),
 };
@@ -49,21 +57,33 @@ export function adminBannerRoutes(context: Context): Router {
       if (isDuplicateKey(error)) throw new HttpProblem(409, `Banner ${bannerId} exists.`, { slug: 'banner-exists' });
       throw error;
     }
-    await audit(context, { actor: actorOf(req.caller), action: 'banner.create', subject: `banner:${bannerId}`, details: banner });
+    await audit(context, {
+      actor: actorOf(req.caller),
+      action: 'banner.create',
+      subject: `banner:${bannerId}`,
+      details: banner,
+    });
     res.status(201).json(view((await models.Banner.findById(bannerId).lean())!));
   });
 
   router.patch('/v1/admin/banners/:id', async (req, res) => {
     const changes = updateSchema.parse(req.body);
     const result = await models.Banner.updateOne({ _id: req.params.id }, { $set: changes });
-    if (result.matchedCount === 0) throw new HttpProblem(404, `No banner ${req.params.id}.`, { slug: 'banner-not-found' });
-    await audit(context, { actor: actorOf(req.caller), action: 'banner.update', subject: `banner:${req.params.id}`, details: changes });
+    if (result.matchedCount === 0)
+      throw new HttpProblem(404, `No banner ${req.params.id}.`, { slug: 'banner-not-found' });
+    await audit(context, {
+      actor: actorOf(req.caller),
+      action: 'banner.update',
+      subject: `banner:${req.params.id}`,
+      details: changes,
+    });
     res.json(view((await models.Banner.findById(req.params.id).lean())!));
   });
 
   router.delete('/v1/admin/banners/:id', async (req, res) => {
     const result = await models.Banner.deleteOne({ _id: req.params.id });
-    if (result.deletedCount === 0) throw new HttpProblem(404, `No banner ${req.params.id}.`, { slug: 'banner-not-found' });
+    if (result.deletedCount === 0)
+      throw new HttpProblem(404, `No banner ${req.params.id}.`, { slug: 'banner-not-found' });
     await audit(context, { actor: actorOf(req.caller), action: 'banner.delete', subject: `banner:${req.params.id}` });
     res.status(204).end();
   });

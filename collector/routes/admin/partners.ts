@@ -9,18 +9,16 @@ import { partnerStatuses } from '../../models/partner';
 import { audit } from '../../services/audit';
 import { partnerProfile } from '../../services/partner-accounts';
 import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
-import { trackingServices } from '../../services/tracking';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const rateSchema = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
-    const rate = parseRate(String(value));
-    if (rate === undefined) ctx.addIssue({ code: 'custom', message: 'must be a decimal from 0 to 1 with at most 6 decimals' });
-    return rate ?? z.NEVER;
-  });
+const rateSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const rate = parseRate(String(value));
+  if (rate === undefined)
+    ctx.addIssue({ code: 'custom', message: 'must be a decimal from 0 to 1 with at most 6 decimals' });
+  return rate ?? z.NEVER;
+});
 
 export function adminPartnerRoutes(context: Context): Router {
   const { config, models } = context;
@@ -43,7 +41,11 @@ export function adminPartnerRoutes(context: Context): Router {
     }
     const [total, partners] = await Promise.all([
       models.Partner.countDocuments(filter),
-      models.Partner.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
+      models.Partner.find(filter)
+        .sort({ createdAt: -1, _id: 1 })
+        .skip((page - 1) * limit)
+        .limit(limit)
+        .lean(),
     ]);
     res.json({ page, limit, total, items: partners.map((partner) => partnerProfile(config, partner)) });
   });
@@ -51,15 +53,23 @@ export function adminPartnerRoutes(context: Context): Router {
   router.get('/v1/admin/partners/:id', async (req, res) => {
     const partner = await models.Partner.findById(req.params.id).lean();
     if (!partner) throw new HttpProblem(404, `No partner ${req.params.id}.`, { slug: 'partner-not-found' });
-    const history = await models.AuditEntry.find({ subject: `partner:${partner._id}` }, { _id: 0 }).sort({ at: -1 }).limit(100).lean();
+    const history = await models.AuditEntry.find({ subject: `partner:${partner._id}` }, { _id: 0 })
+      .sort({ at: -1 })
+      .limit(100)
+      .lean();
     res.json({ ...partnerProfile(config, partner), audit: history });
   });
 
   router.post('/v1/admin/partners/:id/status', async (req, res) => {
     const { status, reason } = z.object({ status: z.enum(settableStatuses), reason: reasonSchema }).parse(req.body);
-    const change = await changePartnerStatus(context, { partnerId: req.params.id, status, reason, actor: actorOf(req.caller) });
+    const change = await changePartnerStatus(context, {
+      partnerId: req.params.id,
+      status,
+      reason,
+      actor: actorOf(req.caller),
+    });
     // Other collector processes pick the change up when their cache entry expires (seconds).
-    trackingServices(context).partners.forget(req.params.id);
+    context.tracking.partners.forget(req.params.id);
     res.json(change);
   });
 

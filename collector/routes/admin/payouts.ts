@@ -13,7 +13,10 @@ export function adminPayoutRoutes(context: Context): Router {
   const router = Router();
 
   router.post('/v1/admin/payouts', async (req, res) => {
-    const { asOf, preview } = z.object({ asOf: instant.optional(), preview: z.boolean().default(false) }).strict().parse(req.body ?? {});
+    const { asOf, preview } = z
+      .object({ asOf: instant.optional(), preview: z.boolean().default(false) })
+      .strict()
+      .parse(req.body ?? {});
     const run = await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller), preview });
     res.status(preview ? 200 : 201).json(run);
   });
@@ -44,7 +47,10 @@ export function adminPayoutRoutes(context: Context): Router {
 
   router.post('/v1/admin/payouts/:id/complete', async (req, res) => {
     const { failed, note } = z
-      .object({ failed: z.array(z.string().min(1).max(64)).max(10_000).default([]), note: z.string().trim().max(500).optional() })
+      .object({
+        failed: z.array(z.string().min(1).max(64)).max(10_000).default([]),
+        note: z.string().trim().max(500).optional(),
+      })
       .strict()
       .parse(req.body ?? {});
     res.json(await completePayout(context, { payoutId: req.params.id, failed, note, actor: actorOf(req.caller) }));

@@ -6,7 +6,6 @@ import { toCsv } from '../../domain/csv';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { partnersReport, type ReportRow } from '../../services/reports';
-import { trackingServices } from '../../services/tracking';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
 const columns: Column[] = [
@@ -42,7 +41,7 @@ export function adminReportRoutes(context: Context): Router {
         })
         .parse(req.query);
       const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
-      await trackingServices(context).flush();
+      await context.tracking.flush();
       const rows = await partnersReport(context, range, new Date());
       const direction = query.order === 'asc' ? 1 : -1;
       const [, value] = columns.find(([name]) => name === query.sort)!;
@@ -53,7 +52,14 @@ export function adminReportRoutes(context: Context): Router {
         return compared * direction || a.partnerId.localeCompare(b.partnerId);
       });
       if (query.format === 'json') {
-        res.json({ from: range.from, to: range.to, currency: context.config.currency, sort: query.sort, order: query.order, items: rows });
+        res.json({
+          from: range.from,
+          to: range.to,
+          currency: context.config.currency,
+          sort: query.sort,
+          order: query.order,
+          items: rows,
+        });
         return;
       }
       const csv = toCsv(

@@ -19,10 +19,15 @@ describe('operator CLI', () => {
     const out: string[] = [];
     const err: string[] = [];
     let opened = 0;
-    const code = await runCli(commands, argv, { print: (line) => out.push(line), error: (line) => err.push(line) }, async () => {
-      opened += 1;
-      return { config: testConfig(), connection: db.connection(), close: async () => {} };
-    });
+    const code = await runCli(
+      commands,
+      argv,
+      { print: (line) => out.push(line), error: (line) => err.push(line) },
+      async () => {
+        opened += 1;
+        return { config: testConfig(), connection: db.connection(), close: async () => {} };
+      },
+    );
     return { code, out: out.join('\n'), err: err.join('\n'), opened };
   }
 
@@ -78,9 +83,12 @@ describe('CLI building blocks', () => {
   });
 
   test('formatTable aligns columns, numbers to the right', () => {
-    expect(formatTable([{ name: 'a', amount: 5 }, { name: 'bbb', amount: 12345 }])).toBe(
-      ['name  amount', '----  ------', 'a          5', 'bbb    12345'].join('\n'),
-    );
+    expect(
+      formatTable([
+        { name: 'a', amount: 5 },
+        { name: 'bbb', amount: 12345 },
+      ]),
+    ).toBe(['name  amount', '----  ------', 'a          5', 'bbb    12345'].join('\n'));
     expect(formatTable([])).toBe('(none)');
   });
 });

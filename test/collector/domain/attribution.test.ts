@@ -1,4 +1,10 @@
-import { attribute, parseReferral, sameEmail, withinWindow, type SignupFacts } from '../../../collector/domain/attribution';
+import {
+  attribute,
+  parseReferral,
+  sameEmail,
+  withinWindow,
+  type SignupFacts,
+} from '../../../collector/domain/attribution';
 
 const cid = '2b1f6c1e-8d3a-4c55-9d7e-0f4a1b2c3d4e';
 const vid = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -27,7 +33,9 @@ describe('attribution window', () => {
     [400, false],
   ])('a click %i days before signup: %s', (days, inside) => {
     expect(withinWindow(daysBefore(days), signupAt, 60)).toBe(inside);
-    expect(attribute(facts({ click: { partnerId: 'p1', counted: true, occurredAt: daysBefore(days) } })).attributed).toBe(inside);
+    expect(
+      attribute(facts({ click: { partnerId: 'p1', counted: true, occurredAt: daysBefore(days) } })).attributed,
+    ).toBe(inside);
   });
 
   test('the window ends exactly 60 × 24 h after the click', () => {
@@ -48,17 +56,32 @@ describe('attribution window', () => {
 describe('attribute', () => {
   test('an active or pending partner with a counted recent click gets the customer', () => {
     expect(attribute(facts())).toEqual({ attributed: true, partnerId: 'p1' });
-    expect(attribute(facts({ partner: { status: 'pending', email: 'x@example.com' } }))).toEqual({ attributed: true, partnerId: 'p1' });
+    expect(attribute(facts({ partner: { status: 'pending', email: 'x@example.com' } }))).toEqual({
+      attributed: true,
+      partnerId: 'p1',
+    });
   });
 
   test.each([
     ['no click recorded', { click: undefined }, 'unknown_click'],
-    ['a click of another partner', { click: { partnerId: 'p2', counted: true, occurredAt: daysBefore(1) } }, 'unknown_click'],
+    [
+      'a click of another partner',
+      { click: { partnerId: 'p2', counted: true, occurredAt: daysBefore(1) } },
+      'unknown_click',
+    ],
     ['an unknown partner', { partner: undefined }, 'partner_inactive'],
     ['a frozen partner', { partner: { status: 'frozen', email: 'partner@example.com' } }, 'partner_inactive'],
     ['a disabled partner', { partner: { status: 'disabled', email: 'partner@example.com' } }, 'partner_inactive'],
-    ['a click that was not counted (bot)', { click: { partnerId: 'p1', counted: false, occurredAt: daysBefore(1) } }, 'click_not_counted'],
-    ['a click after the signup', { click: { partnerId: 'p1', counted: true, occurredAt: new Date(signupAt.getTime() + 1000) } }, 'click_after_signup'],
+    [
+      'a click that was not counted (bot)',
+      { click: { partnerId: 'p1', counted: false, occurredAt: daysBefore(1) } },
+      'click_not_counted',
+    ],
+    [
+      'a click after the signup',
+      { click: { partnerId: 'p1', counted: true, occurredAt: new Date(signupAt.getTime() + 1000) } },
+      'click_after_signup',
+    ],
     ['an expired click', { click: { partnerId: 'p1', counted: true, occurredAt: daysBefore(61) } }, 'expired'],
     ['the partner signing up himself', { signupEmail: ' Partner@Example.COM ' }, 'self_referral'],
   ] as const)('%s → %s', (_name, overrides, reason) => {
@@ -71,7 +94,9 @@ describe('attribute', () => {
 
   test('the cookie timestamp is never trusted: only the click record counts', () => {
     const referral = { v: 1 as const, aid: 'p1', cid, vid, ts: signupAt.getTime() };
-    expect(attribute(facts({ referral, click: { partnerId: 'p1', counted: true, occurredAt: daysBefore(90) } }))).toEqual({
+    expect(
+      attribute(facts({ referral, click: { partnerId: 'p1', counted: true, occurredAt: daysBefore(90) } })),
+    ).toEqual({
       attributed: false,
       reason: 'expired',
     });

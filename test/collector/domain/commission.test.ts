@@ -7,7 +7,15 @@ const quarter = parseRate('0.25')!;
 describe('invoiceSums', () => {
   test('only plan and app lines are commissionable', () => {
     expect(invoiceSums([{ kind: 'plan', amount: 2900 }], kinds)).toEqual({ total: 2900, commissionable: 2900 });
-    expect(invoiceSums([{ kind: 'design', amount: 50000 }, { kind: 'seo', amount: 12000 }], kinds)).toEqual({ total: 62000, commissionable: 0 });
+    expect(
+      invoiceSums(
+        [
+          { kind: 'design', amount: 50000 },
+          { kind: 'seo', amount: 12000 },
+        ],
+        kinds,
+      ),
+    ).toEqual({ total: 62000, commissionable: 0 });
     expect(
       invoiceSums(
         [
@@ -23,7 +31,15 @@ describe('invoiceSums', () => {
   });
 
   test('follows the configured kinds', () => {
-    expect(invoiceSums([{ kind: 'seo', amount: 100 }, { kind: 'plan', amount: 100 }], ['seo'])).toEqual({ total: 200, commissionable: 100 });
+    expect(
+      invoiceSums(
+        [
+          { kind: 'seo', amount: 100 },
+          { kind: 'plan', amount: 100 },
+        ],
+        ['seo'],
+      ),
+    ).toEqual({ total: 200, commissionable: 100 });
   });
 });
 

@@ -8,9 +8,25 @@ import {
 } from '../../../collector/domain/ledger';
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
-const commission = (id: string, amount: number, availableDay: number): LedgerLine => ({ _id: id, kind: 'commission', amount, availableAt: day(availableDay) });
-const reversal = (id: string, of: LedgerLine, amount: number): LedgerLine => ({ _id: id, kind: 'reversal', amount, reverses: of._id, availableAt: of.availableAt });
-const clawback = (id: string, amount: number, availableDay: number): LedgerLine => ({ _id: id, kind: 'clawback', amount, availableAt: day(availableDay) });
+const commission = (id: string, amount: number, availableDay: number): LedgerLine => ({
+  _id: id,
+  kind: 'commission',
+  amount,
+  availableAt: day(availableDay),
+});
+const reversal = (id: string, of: LedgerLine, amount: number): LedgerLine => ({
+  _id: id,
+  kind: 'reversal',
+  amount,
+  reverses: of._id,
+  availableAt: of.availableAt,
+});
+const clawback = (id: string, amount: number, availableDay: number): LedgerLine => ({
+  _id: id,
+  kind: 'clawback',
+  amount,
+  availableAt: day(availableDay),
+});
 
 describe('entryStatus', () => {
   const entry = commission('c1', 1000, 120);
@@ -48,7 +64,13 @@ describe('summarizeLedger', () => {
   const entries = [c1, c2, c3, reversal('r1', c1, -250), clawback('k1', -300, 20)];
 
   test('at day 0 everything is pending and nothing is payable', () => {
-    expect(summarizeLedger(entries, new Set(), day(0))).toEqual({ pending: 3150, payable: 0, paid: 0, reversed: 250, balance: 0 });
+    expect(summarizeLedger(entries, new Set(), day(0))).toEqual({
+      pending: 3150,
+      payable: 0,
+      paid: 0,
+      reversed: 250,
+      balance: 0,
+    });
   });
 
   test('available unclaimed entries make the balance; claimed ones are paid', () => {
@@ -58,7 +80,13 @@ describe('summarizeLedger', () => {
   });
 
   test('after the hold everything unclaimed is payable', () => {
-    expect(summarizeLedger(entries, new Set(['c3']), day(120))).toEqual({ pending: 0, payable: 2450, paid: 700, reversed: 250, balance: 2450 });
+    expect(summarizeLedger(entries, new Set(['c3']), day(120))).toEqual({
+      pending: 0,
+      payable: 2450,
+      paid: 700,
+      reversed: 250,
+      balance: 2450,
+    });
   });
 });
 
@@ -68,5 +96,10 @@ test('claimableEntries: available and not claimed, including negative ones', () 
   const k1 = clawback('k1', -300, 20);
   const r1 = reversal('r1', c2, -500);
   expect(claimableEntries([c1, c2, k1, r1], new Set(['c2']), day(30)).map((entry) => entry._id)).toEqual(['k1', 'r1']);
-  expect(claimableEntries([c1, c2, k1, r1], new Set(), day(130)).map((entry) => entry._id)).toEqual(['c1', 'c2', 'k1', 'r1']);
+  expect(claimableEntries([c1, c2, k1, r1], new Set(), day(130)).map((entry) => entry._id)).toEqual([
+    'c1',
+    'c2',
+    'k1',
+    'r1',
+  ]);
 });

@@ -19,7 +19,8 @@ describe('parseRate', () => {
   });
 
   test('formatRate is its inverse', () => {
-    for (const text of ['0', '1', '0.25', '0.125', '0.000001', '0.333333']) expect(formatRate(parseRate(text)!)).toBe(text);
+    for (const text of ['0', '1', '0.25', '0.125', '0.000001', '0.333333'])
+      expect(formatRate(parseRate(text)!)).toBe(text);
   });
 });
 

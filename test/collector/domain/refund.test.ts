@@ -58,7 +58,10 @@ describe('refundOutcome', () => {
   });
 
   test('an invoice without commission reverses nothing', () => {
-    expect(refundOutcome({ invoiceTotal: 5000, commission: 0, refundedBefore: 0, requested: 5000 })).toEqual({ amount: 5000, commissionReversed: 0 });
+    expect(refundOutcome({ invoiceTotal: 5000, commission: 0, refundedBefore: 0, requested: 5000 })).toEqual({
+      amount: 5000,
+      commissionReversed: 0,
+    });
   });
 });
 

@@ -1,4 +1,10 @@
-import { redirectTarget, referralCookieScope, referralCookieValue, siteOf, withReferralHash } from '../../../collector/domain/tracking-http';
+import {
+  redirectTarget,
+  referralCookieScope,
+  referralCookieValue,
+  siteOf,
+  withReferralHash,
+} from '../../../collector/domain/tracking-http';
 
 const site = 'https://ashop.example';
 const allowed = ['https://ashop.example', 'https://app.ashop.example'];
@@ -36,7 +42,9 @@ describe('redirectTarget', () => {
 
 describe('withReferralHash', () => {
   test('adds the partner parameters to the hash, keeping one already there', () => {
-    expect(withReferralHash(new URL('https://ashop.example/'), { a_aid: 'p1', a_bid: undefined, a_cid: 'c' })).toBe('https://ashop.example/#a_aid=p1&a_cid=c');
+    expect(withReferralHash(new URL('https://ashop.example/'), { a_aid: 'p1', a_bid: undefined, a_cid: 'c' })).toBe(
+      'https://ashop.example/#a_aid=p1&a_cid=c',
+    );
     expect(withReferralHash(new URL('https://ashop.example/x?q=1#plans'), { a_aid: 'p1', a_bid: 'b 1' })).toBe(
       'https://ashop.example/x?q=1#plans&a_aid=p1&a_bid=b%201',
     );
@@ -59,7 +67,9 @@ describe('same-site cookie scope', () => {
 
   test('a sibling host of the same site: cookie on the shared parent domain', () => {
     expect(referralCookieScope('partners.ashop.example', site)).toEqual({ domain: 'ashop.example' });
-    expect(referralCookieScope('partners.ashop.example', 'https://www.ashop.example')).toEqual({ domain: 'ashop.example' });
+    expect(referralCookieScope('partners.ashop.example', 'https://www.ashop.example')).toEqual({
+      domain: 'ashop.example',
+    });
   });
 
   test('another site: no cookie', () => {

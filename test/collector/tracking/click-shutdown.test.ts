@@ -14,7 +14,14 @@ const db = useTestDatabase(__filename);
 function postClick(port: number, agent: Agent, body: object): Promise<number> {
   return new Promise((resolve) => {
     const req = httpRequest(
-      { port, host: '127.0.0.1', method: 'POST', path: '/v1/clicks', agent, headers: { 'Content-Type': 'text/plain', 'User-Agent': browserUa } },
+      {
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/v1/clicks',
+        agent,
+        headers: { 'Content-Type': 'text/plain', 'User-Agent': browserUa },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -59,7 +66,9 @@ test('every acknowledged click is stored when the collector stops mid-load', asy
   expect(acknowledged.length).toBeGreaterThanOrEqual(300);
   // The stop really came mid-load: later requests were refused.
   expect(acknowledged.length).toBeLessThan(bodies.length);
-  const stored = new Set((await collector.context.models.Click.find({ partnerId }, { _id: 1 }).lean()).map((click) => click._id));
+  const stored = new Set(
+    (await collector.context.models.Click.find({ partnerId }, { _id: 1 }).lean()).map((click) => click._id),
+  );
   expect(acknowledged.filter((cid) => !stored.has(cid))).toEqual([]);
   // The counters were drained too: one click and one unique click per stored click.
   const stats = await collector.context.models.DailyStat.find({ partnerId }).lean();

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { utcDay } from '../../../collector/domain/days';
-import { trackingServices } from '../../../collector/services/tracking';
 import { testAdminKey, testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
@@ -14,21 +13,43 @@ describe('clicks', () => {
   let collector: Collector;
 
   beforeAll(async () => {
-    collector = await testCollector(db.connection(), { ASHOP_ALLOWED_ORIGINS: 'http://localhost:8080,https://shop.example' });
+    collector = await testCollector(db.connection(), {
+      ASHOP_ALLOWED_ORIGINS: 'http://localhost:8080,https://shop.example',
+    });
   });
   afterAll(() => collector.close());
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    request(collector.app).post('/v1/clicks').set('User-Agent', browserUa).set(headers).send(body as object);
+    request(collector.app)
+      .post('/v1/clicks')
+      .set('User-Agent', browserUa)
+      .set(headers)
+      .send(body as object);
 
   describe('POST /v1/clicks', () => {
     test('stores a click of an active partner, counted, with a visitor hash and never the IP', async () => {
       const { partnerId } = await createTestPartner(collector);
-      const body = clickBody(partnerId, { bid: 'summer', data1: 'yt', data2: 'v42', referrer: 'https://blog.example/' });
+      const body = clickBody(partnerId, {
+        bid: 'summer',
+        data1: 'yt',
+        data2: 'v42',
+        referrer: 'https://blog.example/',
+      });
       const res = await post(body, { 'X-Forwarded-For': '203.0.113.9' }).expect(202);
       expect(res.body).toEqual({ cid: body.cid });
       const click = await collector.context.models.Click.findById(body.cid).lean();
-      expect(click).toMatchObject({ partnerId, bid: 'summer', data1: 'yt', data2: 'v42', vid: body.vid, url: body.url, referrer: 'https://blog.example/', bot: false, counted: true, unique: true });
+      expect(click).toMatchObject({
+        partnerId,
+        bid: 'summer',
+        data1: 'yt',
+        data2: 'v42',
+        vid: body.vid,
+        url: body.url,
+        referrer: 'https://blog.example/',
+        bot: false,
+        counted: true,
+        unique: true,
+      });
       expect(click!.visitorHash).toMatch(/^[\w-]{32}$/);
       expect(JSON.stringify(click)).not.toContain('203.0.113.9');
       expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 1, uniqueClicks: 1 });
@@ -77,7 +98,10 @@ describe('clicks', () => {
       const { partnerId } = await createTestPartner(collector, { status });
       const body = clickBody(partnerId);
       await post(body).expect(202);
-      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({ counted: false, unique: false });
+      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({
+        counted: false,
+        unique: false,
+      });
       expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 0, uniqueClicks: 0 });
     });
 
@@ -100,7 +124,10 @@ describe('clicks', () => {
     test('a click for an unknown partner is accepted but never counted', async () => {
       const body = clickBody('nobody-here');
       await post(body).expect(202);
-      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({ partnerId: 'nobody-here', counted: false });
+      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({
+        partnerId: 'nobody-here',
+        counted: false,
+      });
       expect(await collector.context.models.DailyStat.countDocuments({ partnerId: 'nobody-here' })).toBe(0);
     });
 
@@ -108,7 +135,10 @@ describe('clicks', () => {
       const { partnerId } = await createTestPartner(collector);
       const body = clickBody(partnerId);
       await post(body, { 'User-Agent': botUa }).expect(202);
-      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({ bot: true, counted: false });
+      expect(await collector.context.models.Click.findById(body.cid).lean()).toMatchObject({
+        bot: true,
+        counted: false,
+      });
       expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 0 });
     });
 
@@ -120,7 +150,9 @@ describe('clicks', () => {
       await post(a, { 'X-Forwarded-For': '198.51.100.7' }).expect(202);
       await post(b, { 'X-Forwarded-For': '198.51.100.7' }).expect(202);
       await post(c, { 'X-Forwarded-For': '198.51.100.7', 'User-Agent': `${browserUa} Edg/126` }).expect(202);
-      const hashes = await Promise.all([a, b, c].map(async (click) => (await collector.context.models.Click.findById(click.cid).lean())!.visitorHash));
+      const hashes = await Promise.all(
+        [a, b, c].map(async (click) => (await collector.context.models.Click.findById(click.cid).lean())!.visitorHash),
+      );
       expect(hashes[0]).toBe(hashes[1]);
       expect(hashes[2]).not.toBe(hashes[0]);
     });
@@ -133,10 +165,17 @@ describe('clicks', () => {
         const click = await collector.context.models.Click.findById(body.cid).lean();
         expect(click).toMatchObject({ bot: true, counted: false });
         expect(click!.occurredAt.toISOString()).toBe('2026-03-04T05:06:07.000Z');
-        const human = clickBody(partnerId, { occurredAt: '2026-03-04T05:06:07Z', ip: '192.0.2.1', userAgent: browserUa });
+        const human = clickBody(partnerId, {
+          occurredAt: '2026-03-04T05:06:07Z',
+          ip: '192.0.2.1',
+          userAgent: browserUa,
+        });
         await post(human, serverKey).expect(202);
-        await trackingServices(collector.context).flush();
-        expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-03-04|`).lean()).toMatchObject({ clicks: 1, uniqueClicks: 1 });
+        await collector.context.tracking.flush();
+        expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-03-04|`).lean()).toMatchObject({
+          clicks: 1,
+          uniqueClicks: 1,
+        });
       });
 
       test('unknown fields and future dates are refused', async () => {
@@ -183,7 +222,9 @@ describe('clicks', () => {
       });
 
       test('a body over 64 KB → 413', async () => {
-        const res = await post(JSON.stringify({ ...clickBody('p1'), url: 'x'.repeat(70_000) }), { 'Content-Type': 'text/plain' }).expect(413);
+        const res = await post(JSON.stringify({ ...clickBody('p1'), url: 'x'.repeat(70_000) }), {
+          'Content-Type': 'text/plain',
+        }).expect(413);
         expect(res.body.status).toBe(413);
       });
 
@@ -220,11 +261,20 @@ describe('clicks', () => {
       test('set on same-site requests (through the site proxy), in the SDK format', async () => {
         const { partnerId } = await createTestPartner(collector);
         const body = clickBody(partnerId, { bid: 'summer' });
-        const res = await post(body, { 'X-Forwarded-Host': 'localhost:8080', Origin: 'http://localhost:8080' }).expect(202);
+        const res = await post(body, { 'X-Forwarded-Host': 'localhost:8080', Origin: 'http://localhost:8080' }).expect(
+          202,
+        );
         const cookie = (res.headers['set-cookie'] as unknown as string[] | undefined)?.[0];
         expect(cookie).toMatch(/^ashop_ref=[^;]+; Max-Age=5184000; Path=\/; Expires=[^;]+; SameSite=Lax$/);
         const value = JSON.parse(decodeURIComponent(/^ashop_ref=([^;]+)/.exec(cookie!)![1]!));
-        expect(value).toEqual({ v: 1, aid: partnerId, bid: 'summer', cid: body.cid, vid: body.vid, ts: expect.any(Number) });
+        expect(value).toEqual({
+          v: 1,
+          aid: partnerId,
+          bid: 'summer',
+          cid: body.cid,
+          vid: body.vid,
+          ts: expect.any(Number),
+        });
       });
 
       test('not set cross-site, nor for clicks that do not count', async () => {
@@ -263,10 +313,10 @@ describe('clicks', () => {
 
   describe('visitor salts', () => {
     test('one salt per UTC day shared through the database; earlier days are deleted', async () => {
-      const { visitors } = trackingServices(collector.context);
+      const { visitors } = collector.context.tracking;
       const today = await visitors.salt();
       const other = await testCollector(db.connection());
-      expect(await trackingServices(other.context).visitors.salt()).toBe(today);
+      expect(await other.context.tracking.visitors.salt()).toBe(today);
       await other.close();
       const tomorrow = new Date(Date.now() + 86_400_000);
       const next = await visitors.salt(tomorrow);

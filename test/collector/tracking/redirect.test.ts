@@ -11,7 +11,9 @@ describe('redirect links', () => {
   let collector: Collector;
 
   beforeAll(async () => {
-    collector = await testCollector(db.connection(), { ASHOP_ALLOWED_ORIGINS: 'http://localhost:8080,https://app.ashop.example' });
+    collector = await testCollector(db.connection(), {
+      ASHOP_ALLOWED_ORIGINS: 'http://localhost:8080,https://app.ashop.example',
+    });
   });
   afterAll(() => collector.close());
 
@@ -22,7 +24,9 @@ describe('redirect links', () => {
       const { partnerId } = await createTestPartner(collector);
       const res = await visit(`/r/${partnerId}?bid=summer`).expect(302);
       expect(res.headers['cache-control']).toBe('no-store');
-      const match = /^http:\/\/localhost:8080\/#a_aid=([^&]+)&a_bid=summer&a_cid=([0-9a-f-]{36})$/.exec(res.headers.location!);
+      const match = /^http:\/\/localhost:8080\/#a_aid=([^&]+)&a_bid=summer&a_cid=([0-9a-f-]{36})$/.exec(
+        res.headers.location!,
+      );
       expect(match?.[1]).toBe(partnerId);
       const click = await collector.context.models.Click.findById(match![2]).lean();
       expect(click).toMatchObject({ partnerId, bid: 'summer', counted: true, url: 'http://localhost:8080/' });
@@ -32,8 +36,12 @@ describe('redirect links', () => {
     test('goes to a path on the site or an allowed origin, keeping query and hash', async () => {
       const { partnerId } = await createTestPartner(collector);
       const path = await visit(`/r/${partnerId}?to=${encodeURIComponent('/pricing?plan=pro#faq')}`).expect(302);
-      expect(path.headers.location).toMatch(/^http:\/\/localhost:8080\/pricing\?plan=pro#faq&a_aid=[^&]+&a_cid=[0-9a-f-]{36}$/);
-      const other = await visit(`/r/${partnerId}?to=${encodeURIComponent('https://app.ashop.example/signup')}`).expect(302);
+      expect(path.headers.location).toMatch(
+        /^http:\/\/localhost:8080\/pricing\?plan=pro#faq&a_aid=[^&]+&a_cid=[0-9a-f-]{36}$/,
+      );
+      const other = await visit(`/r/${partnerId}?to=${encodeURIComponent('https://app.ashop.example/signup')}`).expect(
+        302,
+      );
       expect(other.headers.location).toMatch(/^https:\/\/app\.ashop\.example\/signup#a_aid=/);
     });
 
@@ -59,14 +67,17 @@ describe('redirect links', () => {
       await visit('/r/p1?to=/a&to=/b').expect(400);
     });
 
-    test.each(['disabled', 'frozen'] as const)('links of %s partners still land the visitor, without a referral', async (status) => {
-      const { partnerId } = await createTestPartner(collector, { status });
-      const res = await visit(`/r/${partnerId}?to=/pricing`).expect(302);
-      expect(res.headers.location).toBe('http://localhost:8080/pricing');
-      const click = await collector.context.models.Click.findOne({ partnerId }).lean();
-      expect(click).toMatchObject({ counted: false });
-      expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 0 });
-    });
+    test.each(['disabled', 'frozen'] as const)(
+      'links of %s partners still land the visitor, without a referral',
+      async (status) => {
+        const { partnerId } = await createTestPartner(collector, { status });
+        const res = await visit(`/r/${partnerId}?to=/pricing`).expect(302);
+        expect(res.headers.location).toBe('http://localhost:8080/pricing');
+        const click = await collector.context.models.Click.findOne({ partnerId }).lean();
+        expect(click).toMatchObject({ counted: false });
+        expect(await statsOf(collector, partnerId)).toMatchObject({ clicks: 0 });
+      },
+    );
 
     test('unknown partners: the visitor lands, nothing counts', async () => {
       const res = await visit('/r/nobody-at-all').expect(302);

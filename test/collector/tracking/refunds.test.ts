@@ -18,23 +18,39 @@ describe('refunds and chargebacks', () => {
   });
   afterAll(() => collector.close());
 
-  const post = (path: string, body: Record<string, unknown>) => request(collector.app).post(path).set(serverKey).send(body);
+  const post = (path: string, body: Record<string, unknown>) =>
+    request(collector.app).post(path).set(serverKey).send(body);
   const refund = (body: Record<string, unknown>) => post('/v1/refunds', body);
 
   /** A bound customer's invoice of `amount` plan cents (25% commission), recorded through the API. */
   async function invoiced(amount: number, occurredAt = '2026-01-10T00:00:00Z') {
     const { partnerId } = await createTestPartner(collector);
     const customerId = `cus_${randomUUID()}`;
-    await collector.context.models.Customer.create({ _id: customerId, partnerId, clickId: randomUUID(), boundAt: new Date() });
+    await collector.context.models.Customer.create({
+      _id: customerId,
+      partnerId,
+      clickId: randomUUID(),
+      boundAt: new Date(),
+    });
     const eventId = `inv_${randomUUID()}`;
-    const res = await post('/v1/revenue', { eventId, customerId, occurredAt, lines: [{ kind: 'plan', amount }] }).expect(201);
+    const res = await post('/v1/revenue', {
+      eventId,
+      customerId,
+      occurredAt,
+      lines: [{ kind: 'plan', amount }],
+    }).expect(201);
     return { partnerId, customerId, eventId, commission: res.body.commission as number };
   }
 
   const entriesOf = (partnerId: string) => collector.context.models.LedgerEntry.find({ partnerId }).lean();
   /** What a payout run does to lock an entry (the payout issue's claim), here directly. */
   const markPaid = (partnerId: string, entryId: string) =>
-    collector.context.models.PayoutClaim.create({ _id: entryId, payoutId: `po_${randomUUID()}`, partnerId, claimedAt: new Date() });
+    collector.context.models.PayoutClaim.create({
+      _id: entryId,
+      payoutId: `po_${randomUUID()}`,
+      partnerId,
+      claimedAt: new Date(),
+    });
 
   test('a full refund before payout reverses the whole commission, folded into it', async () => {
     const { partnerId, eventId } = await invoiced(10000);
@@ -50,7 +66,12 @@ describe('refunds and chargebacks', () => {
     const entries = await entriesOf(partnerId);
     const commission = entries.find((entry) => entry.kind === 'commission')!;
     const reversal = entries.find((entry) => entry.kind === 'reversal')!;
-    expect(reversal).toMatchObject({ _id: `reversal:${refundId}`, amount: -2500, reverses: commission._id, eventId: refundId });
+    expect(reversal).toMatchObject({
+      _id: `reversal:${refundId}`,
+      amount: -2500,
+      reverses: commission._id,
+      eventId: refundId,
+    });
     expect(reversal.availableAt.getTime()).toBe(commission.availableAt.getTime());
     const totals = summarizeLedger(entries, new Set(), new Date('2027-01-01'));
     expect(totals).toMatchObject({ balance: 0, reversed: 2500 });
@@ -61,7 +82,9 @@ describe('refunds and chargebacks', () => {
     const { partnerId, eventId } = await invoiced(10000);
     const amounts = [];
     for (const amount of [4000, 4000, 4000, 100]) {
-      const res = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount, kind: 'refund' }).expect(201);
+      const res = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount, kind: 'refund' }).expect(
+        201,
+      );
       amounts.push([res.body.amount, res.body.commissionReversed]);
     }
     expect(amounts).toEqual([
@@ -77,7 +100,8 @@ describe('refunds and chargebacks', () => {
   test('odd cents: three thirds reverse exactly the commission', async () => {
     const { partnerId, eventId, commission } = await invoiced(999);
     expect(commission).toBe(250);
-    for (let i = 0; i < 3; i++) await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount: 333, kind: 'refund' }).expect(201);
+    for (let i = 0; i < 3; i++)
+      await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount: 333, kind: 'refund' }).expect(201);
     const reversals = (await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal');
     expect(reversals.map((entry) => entry.amount)).toEqual([-83, -84, -83]);
   });
@@ -85,7 +109,9 @@ describe('refunds and chargebacks', () => {
   test('concurrent partial refunds never refund or reverse more than the invoice', async () => {
     const { partnerId, eventId } = await invoiced(10000);
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount: 3000, kind: 'chargeback' })),
+      Array.from({ length: 8 }, () =>
+        refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, amount: 3000, kind: 'chargeback' }),
+      ),
     );
     expect(answers.every((res) => res.status === 201)).toBe(true);
     expect(answers.reduce((sum, res) => sum + (res.body.amount as number), 0)).toBe(10000);
@@ -115,7 +141,12 @@ describe('refunds and chargebacks', () => {
     expect(first.items.find((item) => item.partnerId === partnerId)?.amount).toBe(12500);
     const refunded = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, kind: 'chargeback' }).expect(201);
     expect(refunded.body.entry).toMatchObject({ kind: 'clawback', amount: -12500 });
-    await post('/v1/revenue', { eventId: `inv_${randomUUID()}`, customerId, occurredAt: '2025-02-01T00:00:00Z', lines: [{ kind: 'plan', amount: 120000 }] }).expect(201);
+    await post('/v1/revenue', {
+      eventId: `inv_${randomUUID()}`,
+      customerId,
+      occurredAt: '2025-02-01T00:00:00Z',
+      lines: [{ kind: 'plan', amount: 120000 }],
+    }).expect(201);
     const second = await runPayout(collector.context, { asOf: new Date(), actor: 'test' });
     expect(second.items.find((item) => item.partnerId === partnerId)?.amount).toBe(30000 - 12500);
   });
@@ -131,7 +162,9 @@ describe('refunds and chargebacks', () => {
 
   test('refunds of revenue without commission are recorded, with no ledger entry', async () => {
     const eventId = `inv_${randomUUID()}`;
-    await post('/v1/revenue', { eventId, customerId: 'cus_unbound', lines: [{ kind: 'plan', amount: 500 }] }).expect(201);
+    await post('/v1/revenue', { eventId, customerId: 'cus_unbound', lines: [{ kind: 'plan', amount: 500 }] }).expect(
+      201,
+    );
     const res = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, kind: 'refund' }).expect(201);
     expect(res.body).toMatchObject({ amount: 500, commissionReversed: 0, entry: null });
   });
@@ -158,12 +191,19 @@ describe('refunds and chargebacks', () => {
         const { partnerId, eventId } = await invoiced(6000);
         const body = { eventId: `re_${randomUUID()}`, refundOf: eventId, amount: 3000, kind: 'refund' };
         const answers = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => request(i % 2 ? second.app : collector.app).post('/v1/refunds').set(serverKey).send(body)),
+          Array.from({ length: 10 }, (_, i) =>
+            request(i % 2 ? second.app : collector.app)
+              .post('/v1/refunds')
+              .set(serverKey)
+              .send(body),
+          ),
         );
         expect(answers.filter((res) => res.status === 201)).toHaveLength(1);
         expect(answers.filter((res) => res.status === 200)).toHaveLength(9);
         expect(new Set(answers.map((res) => JSON.stringify(res.body))).size).toBe(1);
-        expect((await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal').map((entry) => entry.amount)).toEqual([-750]);
+        expect(
+          (await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal').map((entry) => entry.amount),
+        ).toEqual([-750]);
         expect(await collector.context.models.RefundSlot.countDocuments({ invoiceEventId: eventId })).toBe(1);
       } finally {
         await second.close();
@@ -176,7 +216,9 @@ describe('refunds and chargebacks', () => {
       await refund(body).expect(201);
       await collector.context.models.LedgerEntry.deleteOne({ _id: `reversal:${body.eventId}` });
       await refund(body).expect(200);
-      expect((await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal').map((entry) => entry.amount)).toEqual([-1000]);
+      expect(
+        (await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal').map((entry) => entry.amount),
+      ).toEqual([-1000]);
     });
   });
 
@@ -205,7 +247,10 @@ describe('refunds and chargebacks', () => {
     });
 
     test('no key → 401', async () => {
-      await request(collector.app).post('/v1/refunds').send({ eventId: 'a', refundOf: 'b', kind: 'refund' }).expect(401);
+      await request(collector.app)
+        .post('/v1/refunds')
+        .send({ eventId: 'a', refundOf: 'b', kind: 'refund' })
+        .expect(401);
     });
   });
 });

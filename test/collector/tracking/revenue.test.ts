@@ -18,40 +18,83 @@ describe('revenue', () => {
   afterAll(() => collector.close());
 
   /** A customer bound to a new partner (bound directly: attribution has its own tests). */
-  async function boundCustomer(options: { status?: 'active' | 'pending' | 'frozen' | 'disabled'; rate?: number; bid?: string } = {}) {
+  async function boundCustomer(
+    options: { status?: 'active' | 'pending' | 'frozen' | 'disabled'; rate?: number; bid?: string } = {},
+  ) {
     const { partnerId } = await createTestPartner(collector, { status: options.status ?? 'active' });
-    if (options.rate !== undefined) await collector.context.models.Partner.updateOne({ _id: partnerId }, { commissionRate: options.rate });
+    if (options.rate !== undefined)
+      await collector.context.models.Partner.updateOne({ _id: partnerId }, { commissionRate: options.rate });
     const customerId = `cus_${randomUUID()}`;
-    await collector.context.models.Customer.create({ _id: customerId, partnerId, clickId: randomUUID(), bid: options.bid, boundAt: new Date() });
+    await collector.context.models.Customer.create({
+      _id: customerId,
+      partnerId,
+      clickId: randomUUID(),
+      bid: options.bid,
+      boundAt: new Date(),
+    });
     return { partnerId, customerId };
   }
 
-  const invoice = (body: Record<string, unknown>, app = collector.app) => request(app).post('/v1/revenue').set(serverKey).send(body);
+  const invoice = (body: Record<string, unknown>, app = collector.app) =>
+    request(app).post('/v1/revenue').set(serverKey).send(body);
   const newEvent = () => `inv_${randomUUID()}`;
-  const ledgerOf = (partnerId: string) => collector.context.models.LedgerEntry.find({ partnerId }).sort({ occurredAt: 1 }).lean();
+  const ledgerOf = (partnerId: string) =>
+    collector.context.models.LedgerEntry.find({ partnerId }).sort({ occurredAt: 1 }).lean();
 
   test('25% of plan and app lines, payable 120 days after the invoice', async () => {
     const { partnerId, customerId } = await boundCustomer({ bid: 'summer' });
     const eventId = newEvent();
     const occurredAt = '2026-01-15T10:00:00.000Z';
-    const res = await invoice({ eventId, customerId, occurredAt, currency: 'USD', lines: [{ kind: 'plan', amount: 7900 }, { kind: 'app', amount: 2000 }] }).expect(201);
+    const res = await invoice({
+      eventId,
+      customerId,
+      occurredAt,
+      currency: 'USD',
+      lines: [
+        { kind: 'plan', amount: 7900 },
+        { kind: 'app', amount: 2000 },
+      ],
+    }).expect(201);
     expect(res.body).toEqual({ eventId, commission: 2475 });
     const [entry, ...rest] = await ledgerOf(partnerId);
     expect(rest).toEqual([]);
-    expect(entry).toMatchObject({ _id: `commission:${eventId}`, kind: 'commission', amount: 2475, currency: 'USD', customerId, eventId });
+    expect(entry).toMatchObject({
+      _id: `commission:${eventId}`,
+      kind: 'commission',
+      amount: 2475,
+      currency: 'USD',
+      customerId,
+      eventId,
+    });
     expect(entry!.availableAt.toISOString()).toBe('2026-05-15T10:00:00.000Z');
     await statsOf(collector, partnerId);
-    expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-01-15|summer`).lean()).toMatchObject({ revenue: 9900, commission: 2475, customers: 1 });
+    expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-01-15|summer`).lean()).toMatchObject({
+      revenue: 9900,
+      commission: 2475,
+      customers: 1,
+    });
   });
 
   test('design and seo lines earn nothing; mixed invoices earn on plan and app only', async () => {
     const { partnerId, customerId } = await boundCustomer();
-    const services = await invoice({ eventId: newEvent(), customerId, lines: [{ kind: 'design', amount: 50000 }, { kind: 'seo', amount: 9900 }] }).expect(201);
+    const services = await invoice({
+      eventId: newEvent(),
+      customerId,
+      lines: [
+        { kind: 'design', amount: 50000 },
+        { kind: 'seo', amount: 9900 },
+      ],
+    }).expect(201);
     expect(services.body.commission).toBe(0);
     const mixed = await invoice({
       eventId: newEvent(),
       customerId,
-      lines: [{ kind: 'plan', amount: 2900 }, { kind: 'design', amount: 100000 }, { kind: 'app', amount: 999 }, { kind: 'service', amount: 5000 }],
+      lines: [
+        { kind: 'plan', amount: 2900 },
+        { kind: 'design', amount: 100000 },
+        { kind: 'app', amount: 999 },
+        { kind: 'service', amount: 5000 },
+      ],
     }).expect(201);
     expect(mixed.body.commission).toBe(975); // 25% of 3899 = 974.75
     expect((await ledgerOf(partnerId)).map((entry) => entry.amount)).toEqual([975]);
@@ -75,7 +118,12 @@ describe('revenue', () => {
     const { partnerId, customerId } = await boundCustomer();
     for (let month = 0; month < 14; month++) {
       const occurredAt = new Date(Date.UTC(2025, month, 3, 9)).toISOString();
-      const res = await invoice({ eventId: `${customerId}-m${month}`, customerId, occurredAt, lines: [{ kind: 'plan', amount: 2900 }] }).expect(201);
+      const res = await invoice({
+        eventId: `${customerId}-m${month}`,
+        customerId,
+        occurredAt,
+        lines: [{ kind: 'plan', amount: 2900 }],
+      }).expect(201);
       expect(res.body.commission).toBe(725);
     }
     const entries = await ledgerOf(partnerId);
@@ -86,24 +134,43 @@ describe('revenue', () => {
 
   test("the partner's rate override wins", async () => {
     const { customerId } = await boundCustomer({ rate: 300_000 });
-    expect((await invoice({ eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 1000 }] }).expect(201)).body.commission).toBe(300);
+    expect(
+      (await invoice({ eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 1000 }] }).expect(201)).body
+        .commission,
+    ).toBe(300);
   });
 
   test('frozen and pending partners accrue; disabled partners earn nothing new', async () => {
     for (const status of ['frozen', 'pending'] as const) {
       const { customerId } = await boundCustomer({ status });
-      expect((await invoice({ eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 1000 }] }).expect(201)).body.commission).toBe(250);
+      expect(
+        (await invoice({ eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 1000 }] }).expect(201)).body
+          .commission,
+      ).toBe(250);
     }
     const disabled = await boundCustomer({ status: 'disabled' });
-    expect((await invoice({ eventId: newEvent(), customerId: disabled.customerId, lines: [{ kind: 'plan', amount: 1000 }] }).expect(201)).body.commission).toBe(0);
+    expect(
+      (
+        await invoice({
+          eventId: newEvent(),
+          customerId: disabled.customerId,
+          lines: [{ kind: 'plan', amount: 1000 }],
+        }).expect(201)
+      ).body.commission,
+    ).toBe(0);
     expect(await ledgerOf(disabled.partnerId)).toEqual([]);
   });
 
   test('revenue of an unbound customer is recorded without commission', async () => {
     const eventId = newEvent();
-    const res = await invoice({ eventId, customerId: 'cus_walk_in', lines: [{ kind: 'plan', amount: 2900 }] }).expect(201);
+    const res = await invoice({ eventId, customerId: 'cus_walk_in', lines: [{ kind: 'plan', amount: 2900 }] }).expect(
+      201,
+    );
     expect(res.body).toEqual({ eventId, commission: 0 });
-    expect(await collector.context.models.RevenueEvent.findById(eventId).lean()).toMatchObject({ total: 2900, commissionable: 2900 });
+    expect(await collector.context.models.RevenueEvent.findById(eventId).lean()).toMatchObject({
+      total: 2900,
+      commissionable: 2900,
+    });
     expect(await collector.context.models.LedgerEntry.countDocuments({ eventId })).toBe(0);
   });
 
@@ -133,7 +200,9 @@ describe('revenue', () => {
       const body = { eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 10000 }] };
       const answers = await Promise.all(Array.from({ length: 50 }, () => invoice(body)));
       expect(answers.map((res) => res.status).sort()).toEqual([...Array(49).fill(200), 201]);
-      expect(new Set(answers.map((res) => JSON.stringify(res.body)))).toEqual(new Set([JSON.stringify({ eventId: body.eventId, commission: 2500 })]));
+      expect(new Set(answers.map((res) => JSON.stringify(res.body)))).toEqual(
+        new Set([JSON.stringify({ eventId: body.eventId, commission: 2500 })]),
+      );
       expect(await ledgerOf(partnerId)).toHaveLength(1);
       expect(await collector.context.models.RevenueEvent.countDocuments({ _id: body.eventId })).toBe(1);
       expect(await statsOf(collector, partnerId)).toMatchObject({ revenue: 10000, commission: 2500, customers: 1 });
@@ -143,12 +212,25 @@ describe('revenue', () => {
       const second = await testCollector(db.connection());
       try {
         const { partnerId, customerId } = await boundCustomer();
-        const events = Array.from({ length: 10 }, (_, i) => ({ eventId: newEvent(), customerId, lines: [{ kind: 'plan', amount: 1000 + i }] }));
-        const answers = await Promise.all(events.flatMap((body) => [invoice(body), invoice(body, second.app), invoice(body, second.app), invoice(body)]));
+        const events = Array.from({ length: 10 }, (_, i) => ({
+          eventId: newEvent(),
+          customerId,
+          lines: [{ kind: 'plan', amount: 1000 + i }],
+        }));
+        const answers = await Promise.all(
+          events.flatMap((body) => [
+            invoice(body),
+            invoice(body, second.app),
+            invoice(body, second.app),
+            invoice(body),
+          ]),
+        );
         expect(answers.filter((res) => res.status === 201)).toHaveLength(10);
         expect(answers.every((res) => res.status === 201 || res.status === 200)).toBe(true);
         const entries = await ledgerOf(partnerId);
-        expect(entries.map((entry) => entry._id).sort()).toEqual(events.map((event) => `commission:${event.eventId}`).sort());
+        expect(entries.map((entry) => entry._id).sort()).toEqual(
+          events.map((event) => `commission:${event.eventId}`).sort(),
+        );
       } finally {
         await second.close();
       }
@@ -156,7 +238,12 @@ describe('revenue', () => {
 
     test('crash between the event and its ledger entry: a replay completes the entry', async () => {
       const { partnerId, customerId } = await boundCustomer();
-      const body = { eventId: newEvent(), customerId, occurredAt: '2026-02-01T00:00:00Z', lines: [{ kind: 'app', amount: 1234 }] };
+      const body = {
+        eventId: newEvent(),
+        customerId,
+        occurredAt: '2026-02-01T00:00:00Z',
+        lines: [{ kind: 'app', amount: 1234 }],
+      };
       await invoice(body).expect(201);
       // What a process that died after the event insert leaves behind: the event without its entry.
       await collector.context.models.LedgerEntry.deleteOne({ _id: `commission:${body.eventId}` });
@@ -164,7 +251,9 @@ describe('revenue', () => {
       expect(replay.body.commission).toBe(309); // 308.5 → 309
       const [entry] = await ledgerOf(partnerId);
       expect(entry).toMatchObject({ _id: `commission:${body.eventId}`, amount: 309 });
-      expect(entry!.availableAt.toISOString()).toBe(new Date(Date.parse('2026-02-01T00:00:00Z') + 120 * day).toISOString());
+      expect(entry!.availableAt.toISOString()).toBe(
+        new Date(Date.parse('2026-02-01T00:00:00Z') + 120 * day).toISOString(),
+      );
     });
   });
 
@@ -177,7 +266,16 @@ describe('revenue', () => {
       ['a fractional amount', { lines: [{ kind: 'plan', amount: 9.99 }] }, 'lines.0.amount'],
       ['an amount as text', { lines: [{ kind: 'plan', amount: '100' }] }, 'lines.0.amount'],
       ['an unsafe amount', { lines: [{ kind: 'plan', amount: 2 ** 53 }] }, 'lines.0.amount'],
-      ['lines adding up beyond exact integers', { lines: [{ kind: 'plan', amount: 2 ** 52 }, { kind: 'app', amount: 2 ** 52 }] }, 'lines'],
+      [
+        'lines adding up beyond exact integers',
+        {
+          lines: [
+            { kind: 'plan', amount: 2 ** 52 },
+            { kind: 'app', amount: 2 ** 52 },
+          ],
+        },
+        'lines',
+      ],
       ['no lines', { lines: [] }, 'lines'],
       ['a line kind in capitals', { lines: [{ kind: 'PLAN', amount: 1 }] }, 'lines.0.kind'],
       ['an unknown line field', { lines: [{ kind: 'plan', amount: 1, tax: 1 }] }, 'lines.0'],
@@ -194,7 +292,10 @@ describe('revenue', () => {
 
     test('another currency → 422', async () => {
       const res = await invoice({ ...good, currency: 'EUR' }).expect(422);
-      expect(res.body).toMatchObject({ type: '/problems/currency-mismatch', errors: [{ field: 'currency', message: 'must be USD' }] });
+      expect(res.body).toMatchObject({
+        type: '/problems/currency-mismatch',
+        errors: [{ field: 'currency', message: 'must be USD' }],
+      });
     });
 
     test('no key → 401; a partner login → 403; a browser cannot post revenue', async () => {

@@ -21,8 +21,30 @@ test('increments are coalesced per document and every counter exists after the f
   await queue.flush();
   const rows = await models.DailyStat.find({ partnerId: 'p1' }).sort({ _id: 1 }).lean();
   expect(rows).toEqual([
-    { _id: dailyStatId('p1', '2026-05-01', ''), partnerId: 'p1', day: '2026-05-01', bid: '', clicks: 250, uniqueClicks: 50, signups: 0, customers: 0, revenue: 0, commission: 0 },
-    { _id: 'p1|2026-05-01|summer', partnerId: 'p1', day: '2026-05-01', bid: 'summer', clicks: 250, uniqueClicks: 50, signups: 0, customers: 0, revenue: 0, commission: 0 },
+    {
+      _id: dailyStatId('p1', '2026-05-01', ''),
+      partnerId: 'p1',
+      day: '2026-05-01',
+      bid: '',
+      clicks: 250,
+      uniqueClicks: 50,
+      signups: 0,
+      customers: 0,
+      revenue: 0,
+      commission: 0,
+    },
+    {
+      _id: 'p1|2026-05-01|summer',
+      partnerId: 'p1',
+      day: '2026-05-01',
+      bid: 'summer',
+      clicks: 250,
+      uniqueClicks: 50,
+      signups: 0,
+      customers: 0,
+      revenue: 0,
+      commission: 0,
+    },
   ]);
   await queue.close();
 });
@@ -33,5 +55,9 @@ test('later flushes add to what is stored; close drains what is pending', async 
   await queue.flush();
   queue.add('p2', '2026-05-02', 'b', { signups: 2, customers: 1 });
   await queue.close();
-  expect(await models.DailyStat.findById('p2|2026-05-02|b').lean()).toMatchObject({ signups: 3, customers: 1, clicks: 0 });
+  expect(await models.DailyStat.findById('p2|2026-05-02|b').lean()).toMatchObject({
+    signups: 3,
+    customers: 1,
+    clicks: 0,
+  });
 });

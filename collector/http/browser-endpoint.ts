@@ -3,8 +3,8 @@
 // text/plain bodies read as JSON (navigator.sendBeacon sends text/plain to avoid a preflight).
 import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from '../config';
-import { jsonBodyLimit } from '../app';
-import { HttpProblem } from '../http/problem';
+import { jsonBodyLimit } from './body-limit';
+import { HttpProblem } from './problem';
 
 /** Adds the preflight answer for `path` and returns the middlewares its POST route runs first. */
 export function browserEndpoint(router: Router, path: string, config: Config): RequestHandler[] {
@@ -14,7 +14,9 @@ export function browserEndpoint(router: Router, path: string, config: Config): R
     const origin = req.headers.origin;
     if (origin === undefined) return next();
     if (!allowed.has(origin)) {
-      throw new HttpProblem(403, `Origin ${origin} is not allowed (ASHOP_ALLOWED_ORIGINS).`, { slug: 'origin-not-allowed' });
+      throw new HttpProblem(403, `Origin ${origin} is not allowed (ASHOP_ALLOWED_ORIGINS).`, {
+        slug: 'origin-not-allowed',
+      });
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
