@@ -1,4 +1,4 @@
-// Builds the browser SDK (DESIGN.md §2): an IIFE for the script tag, an ESM module for bundlers,
+// Builds the browser SDK (docs/CONTRACTS.md §3): an IIFE for the script tag, an ESM module for bundlers,
 // and one bundled type declaration file; and the demo site's page scripts.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';

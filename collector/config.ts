@@ -1,4 +1,4 @@
-// Configuration from the environment (DESIGN.md §7), read and validated once at start-up.
+// Configuration from the environment (docs/CONTRACTS.md §6), read and validated once at start-up.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

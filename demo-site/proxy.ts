@@ -1,4 +1,4 @@
-// `/ashop/` → the collector (DESIGN.md §4): first-party tracking. The visitor's address travels in
+// `/ashop/` → the collector (docs/CONTRACTS.md §2): first-party tracking. The visitor's address travels in
 // X-Forwarded-For (the collector trusts loopback proxies), the Host stays the site's own so the
 // collector sees a same-site request, and its Set-Cookie passes through untouched.
 import type { IncomingMessage, ServerResponse } from 'node:http';

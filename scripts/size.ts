@@ -1,5 +1,5 @@
 // `npm run size`: the script-tag bundle's size, raw (bundled, before terser), minified and gzip -9,
-// against the budget of DESIGN.md §4. Exits non-zero above it. Run after `npm run build`.
+// against the budget of docs/CONTRACTS.md §3. Exits non-zero above it. Run after `npm run build`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -13,7 +13,7 @@ guard(() => {
   const w = window as unknown as { ashop?: Global };
   const queued = w.ashop?.q || [];
   // An unknown command is a TypeError, caught like everything else.
-  // The methods ride along on the function: `ashop.referral()` (DESIGN.md §4) and the others.
+  // The methods ride along on the function: `ashop.referral()` (docs/CONTRACTS.md §3) and the others.
   const ashop: Global = Object.assign(
     (w.ashop = guard((command: keyof Tracker, ...args: unknown[]) =>
       (t[command] as (...a: unknown[]) => unknown)(...args),

@@ -1,4 +1,4 @@
-// Partner-link parameters (DESIGN.md §3): read from the hash (every form) and the query, and the
+// Partner-link parameters (docs/CONTRACTS.md §1): read from the hash (every form) and the query, and the
 // address without them. Pure: takes `location.search` and `location.hash`, touches nothing.
 
 export interface Link {

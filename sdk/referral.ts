@@ -1,4 +1,4 @@
-// The referral record (DESIGN.md §4) and its text form, shared by the cookie, its localStorage copy
+// The referral record (docs/CONTRACTS.md §2) and its text form, shared by the cookie, its localStorage copy
 // and the hidden form input.
 import { guard } from './guard';
 import { ID, UUID } from './link';

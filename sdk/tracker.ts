@@ -1,5 +1,5 @@
 // The tracker behind both bundles: the script tag (browser.ts) and createTracker (index.ts).
-// Written for size (DESIGN.md §4 budget: 1,600 bytes gzipped): state lives in closure variables,
+// Written for size (docs/CONTRACTS.md §3 budget: 1,600 bytes gzipped): state lives in closure variables,
 // which the minifier renames, rather than in object properties.
 import { guard } from './guard';
 import { readLink, type Link } from './link';
@@ -124,7 +124,7 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
       current = { v: 1, aid: l.aid, bid: l.bid, cid: l.cid || uuid(), vid: current?.vid || uuid(), ts: Date.now() };
       io('sessionStorage', href);
       // Written now so the referral exists at once; a same-site collector answers the click with its
-      // own Set-Cookie of the same record, which replaces this one (DESIGN.md §4).
+      // own Set-Cookie of the same record, which replaces this one (docs/CONTRACTS.md §2).
       setCookie(current);
       io('localStorage', encode(current));
       if (!l.cid) {

@@ -1,4 +1,4 @@
-// Starts the database engine the collector talks to when MONGODB_URI is not given (DESIGN.md §8):
+// Starts the database engine the collector talks to when MONGODB_URI is not given (docs/ARCHITECTURE.md §5):
 // a `mongod` found on PATH, else our small Go program embedding FerretDB with SQLite storage,
 // built once into .cache/bin/. The engine never outlives this process: FerretDB exits when its
 // stdin pipe closes, and both engines are killed on exit.

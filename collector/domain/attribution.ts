@@ -1,4 +1,4 @@
-// Signup attribution (DESIGN.md §6). The server's click record is the truth: the cookie only
+// Signup attribution (docs/CONTRACTS.md §5). The server's click record is the truth: the cookie only
 // names the click; its `ts` is never trusted.
 import { z } from 'zod';
 import { DAY_MS } from './days';

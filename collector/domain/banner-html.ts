@@ -1,5 +1,5 @@
 // Paste-ready banner HTML for a partner: an image link carrying the partner's a_aid and the
-// banner's a_bid in the hash (DESIGN.md §3). Every interpolated value is escaped.
+// banner's a_bid in the hash (docs/CONTRACTS.md §1). Every interpolated value is escaped.
 
 export interface BannerSpec {
   _id: string;

@@ -1,4 +1,4 @@
-// Commission on one revenue event (DESIGN.md §6): round half up(rate × commissionable sum),
+// Commission on one revenue event (docs/CONTRACTS.md §5): round half up(rate × commissionable sum),
 // available for payout after the hold period.
 import { addDays } from './days';
 import { applyRate, type Rate } from './money';

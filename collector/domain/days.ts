@@ -1,4 +1,4 @@
-// UTC calendar arithmetic: day boundaries are UTC everywhere (DESIGN.md §5).
+// UTC calendar arithmetic: day boundaries are UTC everywhere (docs/CONTRACTS.md §4).
 export const DAY_MS = 86_400_000;
 
 /** YYYY-MM-DD of the UTC day containing `date`. */

@@ -1,4 +1,4 @@
-// How ledger entries turn into the statuses partners see (DESIGN.md §6). Pure functions.
+// How ledger entries turn into the statuses partners see (docs/CONTRACTS.md §5). Pure functions.
 //
 // - A commission is `pending` until availableAt, then `payable`, and `paid` once a payout batch
 //   claimed it (a failed payout item deletes its claims, so the entry is payable again).

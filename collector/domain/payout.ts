@@ -1,4 +1,4 @@
-// Payout rules (DESIGN.md §6), pure: who is paid in a run, why others are withheld, and the two
+// Payout rules (docs/CONTRACTS.md §5), pure: who is paid in a run, why others are withheld, and the two
 // PayPal formats of a batch. Amounts are integer minor units end to end.
 import { csvRows } from './csv';
 import type { LedgerLine } from './ledger';

@@ -1,4 +1,4 @@
-// Refunds and chargebacks (DESIGN.md §6): capped at what is left of the invoice, and reversing
+// Refunds and chargebacks (docs/CONTRACTS.md §5): capped at what is left of the invoice, and reversing
 // the commission pro rata. Computed on cumulative amounts, so partial refunds never reverse more
 // than the commission in total and a full refund reverses exactly all of it, whatever the rounding.
 

@@ -1,5 +1,5 @@
 // Pure rules for the tracking endpoints' HTTP surface: redirect targets (no open redirect) and
-// when the collector may set the `ashop_ref` cookie itself (same-site requests, DESIGN.md §4).
+// when the collector may set the `ashop_ref` cookie itself (same-site requests, docs/CONTRACTS.md §2).
 
 /**
  * The absolute URL `/r/:aid` may send a visitor to: a path on the site, or a URL whose origin is

@@ -1,4 +1,4 @@
-// Field rules shared by the tracking and billing endpoints (DESIGN.md §3, §5), as zod schemas.
+// Field rules shared by the tracking and billing endpoints (docs/CONTRACTS.md §1, §4), as zod schemas.
 import { z } from 'zod';
 
 /** `a_aid` / `a_bid`: 1–64 chars of [A-Za-z0-9_-]. */

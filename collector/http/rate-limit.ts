@@ -4,7 +4,7 @@ import { HttpProblem } from './problem';
 
 const minute = 60_000;
 
-/** A per-process limiter answering problem+json 429 (limits per process are fine: DESIGN.md §9). */
+/** A per-process limiter answering problem+json 429 (per process is enough: nothing correct depends on a limit). */
 export function limiter(options: Partial<Options> & { what: string }) {
   const { what, ...rest } = options;
   return rateLimit({

@@ -1,4 +1,4 @@
-// Click ingestion with group commit (DESIGN.md §8): requests wait a few milliseconds so that one
+// Click ingestion with group commit (docs/ARCHITECTURE.md §6): requests wait a few milliseconds so that one
 // insertMany stores many clicks; each is answered only after its batch is stored, so nothing
 // acknowledged is lost. On close, what is queued is written before the database closes.
 import { DomainError } from '../domain/errors';

@@ -1,4 +1,4 @@
-// Duplicate keys mean "already done" (DESIGN.md §8). Only the error code is checked, never the message.
+// Duplicate keys mean "already done" (docs/ARCHITECTURE.md §5). Only the error code is checked, never the message.
 export const DUPLICATE_KEY = 11000;
 
 export function isDuplicateKey(error: unknown): boolean {

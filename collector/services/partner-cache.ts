@@ -1,4 +1,4 @@
-// Partner facts for the hot tracking path, cached per process for a few seconds (DESIGN.md §9:
+// Partner facts for the hot tracking path, cached per process for a few seconds (docs/ARCHITECTURE.md §6:
 // caches may be per process). Money decisions (signups, revenue) read the database instead.
 import type { Models } from '../models';
 

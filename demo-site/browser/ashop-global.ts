@@ -1,4 +1,4 @@
-// The global `ashop` function the SDK's queue stub defines on marketing pages (DESIGN.md §4).
+// The global `ashop` function the SDK's queue stub defines on marketing pages (docs/CONTRACTS.md §3).
 
 export type AshopCallback = (
   error: Error | null,

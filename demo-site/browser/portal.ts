@@ -280,7 +280,7 @@ function renderPayouts(items: Payout[]): void {
   );
 }
 
-/** What a partner should know about their account's status (DESIGN.md §6). */
+/** What a partner should know about their account's status (docs/CONTRACTS.md §5). */
 const statusNotice: Record<string, string> = {
   pending:
     'Confirm your email address (see the link we sent you): your link already works, payouts start once you confirm.',

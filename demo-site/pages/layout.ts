@@ -50,7 +50,7 @@ const brand: Record<Section, string> = {
   mail: 'Ashop · Dev mailbox',
 };
 
-/** DESIGN.md §4: the queue stub, then the async SDK through the site's own /ashop/ proxy. */
+/** docs/CONTRACTS.md §3: the queue stub, then the async SDK through the site's own /ashop/ proxy. */
 const trackingSnippet = html`<script>window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)}</script>
   <script async src="/ashop/sdk/ashop.min.js" data-endpoint="/ashop"></script>`;
 

@@ -97,7 +97,7 @@ it('opens a partner link: 60-day Lax cookie, the click reported, the address bar
 });
 
 it("takes the collector's own cookie, never writes over it on later page views, and restores it from the copy", async () => {
-  // What the collector answers a same-site click with (DESIGN.md §4): the same record at its own time.
+  // What the collector answers a same-site click with (docs/CONTRACTS.md §2): the same record at its own time.
   const serverTs = Date.now() - 60_000;
   endpoint.answer('/v1/clicks', ({ body }) => ({
     status: 202,

@@ -1,4 +1,4 @@
-// Partner-link parsing (DESIGN.md §3): every URL form, encodings, repeats, empties, invalid values,
+// Partner-link parsing (docs/CONTRACTS.md §1): every URL form, encodings, repeats, empties, invalid values,
 // and the address left after cutting our parameters out.
 import { readLink } from '../../sdk/link';
 
