@@ -1,10 +1,11 @@
+// The operator's day-to-day CLI commands end to end: admin accounts, partner status changes (audited)
+// and payout runs with their exports.
 import request from 'supertest';
-import type { Collector } from '../../collector/app';
-import { commands } from '../../collector/cli';
-import { runCli } from '../../collector/cli/run';
-import { testCollector } from '../support/collector';
-import { useTestDatabase } from '../support/db';
-import { addCommission, createTestPartner, day } from '../support/partners';
+import type { Collector } from '../../../collector/app';
+import { testCollector } from '../../support/collector';
+import { useTestDatabase } from '../../support/db';
+import { addCommission, createTestPartner, day } from '../../support/partners';
+import { cliRunner } from './run-cli';
 
 const db = useTestDatabase(__filename);
 let collector: Collector;
@@ -12,16 +13,14 @@ let collector: Collector;
 beforeAll(async () => {
   collector = await testCollector(db.connection());
 });
+afterAll(() => collector.close());
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const open = async () => ({ config: collector.context.config, connection: db.connection(), close: async () => {} });
-  const code = await runCli(commands, argv, { print: (line) => out.push(line), error: (line) => err.push(line) }, open);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliRunner(
+  () => collector.context.config,
+  () => db.connection(),
+);
 
-describe('operator CLI', () => {
+describe('CLI: admin, partners and payouts commands', () => {
   it('admin create: the admin can log in; a generated password is shown once', async () => {
     const given = await cli('admin', 'create', '--email', 'ops@ashop.example', '--password', 'long enough pw');
     expect(given.code).toBe(0);

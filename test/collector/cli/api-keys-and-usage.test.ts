@@ -1,35 +1,23 @@
+// The CLI's api-key commands end to end (the key works, only its hash is stored), help, usage errors
+// that never open the database, and the runner's building blocks.
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { commands } from '../../../collector/cli';
 import { formatTable, selectCommand } from '../../../collector/cli/command';
-import { runCli } from '../../../collector/cli/run';
 import { testCollector, testConfig } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
+import { cliRunner } from './run-cli';
 
 const db = useTestDatabase(__filename);
 
-describe('operator CLI', () => {
+describe('CLI: api-key commands, help and usage errors', () => {
   let collector: Collector;
   beforeAll(async () => {
     collector = await testCollector(db.connection());
   });
   afterAll(() => collector.close());
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    let opened = 0;
-    const code = await runCli(
-      commands,
-      argv,
-      { print: (line) => out.push(line), error: (line) => err.push(line) },
-      async () => {
-        opened += 1;
-        return { config: testConfig(), connection: db.connection(), close: async () => {} };
-      },
-    );
-    return { code, out: out.join('\n'), err: err.join('\n'), opened };
-  }
+  const cli = cliRunner(testConfig, () => db.connection());
 
   test('api-key create prints a key once; it works for tracking and is stored only as a hash', async () => {
     const { code, out } = await cli('api-key', 'create', '--scope', 'track', '--label', 'billing');
@@ -75,7 +63,7 @@ describe('operator CLI', () => {
   });
 });
 
-describe('CLI building blocks', () => {
+describe('CLI: command selection and tables', () => {
   test('the longest matching command name wins', () => {
     const names = (argv: string[]) => selectCommand(commands, argv)?.command.name;
     expect(names(['api-key', 'create', '--scope', 'x'])).toBe('api-key create');
