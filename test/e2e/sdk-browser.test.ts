@@ -3,10 +3,10 @@
 // stored, what the click endpoint received and what the address bar shows.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { referralCookieValue } from '../../collector/domain/tracking-http';
 import { launchChromium } from '../support/browser';
-import { settle, startEndpoint, UUID_V4, type Endpoint } from '../sdk/support';
+import { startEndpoint, UUID_V4, type Endpoint } from '../sdk/support';
 
 const bundle = readFileSync(join(__dirname, '../../dist/sdk/ashop.min.js'), 'utf8');
 const page = (attributes = '') => `<!doctype html>
@@ -14,6 +14,32 @@ const page = (attributes = '') => `<!doctype html>
 <script>window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)};</script>
 <script async src="/sdk/ashop.min.js" ${attributes}></script>
 </head><body><h1>Pricing</h1><form class="signup"><input name="email"></form></body></html>`;
+
+/**
+ * Runs in every document before its scripts: counts the requests (beacon or fetch) and cookie writes
+ * the page makes. The SDK makes them on its load path, so once `ashop.referral` exists the counts say
+ * what it did, with nothing left to wait for.
+ */
+function watchPage() {
+  const seen = { requests: 0, cookieWrites: 0 };
+  (window as unknown as { seen: typeof seen }).seen = seen;
+  const beacon = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (...args) => (seen.requests++, beacon(...args));
+  const fetch = window.fetch.bind(window);
+  window.fetch = (...args) => (seen.requests++, fetch(...args));
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () => cookie.get!.call(document),
+    set: (value: string) => (seen.cookieWrites++, cookie.set!.call(document, value)),
+  });
+}
+const seenBy = (tab: Page) =>
+  tab.evaluate(() => (window as unknown as { seen: { requests: number; cookieWrites: number } }).seen);
+const sdkLoaded = (tab: Page) =>
+  tab.waitForFunction(
+    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
+  );
 
 let browser: Browser;
 let context: BrowserContext;
@@ -33,6 +59,7 @@ afterAll(async () => {
 beforeEach(async () => {
   endpoint.reset();
   context = await browser.newContext();
+  await context.addInitScript(watchPage);
 });
 afterEach(() => context.close());
 
@@ -92,8 +119,7 @@ it('opens a partner link: 60-day Lax cookie, the click reported, the address bar
     referral,
   );
 
-  await settle();
-  expect(endpoint.received).toHaveLength(1);
+  expect(await seenBy(tab)).toEqual({ requests: 1, cookieWrites: 1 });
 });
 
 it("takes the collector's own cookie, never writes over it on later page views, and restores it from the copy", async () => {
@@ -110,15 +136,10 @@ it("takes the collector's own cookie, never writes over it on later page views, 
   const clicked = endpoint.next();
   await tab.goto(`${endpoint.origin}/pricing#a_aid=partner_3&a_bid=b3`);
   const click = await clicked;
-  const serverCookie = async () => {
-    for (let tries = 0; tries < 50; tries++) {
-      const [cookie] = await context.cookies();
-      if (cookie && JSON.parse(decodeURIComponent(cookie.value)).ts === serverTs) return cookie;
-      await settle(20);
-    }
-    throw new Error("the collector's cookie did not replace the SDK's");
-  };
-  const collectorCookie = await serverCookie();
+  // The answer's Set-Cookie lands after the click was received: wait for the page to see it.
+  await tab.waitForFunction((ts) => decodeURIComponent(document.cookie).includes(`"ts":${ts}`), serverTs);
+  const [collectorCookie] = await context.cookies();
+  if (!collectorCookie) throw new Error("the collector's cookie is missing");
   expect(JSON.parse(decodeURIComponent(collectorCookie.value))).toMatchObject({
     aid: 'partner_3',
     bid: 'b3',
@@ -128,10 +149,8 @@ it("takes the collector's own cookie, never writes over it on later page views, 
 
   // Later page views read it and leave it as it is.
   await tab.goto(`${endpoint.origin}/pricing`);
-  await tab.waitForFunction(
-    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
-  );
-  await settle(100);
+  await sdkLoaded(tab);
+  expect(await seenBy(tab)).toEqual({ requests: 0, cookieWrites: 0 });
   expect(await context.cookies()).toEqual([collectorCookie]);
   expect(
     await tab.evaluate(() => (window as unknown as { ashop: { referral(): { ts: number } } }).ashop.referral().ts),
@@ -157,10 +176,8 @@ it('reports the click once across reloads, also without cleaning the address, an
   expect(tab.url()).toBe(`${endpoint.origin}/keep#a_aid=partner_2`);
 
   await tab.reload();
-  await tab.waitForFunction(
-    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
-  );
-  await settle(300);
+  await sdkLoaded(tab);
+  expect(await seenBy(tab)).toEqual({ requests: 0, cookieWrites: 0 });
   expect(endpoint.received).toHaveLength(1);
   expect(await context.cookies()).toEqual([first]);
 });
@@ -168,10 +185,8 @@ it('reports the click once across reloads, also without cleaning the address, an
 it('leaves a visitor without partner link alone: no cookie, no storage, no request', async () => {
   const tab = await context.newPage();
   await tab.goto(`${endpoint.origin}/pricing?plan=pro`);
-  await tab.waitForFunction(
-    () => typeof (window as unknown as { ashop: { referral?: unknown } }).ashop.referral === 'function',
-  );
-  await settle(300);
+  await sdkLoaded(tab);
+  expect(await seenBy(tab)).toEqual({ requests: 0, cookieWrites: 0 });
   expect(await context.cookies()).toEqual([]);
   expect(await tab.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
   expect(endpoint.received).toHaveLength(0);

@@ -7,7 +7,7 @@
 // origin, here the test endpoint. Script evaluation is on for this file: it runs only our own bundle.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { settle, startEndpoint, type Endpoint } from './support';
+import { startEndpoint, watchRequests, type Endpoint, type RequestWatch } from './support';
 
 type Ashop = ((...args: unknown[]) => unknown) & { q?: unknown[]; referral?: () => unknown };
 const win = window as unknown as { ashop?: Ashop; happyDOM: { setURL(url: string): void } };
@@ -17,6 +17,7 @@ const bundle = readFileSync(join(__dirname, '../../dist/sdk/ashop.min.js'), 'utf
 const stub = 'window.ashop=window.ashop||function(){(ashop.q=ashop.q||[]).push(arguments)}';
 
 let endpoint: Endpoint;
+let requests: RequestWatch;
 
 function runInline(code: string) {
   const script = document.createElement('script');
@@ -50,8 +51,12 @@ beforeEach(() => {
   document.cookie = 'ashop_ref=;Max-Age=-1;Path=/';
   localStorage.clear();
   sessionStorage.clear();
+  requests = watchRequests();
 });
-afterEach(() => settle(50));
+afterEach(async () => {
+  await requests.settled();
+  requests.restore();
+});
 
 it('replays queued calls in order, stores the referral, reports the click to the script origin and fills forms', async () => {
   win.happyDOM.setURL(`${site}/landing?x=1#a_aid=p9&a_bid=b9`);
@@ -60,8 +65,11 @@ it('replays queued calls in order, stores the referral, reports the click to the
   runInline(stub);
   const order: unknown[] = [];
   win.ashop!('ready', (referral: { aid: string } | null) => order.push(['ready', referral?.aid]));
-  win.ashop!('signup', { customerId: 'c-9', signature: 'ff' }, (error: Error | null, answer: unknown) =>
-    order.push(['signup', error, answer]),
+  const signedUp = new Promise<void>((resolve) =>
+    win.ashop!('signup', { customerId: 'c-9', signature: 'ff' }, (error: Error | null, answer: unknown) => {
+      order.push(['signup', error, answer]);
+      resolve();
+    }),
   );
   win.ashop!('ready', () => order.push(['ready again']));
   expect(win.ashop!.q).toHaveLength(3);
@@ -78,7 +86,7 @@ it('replays queued calls in order, stores the referral, reports the click to the
     signature: 'ff',
     referral: { v: 1, aid: 'p9', bid: 'b9', cid: click.body.cid },
   });
-  await settle(50);
+  await signedUp;
   expect(order).toEqual([['ready', 'p9'], ['ready again'], ['signup', null, { attributed: true, partnerId: 'p9' }]]);
 
   expect(win.ashop!.referral!()).toMatchObject({ aid: 'p9', cid: click.body.cid, vid: click.body.vid });
@@ -105,13 +113,13 @@ it('reads its data-* attributes: consent required, cookie days, endpoint; an inv
     'data-endpoint': `${endpoint.origin}/collector`,
   });
 
-  await settle();
   expect(seen).toEqual([null]);
   expect(document.cookie).toBe('');
-  expect(endpoint.received).toHaveLength(0);
+  expect(requests.started).toHaveLength(0);
   expect(warn.mock.calls).toEqual([['ashop', 'attribution']]);
 
   win.ashop!('consent', true);
+  expect(requests.started).toHaveLength(1);
   const click = await endpoint.next();
   expect(click.path).toBe('/collector/v1/clicks');
   expect(click.body.aid).toBe('p7');
@@ -128,5 +136,4 @@ it('ignores unknown commands and bad arguments without throwing', async () => {
   expect(() => win.ashop!('ready', 'not a function')).not.toThrow();
   expect(() => win.ashop!('signup')).not.toThrow();
   expect(win.ashop!.referral!()).toBeNull();
-  await settle();
 });

@@ -115,7 +115,36 @@ export async function startEndpoint(): Promise<Endpoint> {
   };
 }
 
-/** Waits long enough for a request that should NOT be sent to have arrived. */
-export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface RequestWatch {
+  /** One promise per request the page started, settled once its answer (or failure) has landed. */
+  started: Promise<unknown>[];
+  /** Waits until every request started so far has its answer. */
+  settled(): Promise<void>;
+  restore(): void;
+}
+
+/**
+ * Watches every request the page starts, as it starts. The SDK calls sendBeacon or fetch on the
+ * code path that sends, never later, and happy-dom's sendBeacon goes through window.fetch: so right
+ * after that path, `started` says whether anything was sent, without waiting for what should not
+ * come. Awaiting `settled()` before teardown lets every answer land (happy-dom leaves a request
+ * still open at teardown aborted and unhandled).
+ */
+export function watchRequests(): RequestWatch {
+  const own = Object.getOwnPropertyDescriptor(window, 'fetch');
+  const original = window.fetch;
+  const started: Promise<unknown>[] = [];
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = original.call(window, input, init);
+    started.push(request.catch(() => undefined));
+    return request;
+  };
+  return {
+    started,
+    settled: async () => void (await Promise.all(started)),
+    restore: () =>
+      own ? Object.defineProperty(window, 'fetch', own) : delete (window as unknown as Record<string, unknown>).fetch,
+  };
+}
 
 export const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/;

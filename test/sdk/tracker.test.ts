@@ -3,7 +3,7 @@
 // attribution, transport, consent, forms and the rules for visitors without a referral. Requests
 // go to a real HTTP endpoint on loopback.
 import { createTracker, type Referral, type SignupAnswer, type Tracker, type TrackerOptions } from '../../sdk/index';
-import { settle, startEndpoint, UUID_V4, type Endpoint, type Received } from './support';
+import { startEndpoint, UUID_V4, watchRequests, type Endpoint, type Received, type RequestWatch } from './support';
 
 const DAY = 86_400_000;
 const site = 'http://www.shop.example';
@@ -11,6 +11,7 @@ const cid = '0b5c9a8e-3f4d-4c1b-9a2e-7d6f5e4c3b2a';
 const vid = '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d';
 
 let endpoint: Endpoint;
+let requests: RequestWatch;
 const happyDOM = () => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM;
 const visit = async (url: string) => happyDOM().setURL(url);
 
@@ -77,13 +78,13 @@ afterAll(() => endpoint.close());
 beforeEach(async () => {
   await clearBrowser();
   endpoint.reset();
+  requests = watchRequests();
 });
 afterEach(async () => {
+  await requests.settled();
   jest.restoreAllMocks();
   while (restores.length) restores.pop()!();
-  // The endpoint has a request before happy-dom has its answer; happy-dom's sendBeacon leaves a
-  // request aborted at teardown unhandled, so answers land first.
-  await settle(50);
+  requests.restore();
 });
 
 describe('a partner link', () => {
@@ -95,6 +96,7 @@ describe('a partner link', () => {
     const before = Date.now();
 
     const tracker = track();
+    expect(requests.started).toHaveLength(1);
 
     const referral = decode(cookieValue());
     expect(referral).toEqual({
@@ -128,7 +130,7 @@ describe('a partner link', () => {
       url: `${site}/pricing?plan=pro#a_aid=p1&a_bid=summer&data1=sub%201&data2=x`,
     });
     expect(beacon).toHaveBeenCalledTimes(1);
-    await settle();
+    await requests.settled();
     expect(endpoint.received).toHaveLength(1);
   });
 
@@ -166,10 +168,9 @@ describe('a partner link', () => {
     track();
     expect(decode(cookieValue())).toMatchObject({ aid: 'p1', bid: 'b1', cid });
     expect(location.href).toBe(`${site}/`);
-    await settle();
     expect(beacon).not.toHaveBeenCalled();
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(endpoint.received).toHaveLength(0);
+    expect(requests.started).toHaveLength(0);
   });
 
   it('is reported once across a reload, with or without cleaning the address', async () => {
@@ -191,7 +192,8 @@ describe('a partner link', () => {
     await visit(`${site}/b#a_aid=p1`);
     track({ stripParams: false });
 
-    await settle();
+    expect(requests.started).toHaveLength(2);
+    await requests.settled();
     expect(endpoint.received).toHaveLength(2);
     expect(cookies).toEqual([]);
     expect(cookieValue()).toBe(second);
@@ -211,11 +213,10 @@ describe('attribution', () => {
     const cookies = cookieWrites();
     await visit(`${site}/other#a_aid=p2`);
     track();
-    await settle();
     expect(stored().cookie).toBe(before.cookie);
     expect(stored().local).toBe(before.local);
     expect(cookies).toEqual([]);
-    expect(endpoint.received).toHaveLength(1);
+    expect(requests.started).toHaveLength(1);
     expect(location.href).toBe(`${site}/other`);
   });
 
@@ -361,14 +362,13 @@ describe('a visitor without partner link or referral', () => {
     const tracker = track({ forms: 'form.no-referral' });
     tracker.ready(() => {});
     expect(tracker.referral()).toBeNull();
-    await settle();
     expect(cookies).toEqual([]);
     expect(document.cookie).toBe('');
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
     expect(beacon).not.toHaveBeenCalled();
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(endpoint.received).toHaveLength(0);
+    expect(requests.started).toHaveLength(0);
     expect(location.href).toBe(`${site}/pricing?data1=own#faq`);
   });
 
@@ -376,10 +376,9 @@ describe('a visitor without partner link or referral', () => {
     await visit(`${site}/#a_aid=bad%20id`);
     const cookies = cookieWrites();
     track();
-    await settle();
     expect(cookies).toEqual([]);
     expect(localStorage.length + sessionStorage.length).toBe(0);
-    expect(endpoint.received).toHaveLength(0);
+    expect(requests.started).toHaveLength(0);
     expect(location.href).toBe(`${site}/#a_aid=bad%20id`);
   });
 });
@@ -393,11 +392,10 @@ describe('consent', () => {
     const seen: (Referral | null)[] = [];
     tracker.ready((referral) => seen.push(referral));
     expect(tracker.referral()).toBeNull();
-    await settle();
     expect(cookies).toEqual([]);
     expect(localStorage.length + sessionStorage.length).toBe(0);
     expect(beacon).not.toHaveBeenCalled();
-    expect(endpoint.received).toHaveLength(0);
+    expect(requests.started).toHaveLength(0);
     expect(location.href).toBe(`${site}/landing`);
 
     tracker.consent(true);
@@ -444,8 +442,16 @@ describe('forms', () => {
     expect(inputOf(document.querySelector('form.other'))).toBeNull();
     await endpoint.next();
 
+    // The SDK fills a form added later from its MutationObserver: wait for that input to appear.
+    const filled = new Promise<void>((resolve) =>
+      new MutationObserver((_records, observer) => {
+        if (!inputOf(document.getElementById('late'))) return;
+        observer.disconnect();
+        resolve();
+      }).observe(document.body, { childList: true, subtree: true }),
+    );
     document.body.insertAdjacentHTML('beforeend', '<div><form class="signup-a" id="late"></form></div>');
-    await settle(20);
+    await filled;
     expect(inputOf(document.getElementById('late'))?.value).toBe(cookieValue());
     expect(document.querySelectorAll('form.signup-a input[name=ashop_ref]')).toHaveLength(2);
 
