@@ -30,11 +30,8 @@ export interface ClickOutcome {
   cid: string;
   /** The partner is pending or active (its links work). */
   partnerLive: boolean;
-  bot: boolean;
+  /** A live partner's click from a browser (not a bot): it counts in the stats and may set the cookie. */
   counted: boolean;
-  unique: boolean;
-  /** False when a click with this cid was stored before (a retried request): nothing new is counted. */
-  stored: boolean;
 }
 
 interface Waiting {
@@ -171,10 +168,7 @@ export class ClickWriter {
       return {
         cid: input.cid,
         partnerLive: fact.partnerLive,
-        bot: fact.bot,
         counted: fact.counted,
-        unique: stored[i]! && unique.has(i),
-        stored: stored[i]!,
       };
     });
   }
