@@ -7,7 +7,8 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 200;
 
-export const emailSchema = z.email().max(254);
+export const EMAIL_MAX_LENGTH = 254;
+export const emailSchema = z.email().max(EMAIL_MAX_LENGTH);
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)

@@ -2,7 +2,14 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { emailSchema, normalizeEmail, passwordSchema, tokenSchema } from '../domain/account-fields';
+import {
+  EMAIL_MAX_LENGTH,
+  emailSchema,
+  normalizeEmail,
+  PASSWORD_MAX_LENGTH,
+  passwordSchema,
+  tokenSchema,
+} from '../domain/account-fields';
 import { limiter } from '../http/rate-limit';
 import { logIn, requestPasswordReset, resetPassword } from '../services/partner-accounts';
 
@@ -34,7 +41,9 @@ export function authRoutes(context: Context): Router {
   const resetLimit = limiter({ what: 'password reset requests', windowMs: 60 * minute, limit: 10 });
 
   router.post('/v1/auth/login', perIp, perAccount, async (req, res) => {
-    const { email, password } = z.object({ email: z.string().max(254), password: z.string().max(200) }).parse(req.body);
+    const { email, password } = z
+      .object({ email: z.string().max(EMAIL_MAX_LENGTH), password: z.string().max(PASSWORD_MAX_LENGTH) })
+      .parse(req.body);
     res.json(await logIn(context, email, password));
   });
 
@@ -53,5 +62,3 @@ export function authRoutes(context: Context): Router {
 
   return router;
 }
-
-export { emailSchema, tokenSchema };

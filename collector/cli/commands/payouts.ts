@@ -1,5 +1,6 @@
 // `payouts run|list|complete|export`: payout batches from the command line.
-import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
+import { batchOf, paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
+import { instantField } from '../../domain/validation';
 import { formatMinor } from '../../domain/money';
 import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
 import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
@@ -7,11 +8,9 @@ import { cliActor } from './operator';
 
 function parseAsOf(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (!/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time');
-  }
-  return date;
+  const parsed = instantField.safeParse(text);
+  if (!parsed.success) throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time with offset');
+  return parsed.data;
 }
 
 const money = (amount: number) => formatMinor(amount);
@@ -107,8 +106,7 @@ export const payoutsExport: Command = {
     const payoutId = positionals[0];
     if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
     const format = oneOf(requiredOption(values, 'format'), ['csv', 'json'] as const, 'format');
-    const payout = await findPayout(cli, payoutId);
-    const batch = { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
+    const batch = batchOf(await findPayout(cli, payoutId));
     cli.print(
       format === 'csv' ? paypalMassPaymentCsv(batch).trimEnd() : JSON.stringify(paypalPayoutsRequest(batch), null, 2),
     );

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
+import { bannerIdField } from '../../domain/validation';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { audit } from '../../services/audit';
@@ -27,10 +28,7 @@ const fields = {
 };
 const createSchema = z
   .object({
-    bannerId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ -')
-      .default(() => `b_${randomBytes(4).toString('hex')}`),
+    bannerId: bannerIdField.default(() => `b_${randomBytes(4).toString('hex')}`),
     ...fields,
     targetPath: fields.targetPath.default('/'),
     active: fields.active.default(true),
