@@ -62,6 +62,13 @@ export function requiredOption(values: Values, name: string): string {
   return value;
 }
 
+/** The one positional argument a command takes (an ID), or a UsageError saying what to give. */
+export function onePositional(positionals: readonly string[], what: string): string {
+  const [value] = positionals;
+  if (!value || positionals.length > 1) throw new UsageError(`give exactly one ${what}`);
+  return value;
+}
+
 export function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
   if (!(allowed as readonly string[]).includes(value))
     throw new UsageError(`--${name} must be one of: ${allowed.join(', ')}`);

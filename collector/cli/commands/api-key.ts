@@ -1,7 +1,7 @@
 // `api-key create --scope track|admin [--label x]`: prints the new key once (only its hash is kept).
 import { createApiKey } from '../../auth/api-keys';
 import { apiKeyScopes } from '../../models/api-key';
-import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
+import { formatTable, onePositional, oneOf, requiredOption, type Command } from '../command';
 
 export const apiKeyCreate: Command = {
   name: 'api-key create',
@@ -34,8 +34,7 @@ export const apiKeyRevoke: Command = {
   usage: '<prefix>',
   options: {},
   async run(_values, positionals, cli) {
-    const prefix = positionals[0];
-    if (!prefix || positionals.length > 1) throw new UsageError('give exactly one key prefix');
+    const prefix = onePositional(positionals, 'key prefix');
     const result = await cli.models.ApiKey.updateMany(
       { prefix, revokedAt: { $exists: false } },
       { $set: { revokedAt: new Date() } },

@@ -2,7 +2,7 @@
 import { formatRate } from '../../domain/money';
 import { partnerStatuses } from '../../models/partner';
 import { changePartnerStatus, type SettableStatus } from '../../services/partner-status';
-import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
+import { formatTable, onePositional, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
 export const partnersList: Command = {
@@ -44,8 +44,7 @@ function statusCommand(word: string, status: SettableStatus, summary: string): C
     usage: '<partnerId> --reason <text>',
     options: { reason: { type: 'string' } },
     async run(values, positionals, cli) {
-      const partnerId = positionals[0];
-      if (!partnerId || positionals.length > 1) throw new UsageError('give exactly one partner ID');
+      const partnerId = onePositional(positionals, 'partner ID');
       const reason = requiredOption(values, 'reason');
       const change = await changePartnerStatus(cli, { partnerId, status, reason, actor: cliActor() });
       cli.print(

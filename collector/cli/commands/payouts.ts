@@ -3,7 +3,7 @@ import { batchOf, paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domai
 import { instantField } from '../../domain/validation';
 import { formatMinor } from '../../domain/money';
 import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
-import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
+import { formatTable, onePositional, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
 function parseAsOf(text: string | undefined): Date {
@@ -77,8 +77,7 @@ export const payoutsComplete: Command = {
   usage: '<payoutId> [--failed <partnerId,...>] [--note <text>]',
   options: { failed: { type: 'string' }, note: { type: 'string' } },
   async run(values, positionals, cli) {
-    const payoutId = positionals[0];
-    if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
+    const payoutId = onePositional(positionals, 'payout ID');
     const failed =
       typeof values.failed === 'string'
         ? values.failed
@@ -103,8 +102,7 @@ export const payoutsExport: Command = {
   usage: '<payoutId> --format csv|json',
   options: { format: { type: 'string' } },
   async run(values, positionals, cli) {
-    const payoutId = positionals[0];
-    if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
+    const payoutId = onePositional(positionals, 'payout ID');
     const format = oneOf(requiredOption(values, 'format'), ['csv', 'json'] as const, 'format');
     const batch = batchOf(await findPayout(cli, payoutId));
     cli.print(
