@@ -1,14 +1,11 @@
 // The dev mailbox: the collector's outbox (mail kept when no SMTP_URL is set), newest first, with
 // links made clickable so a person can confirm an account from here.
+import type { OutboxMessageDoc } from '../../collector/models/outbox-message';
 import { html, type Html } from './html';
 import { page } from './layout';
 
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  createdAt: Date;
-}
+/** What the mailbox shows of an outbox message. */
+export type MailMessage = Pick<OutboxMessageDoc, 'to' | 'subject' | 'text' | 'createdAt'>;
 
 /** Plain text with its http(s) links turned into anchors (everything else escaped). */
 function linkify(text: string): Html[] {
