@@ -59,11 +59,6 @@ export interface Batch {
   items: readonly BatchItem[];
 }
 
-/** A stored payout as the PayPal formats read it. */
-export function batchOf(payout: { _id: string; currency: string; asOf: Date; items: readonly BatchItem[] }): Batch {
-  return { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
-}
-
 /** PayPal wants sender_item_id unique within a batch: the partner ID is (one item per partner). */
 export const senderItemId = (item: BatchItem) => item.partnerId;
 

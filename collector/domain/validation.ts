@@ -16,10 +16,6 @@ export const externalIdField = z
   .regex(/^[\x21-\x7e]+$/, 'must be 1-128 printable ASCII characters without spaces');
 export const urlField = z.string().max(2048);
 export const timestampField = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-/** A point in time an operator gives (a payout run's asOf): an ISO-8601 time with offset, or a date alone, 00:00 UTC. */
-export const instantField = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((text) => new Date(text));
 /** Invoice line kinds, as configured in ASHOP_COMMISSIONABLE_KINDS plus any other word. */
 export const lineKindField = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase word (a-z 0-9 _ -)');
 /** Money in minor units: a positive safe integer. */

@@ -1,16 +1,17 @@
 // `payouts run|list|complete|export`: payout batches from the command line.
-import { batchOf, paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
-import { instantField } from '../../domain/validation';
+import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
 import { formatMinor } from '../../domain/money';
 import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
-import { formatTable, onePositional, oneOf, requiredOption, UsageError, type Command } from '../command';
+import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
 function parseAsOf(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const parsed = instantField.safeParse(text);
-  if (!parsed.success) throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time with offset');
-  return parsed.data;
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (!/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time');
+  }
+  return date;
 }
 
 const money = (amount: number) => formatMinor(amount);
@@ -77,7 +78,8 @@ export const payoutsComplete: Command = {
   usage: '<payoutId> [--failed <partnerId,...>] [--note <text>]',
   options: { failed: { type: 'string' }, note: { type: 'string' } },
   async run(values, positionals, cli) {
-    const payoutId = onePositional(positionals, 'payout ID');
+    const payoutId = positionals[0];
+    if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
     const failed =
       typeof values.failed === 'string'
         ? values.failed
@@ -102,9 +104,11 @@ export const payoutsExport: Command = {
   usage: '<payoutId> --format csv|json',
   options: { format: { type: 'string' } },
   async run(values, positionals, cli) {
-    const payoutId = onePositional(positionals, 'payout ID');
+    const payoutId = positionals[0];
+    if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
     const format = oneOf(requiredOption(values, 'format'), ['csv', 'json'] as const, 'format');
-    const batch = batchOf(await findPayout(cli, payoutId));
+    const payout = await findPayout(cli, payoutId);
+    const batch = { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
     cli.print(
       format === 'csv' ? paypalMassPaymentCsv(batch).trimEnd() : JSON.stringify(paypalPayoutsRequest(batch), null, 2),
     );

@@ -2,10 +2,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
-import { batchOf, paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
-import { instantField } from '../../domain/validation';
+import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
 import { actorOf } from '../../http/auth';
 import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
+
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((text) => new Date(text));
 
 export function adminPayoutRoutes(context: Context): Router {
   const { models } = context;
@@ -13,7 +14,7 @@ export function adminPayoutRoutes(context: Context): Router {
 
   router.post('/v1/admin/payouts', async (req, res) => {
     const { asOf, preview } = z
-      .object({ asOf: instantField.optional(), preview: z.boolean().default(false) })
+      .object({ asOf: instant.optional(), preview: z.boolean().default(false) })
       .strict()
       .parse(req.body ?? {});
     const run = await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller), preview });
@@ -30,15 +31,18 @@ export function adminPayoutRoutes(context: Context): Router {
     res.json(payoutView(await findPayout(context, req.params.id)));
   });
 
-  const batchById = async (id: string) => batchOf(await findPayout(context, id));
+  const batchOf = async (id: string) => {
+    const payout = await findPayout(context, id);
+    return { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
+  };
 
   router.get('/v1/admin/payouts/:id/paypal.csv', async (req, res) => {
-    const batch = await batchById(req.params.id);
+    const batch = await batchOf(req.params.id);
     res.type('text/csv; charset=utf-8').attachment(`${batch.payoutId}.csv`).send(paypalMassPaymentCsv(batch));
   });
 
   router.get('/v1/admin/payouts/:id/paypal.json', async (req, res) => {
-    res.json(paypalPayoutsRequest(await batchById(req.params.id)));
+    res.json(paypalPayoutsRequest(await batchOf(req.params.id)));
   });
 
   router.post('/v1/admin/payouts/:id/complete', async (req, res) => {
