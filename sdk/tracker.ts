@@ -124,7 +124,7 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
       current = { v: 1, aid: l.aid, bid: l.bid, cid: l.cid || uuid(), vid: current?.vid || uuid(), ts: Date.now() };
       io('sessionStorage', href);
       // Written now so the referral exists at once; a same-site collector answers the click with its
-      // own Set-Cookie of the same record, which replaces this one (docs/CONTRACTS.md §2).
+      // own Set-Cookie of the same record, which replaces this one (DESIGN.md §4).
       setCookie(current);
       io('localStorage', encode(current));
       if (!l.cid) {

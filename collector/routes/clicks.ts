@@ -82,7 +82,7 @@ export function clickRoutes(context: Context): Router {
   return router;
 }
 
-/** docs/CONTRACTS.md §2: the collector's own Set-Cookie, when the request reached it same-site. */
+/** DESIGN.md §4: the collector's own Set-Cookie, when the request reached it same-site. */
 function setReferralCookie(
   context: Context,
   req: Request,

@@ -1,4 +1,4 @@
-// Partner status changes by operators (docs/CONTRACTS.md §5): frozen withholds payouts, disabled also
+// Partner status changes by operators (DESIGN.md §6): frozen withholds payouts, disabled also
 // reverses every unpaid commission, active releases a freeze. Each change is audited.
 import { netCommissions } from '../domain/ledger';
 import { DomainError } from '../domain/errors';

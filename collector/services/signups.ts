@@ -1,5 +1,5 @@
 // Signups (POST /v1/signups): bind a customer to the partner whose recorded click the referral
-// names (docs/CONTRACTS.md §5). Binding is an insert under the customerId: once, for life.
+// names (DESIGN.md §6). Binding is an insert under the customerId: once, for life.
 import type { Context } from '../context';
 import { attribute, parseReferral, type Attribution } from '../domain/attribution';
 import { utcDay } from '../domain/days';

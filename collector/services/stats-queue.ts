@@ -1,4 +1,4 @@
-// daily_stats counters (docs/ARCHITECTURE.md §5): increments are coalesced per document and applied as $inc
+// daily_stats counters (DESIGN.md §8): increments are coalesced per document and applied as $inc
 // upserts from ONE ordered queue per collector process, one batch at a time, so no two writes of
 // this process race on a document. Drained when the collector closes.
 import type { Logger } from '../logger';
