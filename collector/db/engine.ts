@@ -18,6 +18,8 @@ export interface Engine {
   kind: EngineKind;
   /** Connection string, without a database name. */
   uri: string;
+  /** Process id of an engine this process started (none for MONGODB_URI). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -190,7 +192,7 @@ function supervise(
       if (uri) {
         ready = true;
         clearTimeout(timeout);
-        resolveEngine({ kind, uri, stop });
+        resolveEngine({ kind, uri, pid: child.pid, stop });
       }
     };
     lines(child.stdout, onLine);
