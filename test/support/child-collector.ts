@@ -48,8 +48,10 @@ export class ChildCollector {
   private exited: Promise<void> = Promise.resolve();
   private readonly tail: string[] = [];
   private readonly watchers = new Set<(line: LogLine) => void>();
-  /** The embedded engine the collector started (undefined with mongodbUri). */
+  /** The embedded engine the collector started, the current one after a restart (undefined with mongodbUri). */
   enginePid: number | undefined;
+  /** Its connection string (no database name). */
+  engineUri: string | undefined;
 
   private constructor(
     private readonly options: ChildCollectorOptions,
@@ -116,6 +118,7 @@ export class ChildCollector {
       if (this.tail.length > 200) this.tail.shift();
       const line = parseLine(raw);
       if (typeof line.enginePid === 'number') this.enginePid = line.enginePid;
+      if (typeof line.engineUri === 'string') this.engineUri = line.engineUri;
       for (const watcher of this.watchers) watcher(line);
     };
     readLines(child.stdout, onLine);

@@ -31,7 +31,13 @@ export class TestEngine {
 
   /** (Re)starts the engine on the same port and data folder. */
   async start(): Promise<void> {
-    this.engine = await startEngine(undefined, { dataDir: this.dataDir, port: this.port, preferFerret: true });
+    // Not supervised: a test kills it on purpose and decides when it comes back.
+    this.engine = await startEngine(undefined, {
+      dataDir: this.dataDir,
+      port: this.port,
+      preferFerret: true,
+      supervise: false,
+    });
   }
 
   /** kill -9; resolves once the process is gone. */
