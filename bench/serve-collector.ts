@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { createCollector } from '../collector/app';
 import { loadConfig } from '../collector/config';
+import { connectionOptions } from '../collector/db/connection';
 import { createLogger } from '../collector/logger';
 import { syncIndexes } from '../collector/models';
 import { reportStartupFailure, rssAfterGc, serveIpc } from './lib/child';
@@ -20,12 +21,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   // As collector/db/connection.ts opens it, plus command monitoring: counting reads needs the
   // option when the driver's connections are made, so it cannot be switched on afterwards.
-  const connection = mongoose.createConnection(uri, {
-    dbName,
-    serverSelectionTimeoutMS: 5000,
-    autoIndex: false,
-    monitorCommands: true,
-  });
+  const connection = mongoose.createConnection(uri, { ...connectionOptions, dbName, monitorCommands: true });
   await connection.asPromise();
   const reads = new ReadCounter();
   reads.attach(connection.getClient());

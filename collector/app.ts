@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import pinoHttp from 'pino-http';
 import type { Config } from './config';
 import type { Context } from './context';
+import { DatabaseHealth } from './db/health';
 import { jsonBodyLimit } from './http/body-limit';
 import { errorHandler, notFound } from './http/errors';
 import type { Logger } from './logger';
@@ -33,9 +34,12 @@ export function createCollector(options: CollectorOptions): Collector {
   const models = createModels(options.connection);
   const tracking = createTrackingServices(models, options.logger);
   closeTasks.push(() => tracking.close());
+  const database = new DatabaseHealth(options.connection, options.logger);
+  closeTasks.push(async () => database.close());
   const context: Context = {
     config: options.config,
     connection: options.connection,
+    database,
     models,
     logger: options.logger,
     metrics: createMetrics({ processMetrics: options.processMetrics ?? false }),
@@ -45,8 +49,8 @@ export function createCollector(options: CollectorOptions): Collector {
 
   const app = express();
   app.disable('x-powered-by');
-  // The demo site (and any reverse proxy on loopback) forwards the visitor's address.
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For to believe (ASHOP_TRUST_PROXY): loopback by default, for the demo site's proxy.
+  app.set('trust proxy', options.config.trustProxy);
 
   app.use(
     pinoHttp({

@@ -1,14 +1,21 @@
 // Configuration from the environment (docs/CONTRACTS.md §6), read and validated once at start-up.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseRate, type Rate } from './domain/money';
 
 export interface Config {
   mongodbUri: string | undefined;
+  /** Address the collector and the demo site listen on. */
+  host: string;
   port: number;
   sitePort: number;
+  /** Express `trust proxy`: a hop count, or the addresses/subnets of trusted proxies. */
+  trustProxy: number | string[];
+  /** /healthz answers 503 once the database has been unreachable this long. */
+  unhealthyAfterSeconds: number;
   siteUrl: string;
   allowedOrigins: string[];
   jwtSecret: string;
@@ -49,6 +56,37 @@ const kinds = z
   )
   .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/)).min(1));
 
+/** Names Express accepts besides addresses and subnets. */
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z
+  .string()
+  .trim()
+  .default('loopback')
+  .transform((value, ctx) => {
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const bad = entries.filter((entry) => !proxyNames.has(entry) && !isSubnet(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a hop count or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal); not ${bad.join(', ') || 'empty'}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+function isSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const schema = z.object({
   MONGODB_URI: optionalText.pipe(
     z
@@ -56,8 +94,11 @@ const schema = z.object({
       .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://')
       .optional(),
   ),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: port(4000),
   SITE_PORT: port(8080),
+  ASHOP_TRUST_PROXY: trustProxy,
+  ASHOP_UNHEALTHY_AFTER_SECONDS: whole(60, 1),
   ASHOP_SITE_URL: origin.default('http://localhost:8080'),
   ASHOP_ALLOWED_ORIGINS: optionalText.pipe(
     z
@@ -115,11 +156,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.ASHOP_DATA_DIR);
   const needsSecrets = !e.ASHOP_JWT_SECRET || !e.ASHOP_SIGNUP_SECRET;
+  if (needsSecrets && e.MONGODB_URI) {
+    // Secrets generated into one host's data folder would differ on every other collector.
+    throw new ConfigError(
+      'With MONGODB_URI set, ASHOP_JWT_SECRET and ASHOP_SIGNUP_SECRET must be set too (the same on every collector), e.g. from `openssl rand -base64 32`.',
+    );
+  }
   const stored = needsSecrets ? storedSecrets(dataDir) : undefined;
   return {
     mongodbUri: e.MONGODB_URI,
+    host: e.HOST,
     port: e.PORT,
     sitePort: e.SITE_PORT,
+    trustProxy: e.ASHOP_TRUST_PROXY,
+    unhealthyAfterSeconds: e.ASHOP_UNHEALTHY_AFTER_SECONDS,
     siteUrl: e.ASHOP_SITE_URL,
     allowedOrigins: e.ASHOP_ALLOWED_ORIGINS ?? [e.ASHOP_SITE_URL],
     jwtSecret: e.ASHOP_JWT_SECRET ?? stored!.jwtSecret,

@@ -1,9 +1,9 @@
 // A running collector: engine (when embedded), database connection, HTTP server, and an orderly
 // stop: stop accepting, drain requests and queued writes, close the database, stop the engine.
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createCollector, type Collector } from './app';
+import { listen, urlOf } from './listen';
 import type { Config } from './config';
 import { openConnection } from './db/connection';
 import { startEngine, type Engine } from './db/engine';
@@ -27,27 +27,31 @@ export async function startCollectorService(
   /** Database name on the engine (default "ashop"); the end-to-end tests use a fresh one. */
   dbName?: string,
 ): Promise<CollectorService> {
-  const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress });
-  logger.info({ engine: engine.kind }, `database engine: ${engine.kind}`);
+  const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress, logger });
+  // An embedded engine's URI is loopback-only and has no credentials (MONGODB_URI may have some).
+  const started = engine.kind === 'external' ? {} : { enginePid: engine.pid, engineUri: engine.uri };
+  logger.info({ engine: engine.kind, ...started }, `database engine: ${engine.kind}`);
   let connection: Connection | undefined;
+  let collector: Collector | undefined;
   try {
     connection = await openConnection(engine.uri, dbName);
-    const collector = createCollector({ config, connection, logger, processMetrics: true });
+    collector = createCollector({ config, connection, logger, processMetrics: true });
     await syncIndexes(collector.context.models);
+    const server = await listen(collector.app, config.port, config.host, 'PORT');
+    // Only once listening: a start-up that fails leaves no job running against a closed connection.
     scheduleRetention(collector.context);
-    const server = collector.app.listen(config.port, '0.0.0.0');
-    await once(server, 'listening');
-    const url = `http://localhost:${config.port}`;
+    const url = urlOf(config.host, config.port);
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         await closeServer(server);
-        await collector.close();
+        await collector!.close();
         await connection!.close();
         await engine.stop();
       })());
     return { url, engine, connection, collector, stop };
   } catch (error) {
+    await collector?.close().catch(() => {});
     await connection?.close().catch(() => {});
     await engine.stop();
     throw error;

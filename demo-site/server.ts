@@ -1,7 +1,6 @@
 // The demo site: Ashop Commerce's marketing site with partner tracking, the store signup page and
 // the site's small backend, the partner program pages and portal, the operator console and the
 // dev mailbox. The collector is reached through the /ashop/ reverse proxy.
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
@@ -9,6 +8,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from '../collector/config';
 import { projectRoot } from '../collector/paths';
 import { errorHandler, notFound } from '../collector/http/errors';
+import { listen, urlOf } from '../collector/listen';
 import type { Logger } from '../collector/logger';
 import type { Models } from '../collector/models';
 import { siteApi } from './api';
@@ -100,10 +100,9 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
 }
 
 export async function startDemoSite(options: DemoSiteOptions & { port: number }): Promise<DemoSite> {
-  const server = (await createDemoSite(options)).listen(options.port, '0.0.0.0');
-  await once(server, 'listening');
+  const server = await listen(await createDemoSite(options), options.port, options.config.host, 'SITE_PORT');
   return {
-    url: `http://localhost:${options.port}`,
+    url: urlOf(options.config.host, options.port),
     server,
     close: async () => {
       const closed = new Promise<void>((done) => server.close(() => done()));

@@ -1,6 +1,7 @@
 // `npm start`: the embedded engine, the collector and the demo site in one process tree, with a
 // demo operator login and server key made on first start (printed below).
 import { loadConfig } from '../collector/config';
+import { localUrlOf } from '../collector/listen';
 import { createLogger } from '../collector/logger';
 import { exitWithStartupError, stopOnSignals } from '../collector/server';
 import { startCollectorService } from '../collector/service';
@@ -19,8 +20,7 @@ async function main(): Promise<void> {
     await ensureDemoBanners(models);
     const site = await startDemoSite({
       port: config.sitePort,
-      // Loopback by address: "localhost" may resolve to ::1, where the collector does not listen.
-      collectorUrl: `http://127.0.0.1:${config.port}`,
+      collectorUrl: localUrlOf(config.host, config.port),
       config,
       connection: collector.connection,
       models,

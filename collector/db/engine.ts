@@ -1,16 +1,15 @@
 // Starts the database engine the collector talks to when MONGODB_URI is not given (docs/ARCHITECTURE.md §5):
 // a `mongod` found on PATH, else our small Go program embedding FerretDB with SQLite storage,
-// built once into .cache/bin/. The engine never outlives this process: FerretDB exits when its
-// stdin pipe closes, and both engines are killed on exit.
+// built once into .cache/bin/ (ferret-build.ts). The engine never outlives this process: FerretDB
+// exits when its stdin pipe closes, and both engines are killed on exit. While this process runs,
+// an engine that dies is restarted on the same port and data folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { projectRoot } from '../paths';
+import { join } from 'node:path';
+import { EngineUnavailableError, ensureFerretBinary, findOnPath } from './ferret-build';
 
-const ferretSource = join(projectRoot, 'collector', 'engine', 'ferretdb');
-const binDir = join(projectRoot, '.cache', 'bin');
+export { EngineUnavailableError };
 
 export type EngineKind = 'external' | 'mongod' | 'ferretdb';
 
@@ -18,6 +17,8 @@ export interface Engine {
   kind: EngineKind;
   /** Connection string, without a database name. */
   uri: string;
+  /** Process id of the engine this process started, the current one after a restart (none for MONGODB_URI). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -30,10 +31,15 @@ export interface EngineOptions {
   progress?: (line: string) => void;
   /** Skip `mongod` even when it is on PATH (tests of the FerretDB path). */
   preferFerret?: boolean;
+  /** Restart the engine when it dies (default); tests that kill it on purpose turn this off. */
+  supervise?: boolean;
+  /** Where restarts are reported. */
+  logger?: EngineLogger;
 }
 
-export class EngineUnavailableError extends Error {
-  override name = 'EngineUnavailableError';
+export interface EngineLogger {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 /** Uses MONGODB_URI when given, else starts an embedded engine. */
@@ -41,18 +47,9 @@ export async function startEngine(mongodbUri: string | undefined, options: Engin
   if (mongodbUri) return { kind: 'external', uri: mongodbUri, stop: async () => {} };
   const port = options.port ?? (await freePort());
   const mongod = options.preferFerret ? undefined : findOnPath('mongod');
-  if (mongod) return startMongod(mongod, options.dataDir, port);
+  if (mongod) return startSupervised(mongodLauncher(mongod, options.dataDir, port), options);
   const binary = await ensureFerretBinary(options.progress ?? (() => {}));
-  return startFerret(binary, options.dataDir, port);
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return startSupervised(ferretLauncher(binary, options.dataDir, port), options);
 }
 
 export function freePort(): Promise<number> {
@@ -69,74 +66,34 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The binary's name carries a hash of its sources, so a change to them triggers a rebuild. */
-export function ferretBinaryPath(): string {
-  const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(ferretSource, file)));
-  return join(binDir, `ashop-ferretdb-${hash.digest('hex').slice(0, 12)}`);
+/** How to start one engine process on a fixed port and folder, and recognise that it is ready. */
+interface Launcher {
+  kind: 'ferretdb' | 'mongod';
+  spawn(): ChildProcess;
+  readyUri(line: string): string | undefined;
 }
 
-async function ensureFerretBinary(progress: (line: string) => void): Promise<string> {
-  const binary = ferretBinaryPath();
-  if (existsSync(binary)) return binary;
-  const go = findOnPath('go');
-  if (!go) {
-    throw new EngineUnavailableError(
-      "No database engine: set MONGODB_URI, put MongoDB's mongod on PATH, or install Go 1.24+ so the embedded FerretDB can be built.",
-    );
-  }
-  mkdirSync(binDir, { recursive: true });
-  // Build under a temporary name and rename: two processes building at once both end with a whole binary.
-  const partial = `${binary}.${process.pid}.partial`;
-  progress('Building the embedded FerretDB engine with Go (first run only, about a minute)...');
-  const started = Date.now();
-  const ticker = setInterval(
-    () => progress(`  still building (${Math.round((Date.now() - started) / 1000)} s)...`),
-    10_000,
-  );
-  try {
-    const code = await new Promise<number | null>((done, fail) => {
-      const child = spawn(go, ['build', '-trimpath', '-o', partial, '.'], {
-        cwd: ferretSource,
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, CGO_ENABLED: '0' },
-      });
-      child.on('error', fail);
-      child.on('exit', done);
-    });
-    if (code !== 0) {
-      rmSync(partial, { force: true });
-      throw new EngineUnavailableError(
-        `Building the embedded FerretDB failed (go build exited with ${code}); set MONGODB_URI or put mongod on PATH instead.`,
-      );
-    }
-    renameSync(partial, binary);
-  } finally {
-    clearInterval(ticker);
-  }
-  progress(`  built in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
-  return binary;
-}
-
-function startFerret(binary: string, dataDir: string, port: number): Promise<Engine> {
+function ferretLauncher(binary: string, dataDir: string, port: number): Launcher {
   const folder = join(dataDir, 'ferretdb');
   mkdirSync(folder, { recursive: true });
-  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-data', folder], { stdio: ['pipe', 'pipe', 'pipe'] });
-  return supervise(child, 'ferretdb', (line) => {
-    const match = /^ready (mongodb:\/\/\S+)/.exec(line);
-    return match?.[1];
-  });
+  return {
+    kind: 'ferretdb',
+    spawn: () => spawn(binary, ['-listen', `127.0.0.1:${port}`, '-data', folder], { stdio: ['pipe', 'pipe', 'pipe'] }),
+    readyUri: (line) => /^ready (mongodb:\/\/\S+)/.exec(line)?.[1],
+  };
 }
 
-function startMongod(mongod: string, dataDir: string, port: number): Promise<Engine> {
+function mongodLauncher(mongod: string, dataDir: string, port: number): Launcher {
   const folder = join(dataDir, 'mongod');
   mkdirSync(folder, { recursive: true });
-  const child = spawn(mongod, ['--dbpath', folder, '--bind_ip', '127.0.0.1', '--port', String(port)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  return supervise(child, 'mongod', (line) =>
-    line.includes('Waiting for connections') ? `mongodb://127.0.0.1:${port}/` : undefined,
-  );
+  return {
+    kind: 'mongod',
+    spawn: () =>
+      spawn(mongod, ['--dbpath', folder, '--bind_ip', '127.0.0.1', '--port', String(port)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    readyUri: (line) => (line.includes('Waiting for connections') ? `mongodb://127.0.0.1:${port}/` : undefined),
+  };
 }
 
 const running = new Set<ChildProcess>();
@@ -150,21 +107,27 @@ function installExitHook(): void {
   });
 }
 
-/** Waits for the engine's ready line, keeps the last lines of its output for error messages. */
-function supervise(
-  child: ChildProcess,
-  kind: EngineKind,
-  readyUri: (line: string) => string | undefined,
-): Promise<Engine> {
+interface EngineProcess {
+  child: ChildProcess;
+  /** The connection string once the engine accepts connections; rejects when it cannot start. */
+  ready: Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+/** Starts one engine process; keeps the last lines of its output for error messages. */
+function launch(launcher: Launcher): EngineProcess {
   installExitHook();
+  const { kind } = launcher;
+  const child = launcher.spawn();
   running.add(child);
   const tail: string[] = [];
   let exited = false;
-  const exitedPromise = new Promise<void>((done) =>
-    child.once('exit', () => {
+  const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => {
       exited = true;
       running.delete(child);
-      done();
+      done({ code, signal });
     }),
   );
 
@@ -176,8 +139,8 @@ function supervise(
     clearTimeout(timer);
   };
 
-  return new Promise<Engine>((resolveEngine, reject) => {
-    let ready = false;
+  const ready = new Promise<string>((resolveUri, reject) => {
+    let done = false;
     const timeout = setTimeout(() => {
       void stop();
       reject(new EngineUnavailableError(`${kind} did not become ready within 30 s: ${tail.join(' | ')}`));
@@ -185,12 +148,12 @@ function supervise(
     const onLine = (line: string): void => {
       tail.push(line);
       if (tail.length > 10) tail.shift();
-      if (ready) return;
-      const uri = readyUri(line);
+      if (done) return;
+      const uri = launcher.readyUri(line);
       if (uri) {
-        ready = true;
+        done = true;
         clearTimeout(timeout);
-        resolveEngine({ kind, uri, stop });
+        resolveUri(uri);
       }
     };
     lines(child.stdout, onLine);
@@ -200,12 +163,98 @@ function supervise(
       reject(new EngineUnavailableError(`${kind} could not start: ${error.message}`));
     });
     void exitedPromise.then(() => {
-      if (ready) return;
+      if (done) return;
       clearTimeout(timeout);
       reject(new EngineUnavailableError(`${kind} exited before it was ready: ${tail.join(' | ')}`));
     });
   });
+  return { child, ready, exited: exitedPromise, stop };
 }
+
+/** Waits between restarts: bounded, and back to the first once the engine has run a minute. */
+const restartDelaysMs = [250, 500, 1000, 2000, 5000];
+const stableAfterMs = 60_000;
+
+/**
+ * Starts the engine and, unless told not to, restarts it on the same port and folder whenever it
+ * dies (the driver reconnects to the same URI by itself). Only `stop()` ends it for good.
+ */
+async function startSupervised(launcher: Launcher, options: EngineOptions): Promise<Engine> {
+  const { kind } = launcher;
+  const log = options.logger ?? silent;
+  let current = launch(launcher);
+  const uri = await current.ready;
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let attempt = 0;
+  let startedAt = Date.now();
+
+  const pause = (ms: number) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+    });
+
+  const restart = async (code: number | null, signal: NodeJS.Signals | null): Promise<void> => {
+    const diedAt = Date.now();
+    if (diedAt - startedAt > stableAfterMs) attempt = 0;
+    for (;;) {
+      const delayMs = restartDelaysMs[Math.min(attempt, restartDelaysMs.length - 1)]!;
+      attempt += 1;
+      log.warn(
+        { engine: kind, code, signal, attempt, delayMs },
+        `database engine ${kind} exited (${signal ?? `code ${code}`}); restarting it on the same data in ${delayMs} ms`,
+      );
+      await pause(delayMs);
+      if (stopping) return;
+      const next = launch(launcher);
+      current = next;
+      try {
+        await next.ready;
+      } catch (error) {
+        if (stopping) return;
+        log.error({ err: error, engine: kind }, `database engine ${kind} did not restart`);
+        continue;
+      }
+      startedAt = Date.now();
+      log.warn(
+        { engine: kind, enginePid: next.child.pid, downMs: startedAt - diedAt },
+        `database engine ${kind} restarted in ${startedAt - diedAt} ms`,
+      );
+      watch(next);
+      return;
+    }
+  };
+
+  const watch = (engineProcess: EngineProcess): void => {
+    void engineProcess.exited.then(({ code, signal }) => {
+      if (stopping || engineProcess !== current || options.supervise === false) return;
+      restarting = restart(code, signal);
+    });
+  };
+  watch(current);
+
+  return {
+    kind,
+    uri,
+    get pid() {
+      return current.child.pid;
+    },
+    stop: async () => {
+      stopping = true;
+      wake?.();
+      await current.stop();
+      await restarting;
+      await current.stop();
+    },
+  };
+}
+
+const silent: EngineLogger = { warn: () => {}, error: () => {} };
 
 function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   if (!stream) return;

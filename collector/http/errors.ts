@@ -30,15 +30,75 @@ const statusOfKind: Record<DomainErrorKind, number> = {
   unavailable: 503,
 };
 
-/** Driver errors that mean "the database cannot be reached right now", not "the request is bad". */
-const unavailableErrors = new Set([
+/**
+ * Driver errors that mean "the database cannot take this right now", not "the request is bad":
+ * the network, server selection, a primary stepping down or shutting down, a write concern not
+ * met. The write may or may not have happened; every write here is idempotent, so a retry is safe.
+ */
+const unavailableNames = new Set([
+  'DatabaseUnavailableError', // refused up front while the database is known to be down (db/health.ts)
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  'MongoClientClosedError',
+  'MongoServerClosedError',
+  'MongoPoolClearedError',
+  'MongoWriteConcernError',
+  'MongoOperationTimeoutError',
 ]);
+
+/** Server error codes of the same kind (MongoDB's error_codes.yml). */
+const unavailableCodes = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  64, // WriteConcernFailed
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  9001, // SocketException
+  10058, // LegacyNotPrimary
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/** Labels the driver puts on errors worth retrying. */
+const unavailableLabels = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'];
+
+/** Whether an error means the database is unreachable or cannot confirm the write (answer 503). */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const fields = error as {
+    name?: unknown;
+    code?: unknown;
+    hasErrorLabel?: unknown;
+    writeConcernError?: unknown;
+    errorResponse?: unknown;
+    err?: unknown;
+    cause?: unknown;
+  };
+  if (typeof fields.name === 'string' && unavailableNames.has(fields.name)) return true;
+  if (typeof fields.code === 'number' && unavailableCodes.has(fields.code)) return true;
+  if (typeof fields.hasErrorLabel === 'function') {
+    const hasLabel = fields.hasErrorLabel as (label: string) => boolean;
+    if (unavailableLabels.some((label) => hasLabel.call(error, label))) return true;
+  }
+  // A write concern error inside a write result: the write is not known to be durable.
+  if (fields.writeConcernError) return true;
+  // MongoBulkWriteError keeps the driver error that cut the batch short in errorResponse (or a
+  // write concern error in err); other wrappers use cause.
+  return [fields.errorResponse, fields.err, fields.cause].some(
+    (inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1),
+  );
+}
+
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const databaseRetryAfterSeconds = 5;
 
 export function zodFieldProblems(error: ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
@@ -75,9 +135,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, problemBody(status, (error as Error).message));
     }
-    if (error instanceof Error && unavailableErrors.has(error.name)) {
-      (req.log ?? logger).warn({ err: error }, 'database unavailable');
-      res.setHeader('Retry-After', '5');
+    if (isDatabaseUnavailable(error)) {
+      // Refusals while known down are expected and frequent: no error per request.
+      if ((error as Error).name !== 'DatabaseUnavailableError')
+        (req.log ?? logger).warn({ err: error }, 'database unavailable');
+      res.setHeader('Retry-After', String(databaseRetryAfterSeconds));
       return sendProblem(
         res,
         problemBody(503, 'The database is unavailable; try again shortly.', 'database-unavailable'),

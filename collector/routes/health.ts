@@ -1,18 +1,25 @@
-// Liveness, readiness (the database answers a ping) and Prometheus metrics.
+// Liveness (unhealthy once the database has been unreachable for ASHOP_UNHEALTHY_AFTER_SECONDS, so
+// an orchestrator restarts the process), readiness (the database answers a ping) and metrics.
 import { Router } from 'express';
 import type { Context } from '../context';
 
 const pingTimeoutMs = 2000;
 
-export function healthRoutes({ connection, metrics }: Context): Router {
+export function healthRoutes({ config, connection, database, metrics }: Context): Router {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
+    const downSeconds = Math.floor(database.downForMs / 1000);
+    if (downSeconds >= config.unhealthyAfterSeconds) {
+      res.status(503).json({ status: 'unhealthy', database: 'down', downSeconds });
+      return;
+    }
     res.json({ status: 'ok' });
   });
 
   router.get('/readyz', async (_req, res) => {
-    const ok = await ping(connection).catch(() => false);
+    // Known down: answer at once; else ask the database.
+    const ok = database.available && (await ping(connection).catch(() => false));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', database: ok ? 'up' : 'down' });
   });
 

@@ -1,6 +1,7 @@
 // Every route of the collector, in one place: find a feature's router here.
 import type { Express } from 'express';
 import type { Context } from '../context';
+import { databaseGuard } from '../http/database-guard';
 import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { bannerRoutes } from './banners';
@@ -17,6 +18,8 @@ import { signupRoutes } from './signups';
 export function mountRoutes(app: Express, context: Context): void {
   app.use(healthRoutes(context));
   app.use(sdkRoutes());
+  // Everything below needs the database.
+  app.use(databaseGuard(context.database));
   app.use(clickRoutes(context));
   app.use(redirectRoutes(context));
   app.use(signupRoutes(context));

@@ -16,8 +16,14 @@ interface WriteErrorLike {
  * Undefined when anything else went wrong (the caller rethrows).
  */
 export function duplicateIndexes(error: unknown): Set<number> | undefined {
-  const raw = (error as { writeErrors?: WriteErrorLike | WriteErrorLike[] } | null)?.writeErrors;
+  const failed = error as {
+    writeErrors?: WriteErrorLike | WriteErrorLike[];
+    result?: { getWriteConcernError?: () => unknown };
+  } | null;
+  const raw = failed?.writeErrors;
   if (!raw) return undefined;
+  // The new documents are not known to be durable: not "done", whatever the duplicates say.
+  if (failed.result?.getWriteConcernError?.()) return undefined;
   const writeErrors = Array.isArray(raw) ? raw : [raw];
   if (writeErrors.length === 0) return undefined;
   const indexes = new Set<number>();

@@ -24,7 +24,31 @@ describe('configuration', () => {
       commissionableKinds: ['plan', 'app'],
       currency: 'USD',
       clickRetentionDays: 400,
+      host: '127.0.0.1',
+      trustProxy: ['loopback'],
+      unhealthyAfterSeconds: 60,
     });
+  });
+
+  it('reads ASHOP_TRUST_PROXY as a hop count or a list of addresses and subnets', () => {
+    expect(loadConfig({ ...secrets, ASHOP_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      loadConfig({ ...secrets, ASHOP_TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::/32, 192.0.2.7' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '2001:db8::/32', '192.0.2.7']);
+    for (const bad of ['10.0.0.0/33', 'proxy.example', 'true', ','])
+      expect(() => loadConfig({ ...secrets, ASHOP_TRUST_PROXY: bad })).toThrow(/ASHOP_TRUST_PROXY/);
+  });
+
+  it('refuses generated secrets with MONGODB_URI, naming both variables', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ashop-config-'));
+    const uri = 'mongodb://db1.example,db2.example/ashop?replicaSet=rs0';
+    expect(() => loadConfig({ MONGODB_URI: uri, ASHOP_DATA_DIR: dataDir })).toThrow(
+      /ASHOP_JWT_SECRET and ASHOP_SIGNUP_SECRET must be set/,
+    );
+    expect(() => loadConfig({ MONGODB_URI: uri, ASHOP_JWT_SECRET: 'a'.repeat(32), ASHOP_DATA_DIR: dataDir })).toThrow(
+      ConfigError,
+    );
+    expect(loadConfig({ ...secrets, MONGODB_URI: uri }).mongodbUri).toBe(uri);
   });
 
   it('reads lists and overrides', () => {
@@ -60,6 +84,8 @@ describe('configuration', () => {
     ['ASHOP_ADMIN_KEY', 'short'],
     ['SMTP_URL', 'http://mail'],
     ['ASHOP_COMMISSIONABLE_KINDS', 'Plan!'],
+    ['ASHOP_UNHEALTHY_AFTER_SECONDS', '0'],
+    ['HOST', ' '],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ ...secrets, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...secrets, [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
