@@ -220,6 +220,7 @@ export async function runPayout(
       });
       created = true;
     }
+    await seam('payout.run:planned');
     const won = await claimForBatch(models, payoutId, plan);
     if (won.length === 0) continue; // a concurrent run has this partner
     const entryIds = won.map((entry) => entry._id);
@@ -245,7 +246,11 @@ export async function runPayout(
     items.push({ partnerId, amount, payoutEmail: current.payoutEmail!, entryIds });
   }
 
-  if (!created) return view(null, [], withheld);
+  if (items.length === 0) {
+    // Everyone planned was lost to a concurrent run or a status change: no batch after all.
+    if (created) await models.Payout.deleteOne({ _id: payoutId });
+    return view(null, [], withheld);
+  }
   // Items first, then the seal: an open batch always has its items.
   await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
   await seam('payout.run:sealing');
@@ -285,6 +290,7 @@ async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<v
   const { models } = deps;
   const cutoff = new Date(Date.now() - abandonedAfterMs);
   const stale = await models.Payout.find({ status: 'claiming', createdAt: { $lt: cutoff } }, { _id: 1 }).lean();
+  if (stale.length) await seam('payout.abandon:listed');
   for (const { _id: payoutId } of stale) {
     const sealed = await claimOnce<Sealed>(models, sealedKey(payoutId), `abandon:${actor}`, { outcome: 'abandoned' });
     if (sealed.claim.data?.outcome === 'open') {

@@ -51,6 +51,7 @@ export async function recordRevenue(
     ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
     : 0;
   const result: RevenueResult = { eventId: input.eventId, commission };
+  await seam('revenue:priced');
   const occurredAt = input.occurredAt ?? now;
   const event = {
     _id: input.eventId,
@@ -116,7 +117,6 @@ export async function completeInvoiceLedger(context: Context, invoice: StoredInv
     context.config.holdDays,
   );
   await appendLedgerEntry(context.models, entry);
-  await seam('revenue:ledger-written');
   const partner = await context.models.Partner.findById(invoice.partnerId, { status: 1 }).lean();
   if (partner?.status === 'disabled') await reverseForDisable(context.models, entry);
 }

@@ -5,11 +5,13 @@ type Handler = () => Promise<void>;
 const handlers = new Map<string, Handler>();
 
 export type SeamName =
+  | 'payout.run:planned' // a run decided to pay a partner, before claiming their entries
   | 'payout.run:claimed' // a run claimed one partner's entries, before re-checking the partner
+  | 'payout.abandon:listed' // a run listed stale batches, before taking their seal
   | 'payout.run:sealing' // a run wrote its items, before deciding open-vs-abandoned
   | 'payout.complete:decided' // a completion won, before its effects
   | 'partner.disable:status-set' // a disable set the status, before sweeping
-  | 'revenue:ledger-written' // an invoice wrote its commission, before re-checking the partner
+  | 'revenue:priced' // an invoice read its partner, before recording the event and commission
   | 'refund:slot-taken'; // a refund took its slot, before planning its ledger entry
 
 export async function seam(name: SeamName): Promise<void> {
