@@ -9,6 +9,7 @@ import { customerSchema } from './customer';
 import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
+import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
 import { payoutSchema } from './payout';
@@ -35,6 +36,7 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
+    OnceClaim: connection.model('OnceClaim', onceClaimSchema),
   };
 }
 

@@ -1,11 +1,11 @@
-// Partner status changes by operators (DESIGN.md §6): frozen withholds payouts, disabled also
-// reverses every unpaid commission, active releases a freeze. Each change is audited.
-import { netCommissions } from '../domain/ledger';
+// Partner status changes by operators: frozen withholds payouts, disabled also reverses every
+// unpaid commission (commission-fate.ts), active releases a freeze. Each change is audited.
 import { DomainError } from '../domain/errors';
 import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
-import { appendLedgerEntry } from './ledger-writer';
+import { reverseUnpaidCommissions } from './commission-fate';
+import { seam } from './seams';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
 export type SettableStatus = (typeof settableStatuses)[number];
@@ -22,7 +22,13 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
-  const reversed = change.status === 'disabled' ? await reverseUnpaidCommissions(deps, change.partnerId) : undefined;
+  let reversed: Awaited<ReturnType<typeof reverseUnpaidCommissions>> | undefined;
+  if (change.status === 'disabled') {
+    // Status first, sweep second: whatever raced us (an invoice, a payout run, a failed payout
+    // item) either is seen by this sweep or sees the new status and reverses its own commission.
+    await seam('partner.disable:status-set');
+    reversed = await reverseUnpaidCommissions(models, change.partnerId);
+  }
   await audit(deps, {
     actor: change.actor,
     action: 'partner.status',
@@ -36,42 +42,4 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
     status: change.status,
     ...(reversed ? { reversed } : {}),
   };
-}
-
-/**
- * Reverses what is left of every commission not claimed by a payout. Keyed
- * `disable-reversal:<commissionId>`, so running it again (a second disable, a failed payout item
- * of a disabled partner) adds nothing twice.
- */
-export async function reverseUnpaidCommissions({ models }: Pick<ServiceDeps, 'models'>, partnerId: string) {
-  const [entries, claims] = await Promise.all([
-    models.LedgerEntry.find({ partnerId }).lean(),
-    models.PayoutClaim.find({ partnerId }, { _id: 1 }).lean(),
-  ]);
-  const claimed = new Set(claims.map((claim) => claim._id));
-  const net = netCommissions(entries);
-  const now = new Date();
-  const reversals = entries
-    .filter((entry) => entry.kind === 'commission' && !claimed.has(entry._id) && (net.get(entry._id) ?? 0) > 0)
-    .map((entry) => ({
-      _id: `disable-reversal:${entry._id}`,
-      partnerId,
-      kind: 'reversal' as const,
-      amount: -net.get(entry._id)!,
-      currency: entry.currency,
-      customerId: entry.customerId ?? undefined,
-      eventId: entry.eventId,
-      reverses: entry._id,
-      occurredAt: now,
-      // Folded into the commission it cancels: same availableAt (see domain/ledger.ts).
-      availableAt: entry.availableAt,
-    }));
-  let inserted = 0;
-  let amount = 0;
-  for (const reversal of reversals) {
-    if (!(await appendLedgerEntry(models, reversal))) continue;
-    inserted += 1;
-    amount += reversal.amount;
-  }
-  return { count: inserted, amount };
 }

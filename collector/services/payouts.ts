@@ -1,15 +1,23 @@
-// Payout runs: per partner, claim the available unpaid ledger entries for one batch (unique-key
-// claims: two runs at once never claim one entry twice), decide paid or withheld, and complete
-// the batch later (failed items free their entries). No transactions anywhere.
+// Payout batches, a state machine whose every transition is one unique insert (claim-once):
+//
+//   (run) ─► claiming ──sealed{open}──► open ──completed{failed}──► completed
+//                └──────sealed{abandoned}──► abandoned (claims released; never reopened)
+//
+// `payout:<id>:sealed` decides between a run finishing and a later run abandoning it;
+// `payout:<id>:completed` decides between two completions. Each commission a batch pays is taken
+// by winning its fate (commission-fate.ts), so a disable can never reverse it as well.
 import { randomBytes } from 'node:crypto';
 import { claimableEntries, type LedgerLine } from '../domain/ledger';
-import { decidePayout, sumAmounts, type WithheldReason } from '../domain/payout';
+import { decidePayout, sumAmounts, withheldReason, type Batch, type WithheldReason } from '../domain/payout';
 import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
+import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
+import { claimMany, claimOnce, findClaim, releaseClaims } from './claim-once';
+import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fate';
 import { insertNew } from './duplicates';
 import type { ServiceDeps } from './deps';
-import { reverseUnpaidCommissions } from './partner-status';
+import { seam } from './seams';
 
 export interface PayoutItemView {
   partnerId: string;
@@ -24,9 +32,11 @@ export interface WithheldView {
 }
 
 export interface PayoutRun {
-  /** null for a preview. */
+  /** null for a preview, and for a run that found nobody to pay (no batch is created). */
   payoutId: string | null;
   asOf: Date;
+  /** A preview of a date still to come: what would be payable then if nothing changes. */
+  forecast: boolean;
   currency: string;
   items: PayoutItemView[];
   withheld: WithheldView[];
@@ -35,123 +45,227 @@ export interface PayoutRun {
 /** A run still claiming after this long has died (a 1,000-partner run takes seconds). */
 export const abandonedAfterMs = 15 * 60_000;
 
+export const sealedKey = (payoutId: string) => `payout:${payoutId}:sealed`;
+export const completedKey = (payoutId: string) => `payout:${payoutId}:completed`;
+interface Sealed {
+  outcome: 'open' | 'abandoned';
+}
+interface Completed {
+  failed: string[];
+}
+
 const newPayoutId = (asOf: Date) =>
   `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(4).toString('hex')}`;
 
-/** Claims the entries for the batch; returns the ids this run won (another run may hold the rest). */
-async function claim(models: Models, payoutId: string, partnerId: string, entryIds: string[]): Promise<Set<string>> {
-  const claimedAt = new Date();
-  const docs = entryIds.map((_id) => ({ _id, payoutId, partnerId, claimedAt }));
-  try {
-    const fresh = await insertNew(models.PayoutClaim, docs);
-    return new Set(entryIds.filter((_id, index) => fresh[index]));
-  } catch (error) {
-    await models.PayoutClaim.deleteMany({ payoutId, partnerId });
-    throw error;
-  }
-}
-
-interface PlannedItem extends PayoutItemView {
+interface PartnerPlan {
+  partnerId: string;
+  status: PartnerStatus;
+  payoutEmail: string | undefined;
   claimable: LedgerLine[];
 }
 
-/** Who would be paid at `asOf`, from the available unclaimed entries; nothing is written. */
-async function planPayout(
-  { config, models }: ServiceDeps,
-  asOf: Date,
-): Promise<{ pay: PlannedItem[]; withheld: WithheldView[] }> {
-  const [entries, claims] = await Promise.all([
-    models.LedgerEntry.find(
-      { availableAt: { $lte: asOf } },
-      { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 },
-    ).lean(),
-    models.PayoutClaim.find({}, { _id: 1 }).lean(),
-  ]);
-  const claimed = new Set(claims.map((doc) => doc._id));
-  const lines = entries.map(({ _id, partnerId, kind, amount, reverses, availableAt }) => ({
-    _id,
-    partnerId,
-    kind,
-    amount,
-    reverses,
-    availableAt,
-  }));
-  const byPartner = new Map<string, LedgerLine[]>();
-  for (const entry of claimableEntries(lines, claimed, asOf)) {
-    const list = byPartner.get(entry.partnerId) ?? [];
-    list.push(entry);
-    byPartner.set(entry.partnerId, list);
+/**
+ * Every partner's available, unclaimed entries at `asOf`, one partner at a time: the ledger and
+ * the payout claims are both read in partner order and merged, so memory holds one partner's
+ * entries, never the whole ledger.
+ */
+async function* partnerPlans(models: Models, asOf: Date): AsyncGenerator<PartnerPlan> {
+  const ledger = models.LedgerEntry.find(
+    { availableAt: { $lte: asOf } },
+    { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 },
+  )
+    .sort({ partnerId: 1, _id: 1 })
+    .lean()
+    .cursor();
+  const claims = models.PayoutClaim.find({}, { _id: 1, partnerId: 1 }).sort({ partnerId: 1 }).lean().cursor();
+  let nextClaim = await claims.next();
+  const claimedOf = async (partnerId: string) => {
+    const claimed = new Set<string>();
+    while (nextClaim && nextClaim.partnerId <= partnerId) {
+      if (nextClaim.partnerId === partnerId) claimed.add(nextClaim._id);
+      nextClaim = await claims.next();
+    }
+    return claimed;
+  };
+  const finish = async (partnerId: string, entries: LedgerLine[]): Promise<PartnerPlan | undefined> => {
+    const claimable = claimableEntries(entries, await claimedOf(partnerId), asOf);
+    if (claimable.length === 0) return undefined;
+    const partner = await models.Partner.findById(partnerId, { status: 1, payoutEmail: 1 }).lean();
+    return {
+      partnerId,
+      status: partner?.status ?? 'disabled',
+      payoutEmail: partner?.payoutEmail ?? undefined,
+      claimable,
+    };
+  };
+  try {
+    let current: string | undefined;
+    let entries: LedgerLine[] = [];
+    for await (const { _id, partnerId, kind, amount, reverses, availableAt } of ledger) {
+      if (partnerId !== current) {
+        const plan = current === undefined ? undefined : await finish(current, entries);
+        if (plan) yield plan;
+        current = partnerId;
+        entries = [];
+      }
+      entries.push({ _id, kind, amount, reverses, availableAt });
+    }
+    const plan = current === undefined ? undefined : await finish(current, entries);
+    if (plan) yield plan;
+  } finally {
+    await Promise.all([ledger.close(), claims.close()]);
   }
-  const partners = await models.Partner.find(
-    { _id: { $in: [...byPartner.keys()] } },
-    { status: 1, payoutEmail: 1 },
-  ).lean();
-  const partnerById = new Map(partners.map((partner) => [partner._id, partner]));
+}
 
-  const pay: PlannedItem[] = [];
-  const withheld: WithheldView[] = [];
-  for (const [partnerId, claimable] of [...byPartner].sort(([a], [b]) => a.localeCompare(b))) {
-    const partner = partnerById.get(partnerId) ?? { status: 'disabled' as const, payoutEmail: undefined };
-    const decision = decidePayout(partner, claimable, config.minPayout);
-    if (decision.pay) pay.push({ partnerId, amount: decision.amount, payoutEmail: partner.payoutEmail!, claimable });
-    else if (decision.balance !== 0) withheld.push({ partnerId, balance: decision.balance, reason: decision.reason });
-  }
-  return { pay, withheld };
+/**
+ * Locks a partner's entries to the batch: first the fate of each commission, then a payout claim
+ * per entry. Reversals of a commission the batch did not get stay with that commission. Returns
+ * the entries this batch holds.
+ */
+async function claimForBatch(models: Models, payoutId: string, plan: PartnerPlan): Promise<LedgerLine[]> {
+  const holder = payoutHolder(payoutId);
+  const commissions = plan.claimable.filter((entry) => entry.kind === 'commission');
+  const fates = await claimMany(
+    models,
+    commissions.map((entry) => fateKey(entry._id)),
+    holder,
+  );
+  const lost = new Set(commissions.filter((_entry, index) => !fates[index]).map((entry) => entry._id));
+  const wanted = plan.claimable.filter((entry) =>
+    entry.kind === 'commission' ? !lost.has(entry._id) : !(entry.reverses && lost.has(entry.reverses)),
+  );
+  const claimedAt = new Date();
+  const fresh = await insertNew(
+    models.PayoutClaim,
+    wanted.map((entry) => ({ _id: entry._id, payoutId, partnerId: plan.partnerId, claimedAt })),
+  );
+  const won = wanted.filter((_entry, index) => fresh[index]);
+  const unlocked = wanted.filter((entry, index) => !fresh[index] && entry.kind === 'commission');
+  if (unlocked.length)
+    await releaseClaims(
+      models,
+      holder,
+      unlocked.map((entry) => fateKey(entry._id)),
+    );
+  return won;
+}
+
+/** Gives a partner's entries in this batch back: payout claims first, then the fates. */
+async function releasePartner(models: Models, payoutId: string, partnerId: string, entryIds: readonly string[]) {
+  await models.PayoutClaim.deleteMany({ payoutId, partnerId });
+  await releaseClaims(models, payoutHolder(payoutId), entryIds.map(fateKey));
 }
 
 /** A payout run; with `preview` only the plan (no batch, no claims, payoutId null). */
 export async function runPayout(
   deps: ServiceDeps,
   options: { asOf: Date; actor: string; preview?: boolean },
+  now = new Date(),
 ): Promise<PayoutRun> {
   const { config, models } = deps;
   const { asOf, actor } = options;
-  await releaseAbandonedRuns(deps, actor);
-  const plan = await planPayout(deps, asOf);
+  const forecast = asOf.getTime() > now.getTime();
+  if (forecast && !options.preview) {
+    throw new DomainError('invalid', 'A payout run cannot be dated in the future.', 'as-of-in-future', {
+      fields: [{ field: 'asOf', message: 'must not be in the future (a preview may forecast)' }],
+    });
+  }
   const view = (payoutId: string | null, items: PayoutItemView[], withheld: WithheldView[]): PayoutRun => ({
     payoutId,
     asOf,
+    forecast,
     currency: config.currency,
     items: items.map(({ partnerId, amount, payoutEmail }) => ({ partnerId, amount, payoutEmail })),
     withheld,
   });
-  if (options.preview) return view(null, plan.pay, plan.withheld);
 
-  const payoutId = newPayoutId(asOf);
-  // The batch exists before any claim, so claims never point at a batch nobody can see.
-  await models.Payout.create({
-    _id: payoutId,
-    asOf,
-    currency: config.currency,
-    status: 'claiming',
-    items: [],
-    withheld: [],
-    createdBy: actor,
-    createdAt: new Date(),
-  });
-  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
-  const withheld = [...plan.withheld];
-  for (const planned of plan.pay) {
-    const { partnerId, claimable } = planned;
-    const won = await claim(
-      models,
-      payoutId,
-      partnerId,
-      claimable.map((entry) => entry._id),
-    );
-    const wonEntries = claimable.filter((entry) => won.has(entry._id));
-    if (wonEntries.length === 0) continue; // a concurrent run has this partner
-    const amount = sumAmounts(wonEntries);
-    if (wonEntries.length < claimable.length && amount < config.minPayout) {
-      // Lost part of the balance to a concurrent run and what is left is too little: let it go.
-      await models.PayoutClaim.deleteMany({ payoutId, partnerId });
-      withheld.push({ partnerId, balance: amount, reason: 'claimed-by-another-run' });
-      continue;
+  const withheld: WithheldView[] = [];
+  if (options.preview) {
+    const items: PayoutItemView[] = [];
+    for await (const plan of partnerPlans(models, asOf)) {
+      const decision = decidePayout(plan, plan.claimable, config.minPayout);
+      if (decision.pay)
+        items.push({ partnerId: plan.partnerId, amount: decision.amount, payoutEmail: plan.payoutEmail! });
+      else if (decision.balance !== 0) withheld.push({ partnerId: plan.partnerId, ...decision });
     }
-    items.push({ partnerId, amount, payoutEmail: planned.payoutEmail, entryIds: wonEntries.map((entry) => entry._id) });
+    return view(
+      null,
+      items,
+      withheld.map(({ partnerId, balance, reason }) => ({ partnerId, balance, reason })),
+    );
   }
 
-  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld, status: 'open' } });
+  await releaseAbandonedRuns(deps, actor);
+  const payoutId = newPayoutId(asOf);
+  let created = false;
+  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
+  for await (const plan of partnerPlans(models, asOf)) {
+    const { partnerId } = plan;
+    const decision = decidePayout(plan, plan.claimable, config.minPayout);
+    if (!decision.pay) {
+      if (decision.balance !== 0) withheld.push({ partnerId, balance: decision.balance, reason: decision.reason });
+      continue;
+    }
+    if (!created) {
+      // The batch exists before its first claim, so claims never point at a batch nobody can see.
+      await models.Payout.create({
+        _id: payoutId,
+        asOf,
+        currency: config.currency,
+        status: 'claiming',
+        items: [],
+        withheld: [],
+        createdBy: actor,
+        createdAt: new Date(),
+      });
+      created = true;
+    }
+    await seam('payout.run:planned');
+    const won = await claimForBatch(models, payoutId, plan);
+    if (won.length === 0) continue; // a concurrent run has this partner
+    const entryIds = won.map((entry) => entry._id);
+    const amount = sumAmounts(won);
+    await seam('payout.run:claimed');
+    // Look at the partner again now that the entries are ours: a disable (or freeze) that came
+    // meanwhile either swept before our fates (we did not get those commissions) or sees them
+    // held here and leaves them; so the run gives them back and, for a disable, sweeps itself.
+    const fresh = await models.Partner.findById(partnerId, { status: 1, payoutEmail: 1 }).lean();
+    const current = { status: fresh?.status ?? ('disabled' as const), payoutEmail: fresh?.payoutEmail ?? null };
+    const reason = withheldReason(current, amount, config.minPayout);
+    if (reason) {
+      await releasePartner(models, payoutId, partnerId, entryIds);
+      if (current.status === 'disabled') await reverseUnpaidCommissions(models, partnerId);
+      // Below the minimum only because a concurrent run took part of the balance.
+      withheld.push({
+        partnerId,
+        balance: amount,
+        reason: reason === 'below-minimum' ? 'claimed-by-another-run' : reason,
+      });
+      continue;
+    }
+    items.push({ partnerId, amount, payoutEmail: current.payoutEmail!, entryIds });
+  }
+
+  if (items.length === 0) {
+    // Everyone planned was lost to a concurrent run or a status change: no batch after all.
+    if (created) await models.Payout.deleteOne({ _id: payoutId });
+    return view(null, [], withheld);
+  }
+  // Items first, then the seal: an open batch always has its items.
+  await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
+  await seam('payout.run:sealing');
+  const sealed = await claimOnce<Sealed>(models, sealedKey(payoutId), payoutHolder(payoutId), { outcome: 'open' });
+  if (!sealed.won) {
+    // Taken for dead by a later run (this one ran past abandonedAfterMs): it released our claims;
+    // release any written since, and never reopen it.
+    await releaseAllOf(models, payoutId);
+    throw new DomainError(
+      'conflict',
+      `Payout ${payoutId} took too long and was abandoned; run again.`,
+      'payout-abandoned',
+    );
+  }
+  await models.Payout.updateOne({ _id: payoutId }, { $set: { status: 'open' } });
   await audit(deps, {
     actor,
     action: 'payout.run',
@@ -161,34 +275,78 @@ export async function runPayout(
   return view(payoutId, items, withheld);
 }
 
+async function releaseAllOf(models: Models, payoutId: string): Promise<number> {
+  const released = await models.PayoutClaim.deleteMany({ payoutId });
+  await releaseClaims(models, payoutHolder(payoutId));
+  return released.deletedCount;
+}
+
 /**
- * A run that died between claiming entries and writing its items would leave those entries locked
- * to a batch that pays nobody. Its claims are released (the entries are payable again) and the
- * batch is marked abandoned.
+ * A run that died between claiming entries and sealing its batch would leave those entries locked
+ * to a batch that pays nobody. The next run takes the seal as `abandoned` (so the dead run, were it
+ * only slow, can never open it), then releases its claims and marks it abandoned.
  */
 async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<void> {
   const { models } = deps;
   const cutoff = new Date(Date.now() - abandonedAfterMs);
   const stale = await models.Payout.find({ status: 'claiming', createdAt: { $lt: cutoff } }, { _id: 1 }).lean();
+  if (stale.length) await seam('payout.abandon:listed');
   for (const { _id: payoutId } of stale) {
-    const released = await models.PayoutClaim.deleteMany({ payoutId });
-    await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'abandoned' } });
-    await audit(deps, {
-      actor,
-      action: 'payout.abandon',
-      subject: `payout:${payoutId}`,
-      details: { releasedEntries: released.deletedCount },
-    });
+    const sealed = await claimOnce<Sealed>(models, sealedKey(payoutId), `abandon:${actor}`, { outcome: 'abandoned' });
+    if (sealed.claim.data?.outcome === 'open') {
+      // The run sealed it and stopped before writing its status.
+      await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'open' } });
+      continue;
+    }
+    const releasedEntries = await releaseAllOf(models, payoutId);
+    await models.Payout.updateOne({ _id: payoutId }, { $set: { status: 'abandoned' } });
+    if (sealed.won) {
+      await audit(deps, {
+        actor,
+        action: 'payout.abandon',
+        subject: `payout:${payoutId}`,
+        details: { releasedEntries },
+      });
+    }
   }
 }
 
-export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string) {
+async function loadPayout(models: Models, payoutId: string) {
   const payout = await models.Payout.findById(payoutId).lean();
   if (!payout) throw new DomainError('not-found', `No payout ${payoutId}.`, 'payout-not-found');
   return payout;
 }
+type StoredPayout = Awaited<ReturnType<typeof loadPayout>>;
 
-export function payoutView(payout: Awaited<ReturnType<typeof findPayout>>) {
+/** The batch; a status its deciding claim is ahead of (a process stopped in between) is brought up to date. */
+export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string): Promise<StoredPayout> {
+  const payout = await loadPayout(models, payoutId);
+  if (payout.status === 'completed' || payout.status === 'abandoned') return payout;
+  const completed = await findClaim<Completed>(models, completedKey(payoutId));
+  if (completed) {
+    await applyCompletion(models, payout, new Set(completed.data?.failed ?? []), completed.at);
+    return loadPayout(models, payoutId);
+  }
+  if (
+    payout.status === 'claiming' &&
+    (await findClaim<Sealed>(models, sealedKey(payoutId)))?.data?.outcome === 'open'
+  ) {
+    await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'open' } });
+    return { ...payout, status: 'open' };
+  }
+  return payout;
+}
+
+/** What PayPal's files are made of. */
+export const batchOf = (payout: StoredPayout): Batch => ({
+  payoutId: payout._id,
+  currency: payout.currency,
+  asOf: payout.asOf,
+  items: payout.items,
+});
+
+/** The one shape of a batch, for the API and the CLI. */
+export function payoutView(payout: StoredPayout) {
   return {
     payoutId: payout._id,
     asOf: payout.asOf,
@@ -208,64 +366,72 @@ export function payoutView(payout: Awaited<ReturnType<typeof findPayout>>) {
     completedAt: payout.completedAt ?? null,
   };
 }
+export type PayoutView = ReturnType<typeof payoutView>;
 
 /**
- * Marks the batch paid. Items reported failed get their claims deleted: those entries are back
- * in the balance for the next run (and reversed at once for a partner disabled meanwhile).
- * Repeating the same completion answers the same (it also finishes one that crashed halfway).
+ * The effects of a decided completion, safe to repeat: item statuses, then the failed items'
+ * entries given back (a disabled partner's are reversed at once).
+ */
+async function applyCompletion(models: Models, payout: StoredPayout, failed: ReadonlySet<string>, at: Date) {
+  const items = payout.items.map((item) => ({
+    ...item,
+    status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
+  }));
+  await models.Payout.updateOne({ _id: payout._id }, { $set: { status: 'completed', completedAt: at, items } });
+  for (const item of items.filter((candidate) => candidate.status === 'failed')) {
+    await releasePartner(models, payout._id, item.partnerId, item.entryIds);
+    const partner = await models.Partner.findById(item.partnerId, { status: 1 }).lean();
+    if (partner?.status === 'disabled') await reverseUnpaidCommissions(models, item.partnerId);
+  }
+  return items;
+}
+
+/**
+ * Marks the batch paid; items reported failed give their entries back to the balance. The first
+ * completion decides (its failed list is kept); the same one again answers the same (and finishes
+ * one that stopped halfway), a different one is 409.
  */
 export async function completePayout(
   deps: ServiceDeps,
   options: { payoutId: string; failed: string[]; actor: string; note?: string | undefined },
-) {
+): Promise<PayoutView> {
   const { models } = deps;
-  const payout = await findPayout(deps, options.payoutId);
-  const failed = new Set(options.failed);
+  const payout = await loadPayout(models, options.payoutId);
+  const failed = [...new Set(options.failed)].sort();
   const itemIds = new Set(payout.items.map((item) => item.partnerId));
-  const unknown = [...failed].filter((id) => !itemIds.has(id));
+  const unknown = failed.filter((id) => !itemIds.has(id));
   if (unknown.length) {
     throw new DomainError('invalid', `Not in this batch: ${unknown.join(', ')}.`, 'invalid-request', {
       fields: [{ field: 'failed', message: `not items of payout ${payout._id}: ${unknown.join(', ')}` }],
     });
   }
-  const items = payout.items.map((item) => ({
-    ...item,
-    status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
-  }));
-  if (payout.status === 'claiming' || payout.status === 'abandoned') {
+  const sealed = await findClaim<Sealed>(models, sealedKey(payout._id));
+  if (sealed?.data?.outcome !== 'open') {
     throw new DomainError(
       'conflict',
-      `Payout ${payout._id} is ${payout.status === 'claiming' ? 'still being created' : 'abandoned'}.`,
+      `Payout ${payout._id} is ${sealed ? 'abandoned' : 'still being created'}.`,
       'payout-not-open',
     );
   }
-  if (payout.status === 'completed') {
-    const sameAnswer = payout.items.every((item) => (item.status === 'failed') === failed.has(item.partnerId));
-    if (!sameAnswer)
-      throw new DomainError(
-        'conflict',
-        `Payout ${payout._id} was already completed with other failed items.`,
-        'payout-completed',
-      );
-  } else {
-    await models.Payout.updateOne(
-      { _id: payout._id, status: 'open' },
-      { $set: { status: 'completed', completedAt: new Date(), items } },
+  const decided = await claimOnce<Completed>(models, completedKey(payout._id), `complete:${options.actor}`, { failed });
+  const decidedFailed = decided.claim.data?.failed ?? [];
+  if (!decided.won && decidedFailed.join('\n') !== failed.join('\n')) {
+    throw new DomainError(
+      'conflict',
+      `Payout ${payout._id} was already completed with other failed items.`,
+      'payout-completed',
     );
   }
-  if (failed.size) {
-    await models.PayoutClaim.deleteMany({ payoutId: payout._id, partnerId: { $in: [...failed] } });
-    const disabled = await models.Partner.find({ _id: { $in: [...failed] }, status: 'disabled' }, { _id: 1 }).lean();
-    for (const partner of disabled) await reverseUnpaidCommissions(deps, partner._id);
-  }
-  if (payout.status !== 'completed') {
+  if (decided.won) await seam('payout.complete:decided');
+  const items = await applyCompletion(models, payout, new Set(decidedFailed), decided.claim.at);
+  if (decided.won) {
     await audit(deps, {
       actor: options.actor,
       action: 'payout.complete',
       subject: `payout:${payout._id}`,
       ...(options.note ? { reason: options.note } : {}),
-      details: { paid: items.filter((item) => item.status === 'paid').length, failed: [...failed] },
+      details: { paid: items.filter((item) => item.status === 'paid').length, failed },
     });
   }
-  return payoutView(await findPayout(deps, payout._id));
+  return payoutView(await loadPayout(models, payout._id));
 }

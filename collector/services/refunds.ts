@@ -1,13 +1,14 @@
 // Refunds and chargebacks (POST /v1/refunds). Each refund of an invoice takes the next refund slot
 // (unique key), which fixes how much of the invoice it refunds; the commission is taken back
-// pro rata: a reversal entry while the commission is unpaid, a clawback once a payout claimed it.
+// pro rata: a reversal entry while the commission is unpaid, a clawback once a payout holds it,
+// nothing once a disable reversed what was left (see commission-fate.ts).
 import type { Context } from '../context';
 import { utcDay } from '../domain/days';
-import { refundOutcome, reversibleLeft } from '../domain/refund';
+import { refundOutcome } from '../domain/refund';
 import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
-import type { RefundSlotDoc } from '../models/refund-slot';
 import { isDuplicateKey } from './duplicates';
+import { heldByPayout, takeSlot, type SlotTaken } from './commission-fate';
 import { fingerprint } from './fingerprint';
 import {
   appendLedgerEntry,
@@ -17,6 +18,7 @@ import {
   type NewLedgerEntry,
 } from './ledger-writer';
 import { completeInvoiceLedger, type Recorded, type RevenueResult } from './revenue';
+import { seam } from './seams';
 
 export interface RefundInput {
   eventId: string;
@@ -51,7 +53,14 @@ export async function recordRefund(
       fields: [{ field: 'refundOf', message: 'must be the eventId of a recorded invoice' }],
     });
   }
-  const slot = await takeRefundSlot(models, invoice._id, invoice.total, input, print, now);
+  const slot = await takeSlot(
+    models,
+    invoice._id,
+    invoice.total,
+    { eventId: input.eventId, fingerprint: print, requested: input.amount, kind: 'refund' },
+    now,
+  );
+  await seam('refund:slot-taken');
   const commission = (invoice.result as RevenueResult).commission;
   // The invoice's own entry first: its process may have stopped before writing it.
   await completeInvoiceLedger(context, invoice);
@@ -63,7 +72,7 @@ export async function recordRefund(
   });
   const entry =
     proRata > 0 && invoice.partnerId
-      ? await plannedEntry(models, input.eventId, commissionEntryId(invoice._id), proRata)
+      ? await plannedEntry(models, input.eventId, commissionEntryId(invoice._id), proRata, slot)
       : null;
   const result: RefundResult = {
     eventId: input.eventId,
@@ -106,79 +115,22 @@ export async function recordRefund(
 }
 
 /**
- * Claims refund slot n+1 of the invoice (n = slots taken so far), capped at what the earlier
- * slots left. A lost race for the slot re-reads and tries the next one; a slot this event already
- * holds (a concurrent duplicate, a retry after a crash) is reused.
- */
-async function takeRefundSlot(
-  models: Models,
-  invoiceId: string,
-  invoiceTotal: number,
-  input: RefundInput,
-  print: string,
-  now: Date,
-): Promise<Pick<RefundSlotDoc, 'amount' | 'refundedBefore'>> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const mine = await models.RefundSlot.findOne({ refundEventId: input.eventId }).lean();
-    if (mine) {
-      if (mine.fingerprint !== print) {
-        throw new DomainError(
-          'conflict',
-          `Event ${input.eventId} was recorded before with other content.`,
-          'event-conflict',
-        );
-      }
-      return mine;
-    }
-    const slots = await models.RefundSlot.find({ invoiceEventId: invoiceId }, { seq: 1, amount: 1 }).lean();
-    const refundedBefore = slots.reduce((sum, slot) => sum + slot.amount, 0);
-    const seq = slots.reduce((max, slot) => Math.max(max, slot.seq), 0) + 1;
-    const { amount } = refundOutcome({ invoiceTotal, commission: 0, refundedBefore, requested: input.amount });
-    try {
-      await models.RefundSlot.create({
-        _id: `${invoiceId}#${seq}`,
-        invoiceEventId: invoiceId,
-        seq,
-        refundEventId: input.eventId,
-        fingerprint: print,
-        amount,
-        refundedBefore,
-        createdAt: now,
-      });
-      return { amount, refundedBefore };
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-  throw new DomainError('unavailable', 'Too many concurrent refunds of this invoice; retry.', 'busy');
-}
-
-/**
- * Reversal while the commission is unpaid (never more than what is left of it, e.g. after a
- * disabled partner's reversal); clawback once a payout claimed it.
+ * Reversal while the commission is unpaid, clawback once a payout holds it, nothing when a disable
+ * took an earlier slot (it took back everything that was left). Pro rata on cumulative refunds, so
+ * the slot order alone fixes the amount.
  */
 async function plannedEntry(
   models: Models,
   refundEventId: string,
   commissionId: string,
   proRata: number,
+  slot: SlotTaken,
 ): Promise<RefundResult['entry']> {
-  if (await models.PayoutClaim.exists({ _id: commissionId })) {
+  if (await heldByPayout(models, commissionId)) {
     return { id: clawbackEntryId(refundEventId), kind: 'clawback', amount: -proRata };
   }
-  const [commission, reversals] = await Promise.all([
-    models.LedgerEntry.findById(commissionId, { amount: 1 }).lean(),
-    models.LedgerEntry.find({ reverses: commissionId, kind: 'reversal' }, { amount: 1 }).lean(),
-  ]);
-  if (!commission) throw new Error(`commission entry ${commissionId} is missing`);
-  const amount = Math.min(
-    proRata,
-    reversibleLeft(
-      commission.amount,
-      reversals.map((entry) => entry.amount),
-    ),
-  );
-  return amount > 0 ? { id: reversalEntryId(refundEventId), kind: 'reversal', amount: -amount } : null;
+  if (slot.afterDisable) return null;
+  return { id: reversalEntryId(refundEventId), kind: 'reversal', amount: -proRata };
 }
 
 /** Writes the refund's ledger entry, if it has one (a no-op when it exists). */

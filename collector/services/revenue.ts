@@ -7,7 +7,9 @@ import { utcDay } from '../domain/days';
 import { DomainError } from '../domain/errors';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
+import { reverseForDisable } from './commission-fate';
 import { appendLedgerEntry, commissionEntry } from './ledger-writer';
+import { seam } from './seams';
 
 export interface RevenueInput {
   eventId: string;
@@ -49,6 +51,7 @@ export async function recordRevenue(
     ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
     : 0;
   const result: RevenueResult = { eventId: input.eventId, commission };
+  await seam('revenue:priced');
   const occurredAt = input.occurredAt ?? now;
   const event = {
     _id: input.eventId,
@@ -101,17 +104,21 @@ async function replay(context: Context, stored: StoredInvoice, print: string): P
   return { created: false, result: stored.result as RevenueResult };
 }
 
-/** Writes the invoice's commission entry if it has one (a no-op when it exists). */
+/**
+ * Writes the invoice's commission entry if it has one (a no-op when it exists), then looks at the
+ * partner again: one disabled since the invoice was priced may have swept before the entry existed,
+ * so the invoice reverses its own fresh commission (the disable's sweep and this are one fate).
+ */
 export async function completeInvoiceLedger(context: Context, invoice: StoredInvoice): Promise<void> {
   const { commission } = invoice.result as RevenueResult;
   if (commission <= 0 || !invoice.partnerId || !invoice.customerId) return;
-  await appendLedgerEntry(
-    context.models,
-    commissionEntry(
-      { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission },
-      context.config.holdDays,
-    ),
+  const entry = commissionEntry(
+    { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission },
+    context.config.holdDays,
   );
+  await appendLedgerEntry(context.models, entry);
+  const partner = await context.models.Partner.findById(invoice.partnerId, { status: 1 }).lean();
+  if (partner?.status === 'disabled') await reverseForDisable(context.models, entry);
 }
 
 /** A customer's first invoice makes it a paying customer, counted once: a unique-key insert decides. */

@@ -39,3 +39,26 @@ export function useTestDatabase(testFile: string): { connection: () => Connectio
     },
   };
 }
+
+/**
+ * A fresh database for every test of the calling file (tests cannot see each other's data, so
+ * they do not depend on order); dropped after each test.
+ */
+export function useDatabasePerTest(testFile: string): { connection: () => Connection } {
+  let connection: Connection | undefined;
+  beforeEach(async () => {
+    connection = await openConnection(engineUri(), testDbName(testFile));
+  });
+  afterEach(async () => {
+    if (!connection) return;
+    await connection.dropDatabase();
+    await connection.close();
+    connection = undefined;
+  });
+  return {
+    connection: () => {
+      if (!connection) throw new Error('the test database is opened in beforeEach');
+      return connection;
+    },
+  };
+}

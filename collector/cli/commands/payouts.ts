@@ -1,16 +1,15 @@
 // `payouts run|list|complete|export`: payout batches from the command line.
-import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
+import { parseInstant } from '../../domain/bounds';
+import { paypalMassPaymentCsv, paypalPayoutsRequest, sumAmounts } from '../../domain/payout';
 import { formatMinor } from '../../domain/money';
-import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
+import { batchOf, completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
 import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
 function parseAsOf(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (!/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time');
-  }
+  const date = parseInstant(text);
+  if (!date) throw new UsageError('--as-of must be a date (YYYY-MM-DD) or an ISO-8601 time with offset');
   return date;
 }
 
@@ -29,8 +28,10 @@ export const payoutsRun: Command = {
     const total = run.items.reduce((sum, item) => sum + item.amount, 0);
     cli.print(
       preview
-        ? `Preview as of ${asOf.toISOString()} (nothing locked)`
-        : `Payout ${run.payoutId} as of ${asOf.toISOString()}`,
+        ? `Preview as of ${asOf.toISOString()}${run.forecast ? ' (a forecast)' : ''} (nothing locked)`
+        : run.payoutId
+          ? `Payout ${run.payoutId} as of ${asOf.toISOString()}`
+          : `Nobody to pay as of ${asOf.toISOString()}: no batch created`,
     );
     cli.print(`\nPaid (${run.items.length}, ${money(total)} ${run.currency}):`);
     cli.print(
@@ -89,6 +90,10 @@ export const payoutsComplete: Command = {
         : [];
     const note = typeof values.note === 'string' ? values.note : undefined;
     const payout = await completePayout(cli, { payoutId, failed, note, actor: cliActor() });
+    const paid = payout.items.filter((item) => item.status === 'paid');
+    cli.print(
+      `Payout ${payout.payoutId} ${payout.status}: ${paid.length} paid (${money(sumAmounts(paid))} ${payout.currency}), ${payout.items.length - paid.length} failed`,
+    );
     cli.print(
       formatTable(
         payout.items.map((item) => ({ ...item, amount: money(item.amount) })),
@@ -107,8 +112,7 @@ export const payoutsExport: Command = {
     const payoutId = positionals[0];
     if (!payoutId || positionals.length > 1) throw new UsageError('give exactly one payout ID');
     const format = oneOf(requiredOption(values, 'format'), ['csv', 'json'] as const, 'format');
-    const payout = await findPayout(cli, payoutId);
-    const batch = { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
+    const batch = batchOf(await findPayout(cli, payoutId));
     cli.print(
       format === 'csv' ? paypalMassPaymentCsv(batch).trimEnd() : JSON.stringify(paypalPayoutsRequest(batch), null, 2),
     );

@@ -2,11 +2,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
+import { parseInstant } from '../../domain/bounds';
 import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
 import { actorOf } from '../../http/auth';
-import { completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
+import { batchOf, completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((text) => new Date(text));
+const instant = z.string().transform((text, ctx) => {
+  const date = parseInstant(text);
+  if (!date) ctx.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD) or an ISO-8601 time with offset' });
+  return date ?? z.NEVER;
+});
 
 export function adminPayoutRoutes(context: Context): Router {
   const { models } = context;
@@ -18,7 +23,8 @@ export function adminPayoutRoutes(context: Context): Router {
       .strict()
       .parse(req.body ?? {});
     const run = await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller), preview });
-    res.status(preview ? 200 : 201).json(run);
+    // A run with nobody to pay creates no batch: 200 with payoutId null.
+    res.status(run.payoutId ? 201 : 200).json(run);
   });
 
   router.get('/v1/admin/payouts', async (req, res) => {
@@ -31,18 +37,15 @@ export function adminPayoutRoutes(context: Context): Router {
     res.json(payoutView(await findPayout(context, req.params.id)));
   });
 
-  const batchOf = async (id: string) => {
-    const payout = await findPayout(context, id);
-    return { payoutId: payout._id, currency: payout.currency, asOf: payout.asOf, items: payout.items };
-  };
+  const batch = async (id: string) => batchOf(await findPayout(context, id));
 
   router.get('/v1/admin/payouts/:id/paypal.csv', async (req, res) => {
-    const batch = await batchOf(req.params.id);
-    res.type('text/csv; charset=utf-8').attachment(`${batch.payoutId}.csv`).send(paypalMassPaymentCsv(batch));
+    const found = await batch(req.params.id);
+    res.type('text/csv; charset=utf-8').attachment(`${found.payoutId}.csv`).send(paypalMassPaymentCsv(found));
   });
 
   router.get('/v1/admin/payouts/:id/paypal.json', async (req, res) => {
-    res.json(paypalPayoutsRequest(await batchOf(req.params.id)));
+    res.json(paypalPayoutsRequest(await batch(req.params.id)));
   });
 
   router.post('/v1/admin/payouts/:id/complete', async (req, res) => {

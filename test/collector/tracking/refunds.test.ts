@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { summarizeLedger } from '../../../collector/domain/ledger';
-import { reverseUnpaidCommissions } from '../../../collector/services/partner-status';
+import { reverseUnpaidCommissions } from '../../../collector/services/commission-fate';
 import { runPayout } from '../../../collector/services/payouts';
 import { testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
@@ -153,7 +153,7 @@ describe('refunds and chargebacks', () => {
 
   test("after a disabled partner's reversal, a refund takes back nothing more", async () => {
     const { partnerId, eventId } = await invoiced(10000);
-    await reverseUnpaidCommissions(collector.context, partnerId);
+    await reverseUnpaidCommissions(collector.context.models, partnerId);
     const res = await refund({ eventId: `re_${randomUUID()}`, refundOf: eventId, kind: 'refund' }).expect(201);
     expect(res.body).toMatchObject({ amount: 10000, commissionReversed: 0, entry: null });
     const total = (await entriesOf(partnerId)).reduce((sum, entry) => sum + entry.amount, 0);
