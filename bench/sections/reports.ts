@@ -4,7 +4,15 @@
 import { randomInt } from 'node:crypto';
 import { signToken } from '../../collector/auth/tokens';
 import { utcDay } from '../../collector/domain/days';
-import { dailyStatId, statCounters } from '../../collector/services/stats-queue';
+import {
+  clickContribution,
+  foldIntoBucket,
+  foldIntoProgram,
+  groupContributions,
+  type Bucket,
+  type Contribution,
+  type ProgramBucket,
+} from '../../collector/domain/stat-layout';
 import { BenchChild } from '../lib/child';
 import { banners, partnerIds, randomClick, storedClick } from '../lib/clicks';
 import type { ReadTally } from '../lib/read-counter';
@@ -35,7 +43,7 @@ interface Timing {
 
 export async function benchReports(options: BenchOptions): Promise<SectionResult> {
   const sizes = options.quick ? [5000, 10_000] : [10_000, 100_000, 1_000_000];
-  // Raw clicks are written up to this many; beyond it only their daily_stats increments (the
+  // Raw clicks are written up to this many; beyond it only their counters (the
   // reports must not read raw clicks at all, which the read counts show with any number of them).
   const rawClickCap = options.quick ? 10_000 : 100_000;
   const statsRequests = options.quick ? 8 : 15;
@@ -56,7 +64,7 @@ export async function benchReports(options: BenchOptions): Promise<SectionResult
     collector = await BenchChild.start('serve-collector.ts', { ...options.collectorEnv, BENCH_DB: dbName });
     await seedPartners(db.models, partners);
     let loaded = 0;
-    const counters: LoadPlan['counters'] = new Map();
+    const counters: LoadPlan['counters'] = { buckets: new Map(), programs: new Map(), seq: 0 };
     for (const size of sizes) {
       const started = Date.now();
       await loadClicks(db, { from: loaded, to: size, rawClickCap, partners, dayList, counters, log: options.log });
@@ -169,17 +177,16 @@ interface LoadPlan {
   rawClickCap: number;
   partners: string[];
   dayList: string[];
-  /** Counters of every click loaded so far, per daily_stats document. */
-  counters: Map<string, { partnerId: string; day: string; bid: string; clicks: number }>;
+  /** The read models of every click loaded so far, folded in memory by the collector's fold code. */
+  counters: { buckets: Map<string, Bucket>; programs: Map<string, ProgramBucket>; seq: number };
   log(line: string): void;
 }
 
 /**
  * Clicks number `from` to `to`: the first ones give each probe partner one click per day and
  * banner, the rest go to random partners, days and banners. Raw clicks are stored as the collector
- * stores them (up to the cap); daily_stats gets the documents the collector's queue would have
- * written for all clicks so far (same ids and fields), inserted whole: FerretDB applies the
- * queue's $inc upserts too slowly to load 100k+ clicks in a benchmark run (see README).
+ * stores them (up to the cap); the bucket read models are folded from them with the collector's
+ * own fold functions (domain/stat-layout.ts), a batch per chunk, and written whole at the end.
  */
 async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
   const chunk = 5000;
@@ -188,6 +195,7 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
   for (let start = plan.from; start < plan.to; start += chunk) {
     const end = Math.min(plan.to, start + chunk);
     const raw: object[] = [];
+    const contributions: Contribution[] = [];
     for (let n = start; n < end; n++) {
       const click = randomClick(plan.partners);
       let partnerId = click.aid;
@@ -198,10 +206,7 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
         day = plan.dayList[Math.floor(n / probes) % plan.dayList.length]!;
         bid = banners[Math.floor(n / (probes * plan.dayList.length)) % banners.length]!;
       }
-      const id = dailyStatId(partnerId, day, bid);
-      const counter = plan.counters.get(id) ?? { partnerId, day, bid, clicks: 0 };
-      counter.clicks++;
-      plan.counters.set(id, counter);
+      contributions.push(clickContribution({ cid: click.cid, partnerId, day, bid, unique: true }));
       if (n < plan.rawClickCap) {
         raw.push(
           storedClick(click, {
@@ -213,17 +218,27 @@ async function loadClicks(db: BenchDb, plan: LoadPlan): Promise<void> {
       }
     }
     if (raw.length > 0) await native.collection('clicks').insertMany(raw as never[], { ordered: false });
+    foldInMemory(plan.counters, contributions);
   }
-  const zeros = Object.fromEntries(statCounters.map((counter) => [counter, 0]));
-  const docs = [...plan.counters].map(([id, counter]) => ({
-    ...zeros,
-    _id: id,
-    ...counter,
-    uniqueClicks: counter.clicks,
-  }));
+  const docs = [...plan.counters.buckets.values(), ...plan.counters.programs.values()];
   // Replaced whole: a drop, as FerretDB cannot delete that many documents in one command.
-  await db.models.DailyStat.collection.drop().catch(() => {});
-  await db.models.DailyStat.createIndexes();
-  for (let i = 0; i < docs.length; i += 5000)
-    await native.collection('daily_stats').insertMany(docs.slice(i, i + 5000) as never[]);
+  await db.models.StatBucket.collection.drop().catch(() => {});
+  for (let i = 0; i < docs.length; i += 1000)
+    await native.collection('stat_buckets').insertMany(docs.slice(i, i + 1000) as never[]);
+}
+
+/** One fold batch applied to read models kept in memory (what the folder does with stored ones). */
+export function foldInMemory(models: LoadPlan['counters'], contributions: Contribution[]): void {
+  models.seq += 1;
+  const { buckets, programs } = groupContributions(contributions);
+  for (const [id, bucket] of buckets)
+    models.buckets.set(
+      id,
+      foldIntoBucket(models.buckets.get(id) ?? null, id, bucket.partnerId, bucket.month, bucket.inc, models.seq),
+    );
+  for (const [id, program] of programs)
+    models.programs.set(
+      id,
+      foldIntoProgram(models.programs.get(id) ?? null, id, program.month, program.partners, models.seq),
+    );
 }

@@ -6,7 +6,6 @@ import { auditEntrySchema } from './audit-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { customerSchema } from './customer';
-import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
 import { outboxMessageSchema } from './outbox-message';
@@ -15,6 +14,11 @@ import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
 import { revenueEventSchema } from './revenue-event';
+import { statAppliedSchema } from './stat-applied';
+import { statBucketSchema } from './stat-bucket';
+import { statDeltaSchema } from './stat-delta';
+import { statFoldSchema } from './stat-fold';
+import { statLeaseSchema } from './stat-lease';
 import { visitorSaltSchema } from './visitor-salt';
 
 export function createModels(connection: Connection) {
@@ -26,7 +30,6 @@ export function createModels(connection: Connection) {
     LedgerEntry: connection.model('LedgerEntry', ledgerEntrySchema),
     Payout: connection.model('Payout', payoutSchema),
     PayoutClaim: connection.model('PayoutClaim', payoutClaimSchema),
-    DailyStat: connection.model('DailyStat', dailyStatSchema),
     Banner: connection.model('Banner', bannerSchema),
     ApiKey: connection.model('ApiKey', apiKeySchema),
     AdminUser: connection.model('AdminUser', adminUserSchema),
@@ -35,6 +38,11 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
+    StatBucket: connection.model('StatBucket', statBucketSchema),
+    StatDelta: connection.model('StatDelta', statDeltaSchema),
+    StatApplied: connection.model('StatApplied', statAppliedSchema),
+    StatFold: connection.model('StatFold', statFoldSchema),
+    StatLease: connection.model('StatLease', statLeaseSchema),
   };
 }
 

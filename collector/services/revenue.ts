@@ -3,7 +3,6 @@
 // A replay completes a ledger entry a crashed process did not write, and answers the stored result.
 import type { Context } from '../context';
 import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
-import { utcDay } from '../domain/days';
 import { DomainError } from '../domain/errors';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
@@ -64,6 +63,7 @@ export async function recordRevenue(
     occurredAt,
     receivedAt: now,
   };
+  if (earning && customer) await context.tracking.stats.record('invoice', input.eventId);
   try {
     await models.RevenueEvent.create(event);
   } catch (error) {
@@ -73,12 +73,6 @@ export async function recordRevenue(
     return replay(context, winner, print);
   }
   await completeInvoiceLedger(context, event);
-  if (earning && customer) {
-    const stats = context.tracking.stats;
-    const day = utcDay(occurredAt);
-    stats.add(earning._id, day, customer.bid, { revenue: sums.total, commission });
-    if (await firstInvoiceOf(context, input.customerId)) stats.add(earning._id, day, customer.bid, { customers: 1 });
-  }
   return { created: true, result };
 }
 
@@ -112,15 +106,4 @@ export async function completeInvoiceLedger(context: Context, invoice: StoredInv
       context.config.holdDays,
     ),
   );
-}
-
-/** A customer's first invoice makes it a paying customer, counted once: a unique-key insert decides. */
-async function firstInvoiceOf(context: Context, customerId: string): Promise<boolean> {
-  try {
-    await context.models.FirstSeen.create({ _id: `paying:${customerId}` });
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
 }
