@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,reports]`: every benchmark in one run,
+// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,reports,engine]`: every benchmark in one run,
 // one table, bench/results.json, and a non-zero exit when a target is missed or not measured.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { startEngine, type Engine } from '../collector/db/engine';
 import { benchBilling } from './sections/billing';
+import { benchEngine } from './sections/engine';
 import { benchIngestion } from './sections/ingestion';
 import { benchReports } from './sections/reports';
 import { benchSdk } from './sections/sdk';
@@ -18,6 +19,7 @@ const sections: Record<string, (options: BenchOptions) => Promise<SectionResult>
   ingestion: benchIngestion,
   billing: benchBilling,
   reports: benchReports,
+  engine: benchEngine,
 };
 
 /** Keys of the collectors under load (loopback only, thrown away with the run). */

@@ -28,7 +28,7 @@ export async function startCollectorService(
   dbName?: string,
 ): Promise<CollectorService> {
   const engine = await startEngine(config.mongodbUri, { dataDir: config.dataDir, progress });
-  logger.info({ engine: engine.kind }, `database engine: ${engine.kind}`);
+  logger.info({ engine: engine.kind, enginePid: engine.pid }, `database engine: ${engine.kind}`);
   let connection: Connection | undefined;
   try {
     connection = await openConnection(engine.uri, dbName);

@@ -4,7 +4,13 @@ import mongoose, { type Connection } from 'mongoose';
 
 export const defaultDbName = 'ashop';
 
-export async function openConnection(uri: string, dbName = defaultDbName): Promise<Connection> {
+/** The database named in a connection string's path ("mongodb://host/shop?..." → "shop"), if any. */
+export function databaseOf(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/.exec(uri)?.[1];
+  return name ? decodeURIComponent(name) : undefined;
+}
+
+export async function openConnection(uri: string, dbName = databaseOf(uri) ?? defaultDbName): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     dbName,
     // Fail fast when the engine is gone, so /readyz and requests answer instead of hanging.

@@ -1,16 +1,14 @@
 // Starts the database engine the collector talks to when MONGODB_URI is not given (DESIGN.md §8):
 // a `mongod` found on PATH, else our small Go program embedding FerretDB with SQLite storage,
-// built once into .cache/bin/. The engine never outlives this process: FerretDB exits when its
+// built once into .cache/bin/ (ferret-build.ts). The engine never outlives this process: FerretDB exits when its
 // stdin pipe closes, and both engines are killed on exit.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { projectRoot } from '../paths';
+import { join } from 'node:path';
+import { EngineUnavailableError, ensureFerretBinary, findOnPath } from './ferret-build';
 
-const ferretSource = join(projectRoot, 'collector', 'engine', 'ferretdb');
-const binDir = join(projectRoot, '.cache', 'bin');
+export { EngineUnavailableError };
 
 export type EngineKind = 'external' | 'mongod' | 'ferretdb';
 
@@ -18,6 +16,8 @@ export interface Engine {
   kind: EngineKind;
   /** Connection string, without a database name. */
   uri: string;
+  /** Process id of an engine this process started (none for MONGODB_URI). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -32,10 +32,6 @@ export interface EngineOptions {
   preferFerret?: boolean;
 }
 
-export class EngineUnavailableError extends Error {
-  override name = 'EngineUnavailableError';
-}
-
 /** Uses MONGODB_URI when given, else starts an embedded engine. */
 export async function startEngine(mongodbUri: string | undefined, options: EngineOptions): Promise<Engine> {
   if (mongodbUri) return { kind: 'external', uri: mongodbUri, stop: async () => {} };
@@ -44,15 +40,6 @@ export async function startEngine(mongodbUri: string | undefined, options: Engin
   if (mongod) return startMongod(mongod, options.dataDir, port);
   const binary = await ensureFerretBinary(options.progress ?? (() => {}));
   return startFerret(binary, options.dataDir, port);
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 export function freePort(): Promise<number> {
@@ -67,55 +54,6 @@ export function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** The binary's name carries a hash of its sources, so a change to them triggers a rebuild. */
-export function ferretBinaryPath(): string {
-  const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(ferretSource, file)));
-  return join(binDir, `ashop-ferretdb-${hash.digest('hex').slice(0, 12)}`);
-}
-
-async function ensureFerretBinary(progress: (line: string) => void): Promise<string> {
-  const binary = ferretBinaryPath();
-  if (existsSync(binary)) return binary;
-  const go = findOnPath('go');
-  if (!go) {
-    throw new EngineUnavailableError(
-      "No database engine: set MONGODB_URI, put MongoDB's mongod on PATH, or install Go 1.24+ so the embedded FerretDB can be built.",
-    );
-  }
-  mkdirSync(binDir, { recursive: true });
-  // Build under a temporary name and rename: two processes building at once both end with a whole binary.
-  const partial = `${binary}.${process.pid}.partial`;
-  progress('Building the embedded FerretDB engine with Go (first run only, about a minute)...');
-  const started = Date.now();
-  const ticker = setInterval(
-    () => progress(`  still building (${Math.round((Date.now() - started) / 1000)} s)...`),
-    10_000,
-  );
-  try {
-    const code = await new Promise<number | null>((done, fail) => {
-      const child = spawn(go, ['build', '-trimpath', '-o', partial, '.'], {
-        cwd: ferretSource,
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, CGO_ENABLED: '0' },
-      });
-      child.on('error', fail);
-      child.on('exit', done);
-    });
-    if (code !== 0) {
-      rmSync(partial, { force: true });
-      throw new EngineUnavailableError(
-        `Building the embedded FerretDB failed (go build exited with ${code}); set MONGODB_URI or put mongod on PATH instead.`,
-      );
-    }
-    renameSync(partial, binary);
-  } finally {
-    clearInterval(ticker);
-  }
-  progress(`  built in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
-  return binary;
 }
 
 function startFerret(binary: string, dataDir: string, port: number): Promise<Engine> {
@@ -190,7 +128,7 @@ function supervise(
       if (uri) {
         ready = true;
         clearTimeout(timeout);
-        resolveEngine({ kind, uri, stop });
+        resolveEngine({ kind, uri, pid: child.pid, stop });
       }
     };
     lines(child.stdout, onLine);
