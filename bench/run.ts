@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,reports,engine]`: every benchmark in one run,
+// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,history,engine]`: every benchmark in one run,
 // one table, bench/results.json, and a non-zero exit when a target is missed or not measured.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { startEngine, type Engine } from '../collector/db/engine';
 import { benchBilling } from './sections/billing';
 import { benchEngine } from './sections/engine';
 import { benchIngestion } from './sections/ingestion';
-import { benchReports } from './sections/reports';
+import { benchHistory } from './sections/history';
 import { benchSdk } from './sections/sdk';
 import { notMeasured, reasonOf, type BenchOptions, type SectionResult } from './lib/section';
 import { renderTable, type Row } from './lib/table';
@@ -18,7 +18,7 @@ const sections: Record<string, (options: BenchOptions) => Promise<SectionResult>
   sdk: benchSdk,
   ingestion: benchIngestion,
   billing: benchBilling,
-  reports: benchReports,
+  history: benchHistory,
   engine: benchEngine,
 };
 

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       return {};
     },
     reads: () => ({ tally: reads.read() }),
-    // Queued clicks and daily_stats increments written now ("after the buffers drain").
+    // Queued clicks written and every stored fact folded into the counters now ("after the buffers drain").
     flush: async () => {
       await collector.context.tracking.flush();
       return {};

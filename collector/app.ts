@@ -32,10 +32,14 @@ export interface CollectorOptions {
 export function createCollector(options: CollectorOptions): Collector {
   const closeTasks: Array<() => Promise<void>> = [];
   const models = createModels(options.connection);
-  const tracking = createTrackingServices(models, options.logger);
+  const tracking = createTrackingServices(models, options.logger, {
+    foldMs: options.config.statsFoldMs,
+    graceMs: options.config.statsGraceMs,
+  });
   closeTasks.push(() => tracking.close());
   const database = new DatabaseHealth(options.connection, options.logger);
   closeTasks.push(async () => database.close());
+  tracking.stats.start();
   const context: Context = {
     config: options.config,
     connection: options.connection,

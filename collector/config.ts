@@ -32,6 +32,10 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How often a collector folds recorded facts into the counters (ms). */
+  statsFoldMs: number;
+  /** How long a recorded fact may take to be stored before the folder decides it never was (ms). */
+  statsGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +145,8 @@ const schema = z.object({
       .optional(),
   ),
   MAIL_FROM: z.string().min(3).default('Ashop Partners <partners@ashop.example>'),
+  ASHOP_STATS_FOLD_MS: whole(1000, 10),
+  ASHOP_STATS_GRACE_MS: whole(30_000, 100),
 });
 
 /**
@@ -186,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    statsFoldMs: e.ASHOP_STATS_FOLD_MS,
+    statsGraceMs: e.ASHOP_STATS_GRACE_MS,
   };
 }
 

@@ -1,8 +1,9 @@
 // Click ingestion under load, between its two ceilings measured in the same run: a bare HTTP
 // server (what Node and loopback allow) and raw insertMany into the same engine (what storage
-// allows). Then exactness (every acknowledged click stored, counted once in daily_stats) and the
+// allows). Then exactness (every acknowledged click stored, counted once in the stat buckets) and the
 // collector's memory before and after.
 import type { Db } from 'mongodb';
+import { dimensionValue, type Bucket } from '../../collector/domain/stat-layout';
 import { BenchChild } from '../lib/child';
 import { banners, clickRequests, partnerIds, randomClick, storedClick } from '../lib/clicks';
 import { runLoad, type LoadSummary } from '../lib/load';
@@ -223,7 +224,7 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
         withTimeout(
           checkExactness(db.connection.db!, acknowledged),
           sizes.drainSeconds * 1000,
-          'reading clicks and daily_stats back',
+          'reading clicks and counters back',
         ),
       );
       if (checked instanceof Error) options.log(`  ${checked.message}`);
@@ -291,7 +292,7 @@ async function collectorRun(options: BenchOptions, partners: string[], sizes: Si
   }
 }
 
-/** Every acknowledged click stored; daily_stats equal to the counted clicks per partner, day and banner. */
+/** Every acknowledged click stored; the counters equal to the counted clicks per partner, day and banner. */
 async function checkExactness(db: Db, acknowledged: Set<string>) {
   const stored = new Set<string>();
   const expected = new Map<string, { clicks: number; uniqueClicks: number }>();
@@ -315,17 +316,20 @@ async function checkExactness(db: Db, acknowledged: Set<string>) {
   let underCounted = 0;
   let uniqueMismatches = 0;
   const seen = new Set<string>();
-  const stats = db
-    .collection<{ partnerId: string; day: string; bid?: string; clicks?: number; uniqueClicks?: number }>('daily_stats')
-    .find({});
-  for await (const stat of stats) {
-    const key = statKey(stat.partnerId, stat.day, stat.bid ?? '');
-    seen.add(key);
-    const want = expected.get(key) ?? { clicks: 0, uniqueClicks: 0 };
-    const clicks = stat.clicks ?? 0;
-    overCounted += Math.max(0, clicks - want.clicks);
-    underCounted += Math.max(0, want.clicks - clicks);
-    if ((stat.uniqueClicks ?? 0) !== want.uniqueClicks) uniqueMismatches++;
+  // The partner-month buckets (domain/stat-layout.ts): per day, counters by banner.
+  const buckets = db.collection<Bucket>('stat_buckets').find({ partnerId: { $exists: true } });
+  for await (const bucket of buckets) {
+    for (const [bannerKey, days] of Object.entries(bucket.dims?.banner ?? {})) {
+      for (const [dd, counters] of Object.entries(days)) {
+        const key = statKey(bucket.partnerId, `${bucket.month}-${dd}`, dimensionValue(bannerKey) ?? '');
+        seen.add(key);
+        const want = expected.get(key) ?? { clicks: 0, uniqueClicks: 0 };
+        const clicks = counters.clicks ?? 0;
+        overCounted += Math.max(0, clicks - want.clicks);
+        underCounted += Math.max(0, want.clicks - clicks);
+        if ((counters.uniqueClicks ?? 0) !== want.uniqueClicks) uniqueMismatches++;
+      }
+    }
   }
   for (const [key, want] of expected) if (!seen.has(key)) underCounted += want.clicks;
   let lost = 0;

@@ -9,6 +9,7 @@ import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './commands/api-key';
 import { adminCreate } from './commands/admin';
 import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
 import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
+import { statsRebuild } from './commands/stats';
 import { runCli, type Database } from './run';
 
 export const commands: Command[] = [
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   payoutsList,
   payoutsComplete,
   payoutsExport,
+  statsRebuild,
 ];
 
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */

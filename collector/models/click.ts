@@ -18,6 +18,8 @@ export const clickSchema = new Schema(
     counted: { type: Boolean, required: true },
     unique: { type: Boolean, required: true, default: false },
     occurredAt: { type: Date, required: true },
+    /** The group-commit batch that stored it: its counters are the delta `clicks:<batch>`. */
+    batch: { type: String },
   },
   { collection: 'clicks', versionKey: false },
 );

@@ -10,6 +10,8 @@ export const firstSeenSchema = new Schema(
     _id: { type: String, required: true },
     /** UTC day for unique-click keys (deleted after the day); absent for keys kept for good. */
     day: { type: String },
+    /** For `paying:` keys: the invoice that made the customer a paying one (counted on its day). */
+    event: { type: String },
   },
   { collection: 'first_seen', versionKey: false },
 );

@@ -6,7 +6,6 @@ import { auditEntrySchema } from './audit-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { customerSchema } from './customer';
-import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
 import { onceClaimSchema } from './once-claim';
@@ -16,6 +15,11 @@ import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
 import { revenueEventSchema } from './revenue-event';
+import { statAppliedSchema } from './stat-applied';
+import { statBucketSchema } from './stat-bucket';
+import { statDeltaSchema } from './stat-delta';
+import { statFoldSchema } from './stat-fold';
+import { statLeaseSchema } from './stat-lease';
 import { visitorSaltSchema } from './visitor-salt';
 
 export function createModels(connection: Connection) {
@@ -27,7 +31,6 @@ export function createModels(connection: Connection) {
     LedgerEntry: connection.model('LedgerEntry', ledgerEntrySchema),
     Payout: connection.model('Payout', payoutSchema),
     PayoutClaim: connection.model('PayoutClaim', payoutClaimSchema),
-    DailyStat: connection.model('DailyStat', dailyStatSchema),
     Banner: connection.model('Banner', bannerSchema),
     ApiKey: connection.model('ApiKey', apiKeySchema),
     AdminUser: connection.model('AdminUser', adminUserSchema),
@@ -37,6 +40,11 @@ export function createModels(connection: Connection) {
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
     OnceClaim: connection.model('OnceClaim', onceClaimSchema),
+    StatBucket: connection.model('StatBucket', statBucketSchema),
+    StatDelta: connection.model('StatDelta', statDeltaSchema),
+    StatApplied: connection.model('StatApplied', statAppliedSchema),
+    StatFold: connection.model('StatFold', statFoldSchema),
+    StatLease: connection.model('StatLease', statLeaseSchema),
   };
 }
 

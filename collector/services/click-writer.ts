@@ -2,13 +2,15 @@
 // insertMany stores many clicks; each is answered only after its batch is stored, so nothing
 // acknowledged is lost. On close, what is queued is written before the database closes.
 import { DomainError } from '../domain/errors';
+import { randomUUID } from 'node:crypto';
 import { isbot } from 'isbot';
 import { utcDay } from '../domain/days';
+import { landingPage, type ClickEntry } from '../domain/stat-layout';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
 import { partnerCounts, type PartnerCache } from './partner-cache';
-import type { StatsQueue } from './stats-queue';
+import type { StatsFolder } from './stats-folder';
 import { visitorHash, type VisitorHasher } from './visitor-hash';
 
 export interface ClickInput {
@@ -63,7 +65,7 @@ export class ClickWriter {
       logger: Logger;
       partners: PartnerCache;
       visitors: VisitorHasher;
-      stats: StatsQueue;
+      stats: StatsFolder;
     },
     options: ClickWriterOptions = {},
   ) {
@@ -140,6 +142,17 @@ export class ClickWriter {
       }),
     );
     const unique = new Set(countedIndexes.filter((_i, n) => firsts[n]));
+    // The batch's counters are recorded before its clicks (see stats-folder.ts): one delta per batch.
+    const batch = randomUUID();
+    const counted: ClickEntry[] = countedIndexes.map((i) => ({
+      ...withoutUndefined({ bid: inputs[i]!.bid, data1: inputs[i]!.data1, data2: inputs[i]!.data2 }),
+      cid: inputs[i]!.cid,
+      partnerId: inputs[i]!.partnerId,
+      day: facts[i]!.day,
+      page: landingPage(inputs[i]!.url),
+      unique: unique.has(i),
+    }));
+    await stats.recordClicks(batch, counted);
     const stored = await insertNew(
       models.Click.collection,
       inputs.map((input, i) =>
@@ -157,14 +170,17 @@ export class ClickWriter {
           counted: facts[i]!.counted,
           unique: unique.has(i),
           occurredAt: input.occurredAt,
+          batch,
         }),
       ),
     );
+    await stats.clicksStored(
+      batch,
+      counted,
+      countedIndexes.flatMap((i, position) => (stored[i] ? [position] : [])),
+    );
     return inputs.map((input, i) => {
       const fact = facts[i]!;
-      if (stored[i] && fact.counted) {
-        stats.add(input.partnerId, fact.day, input.bid, { clicks: 1, uniqueClicks: unique.has(i) ? 1 : 0 });
-      }
       return {
         cid: input.cid,
         partnerLive: fact.partnerLive,

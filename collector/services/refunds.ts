@@ -3,7 +3,6 @@
 // pro rata: a reversal entry while the commission is unpaid, a clawback once a payout holds it,
 // nothing once a disable reversed what was left (see commission-fate.ts).
 import type { Context } from '../context';
-import { utcDay } from '../domain/days';
 import { refundOutcome } from '../domain/refund';
 import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
@@ -81,6 +80,7 @@ export async function recordRefund(
     commissionReversed: entry ? -entry.amount : 0,
     entry,
   };
+  if (invoice.partnerId) await context.tracking.stats.record('refund', input.eventId);
   try {
     await models.RevenueEvent.create({
       _id: input.eventId,
@@ -104,13 +104,6 @@ export async function recordRefund(
     return replay(context, winner, print);
   }
   await completeLedger(context, { _id: input.eventId, refundOf: invoice._id, occurredAt: now, result });
-  if (invoice.partnerId && invoice.customerId) {
-    const customer = await models.Customer.findById(invoice.customerId, { bid: 1 }).lean();
-    context.tracking.stats.add(invoice.partnerId, utcDay(now), customer?.bid, {
-      revenue: -slot.amount,
-      commission: -result.commissionReversed,
-    });
-  }
   return { created: true, result };
 }
 

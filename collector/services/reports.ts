@@ -1,5 +1,6 @@
-// Partner reports: counters from daily_stats (O(days × banners) documents for a partner, never raw
-// clicks) and money from the ledger with its derived statuses (domain/ledger.ts).
+// Partner reports: counters from the bucket read models (domain/stat-layout.ts: at most 13 documents
+// read by `_id` for any period, never raw clicks) and money from the ledger with its derived
+// statuses (domain/ledger.ts).
 import {
   commissionStatus,
   entryStatus,
@@ -8,25 +9,20 @@ import {
   type EntryStatus,
   type LedgerTotals,
 } from '../domain/ledger';
-import { eachDay, type DayRange } from '../domain/day-range';
+import type { DayRange } from '../domain/day-range';
+import {
+  bucketId,
+  monthsOf,
+  periodCounters,
+  programBucketId,
+  programTotals,
+  zeroCounters,
+  type BucketIncrements,
+  type Counters,
+  type ProgramBucket,
+} from '../domain/stat-layout';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
-
-export const counterNames = ['clicks', 'uniqueClicks', 'signups', 'customers', 'revenue', 'commission'] as const;
-export type Counters = Record<(typeof counterNames)[number], number>;
-
-const zeroCounters = (): Counters => ({
-  clicks: 0,
-  uniqueClicks: 0,
-  signups: 0,
-  customers: 0,
-  revenue: 0,
-  commission: 0,
-});
-
-function add(into: Counters, from: Partial<Record<keyof Counters, unknown>>): void {
-  for (const name of counterNames) into[name] += typeof from[name] === 'number' ? from[name] : 0;
-}
 
 type ModelDeps = Pick<ServiceDeps, 'models'>;
 
@@ -39,18 +35,28 @@ async function ledgerOf(models: Models, partnerId: string) {
   return { entries, claimedBy: new Map(claims.map((claim) => [claim._id, claim.payoutId])) };
 }
 
+type Breakdown<K extends string> = Array<Record<K, string | null> & Counters>;
+
 export interface PartnerStats {
   from: string;
   to: string;
   currency: string;
   totals: Omit<Counters, 'commission'> & { commission: Omit<LedgerTotals, 'balance'>; earned: number; balance: number };
   daily: Array<{ day: string } & Counters>;
-  byBanner: Array<{ bid: string | null } & Counters>;
+  byBanner: Breakdown<'bid'>;
+  /** By the sub-IDs partners put in their links (`data1`, `data2`) and by landing page (origin + path). */
+  byData1: Breakdown<'value'>;
+  byData2: Breakdown<'value'>;
+  byLandingPage: Breakdown<'page'>;
 }
+
+const rename = <K extends string>(rows: Array<{ key: string | null } & Counters>, name: K): Breakdown<K> =>
+  rows.map(({ key, ...counters }) => ({ [name]: key, ...counters }) as Record<K, string | null> & Counters);
 
 /**
  * Counters (and commission earned) over the days asked; `commission` by status and `balance` are
  * the partner's current standing over the whole ledger (what is pending, payable, paid today).
+ * Counters lag the facts by the fold interval (see services/stats-folder.ts).
  */
 export async function partnerStats(
   { config, models }: ServiceDeps,
@@ -58,31 +64,30 @@ export async function partnerStats(
   range: DayRange,
   now: Date,
 ): Promise<PartnerStats> {
-  const [stats, ledger] = await Promise.all([
-    models.DailyStat.find({ partnerId, day: { $gte: range.from, $lte: range.to } }).lean(),
+  const [buckets, ledger] = await Promise.all([
+    Promise.all(
+      monthsOf(range).map((month) =>
+        models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
+      ),
+    ),
     ledgerOf(models, partnerId),
   ]);
-  const days = new Map(eachDay(range).map((day) => [day, { day, ...zeroCounters() }]));
-  const banners = new Map<string, { bid: string | null } & Counters>();
-  const totals = zeroCounters();
-  for (const row of stats) {
-    const day = days.get(row.day);
-    if (day) add(day, row);
-    const bid = row.bid ?? '';
-    const banner = banners.get(bid) ?? { bid: bid || null, ...zeroCounters() };
-    add(banner, row);
-    banners.set(bid, banner);
-    add(totals, row);
-  }
+  const period = periodCounters(
+    range,
+    buckets.filter((bucket) => bucket !== null) as unknown as Array<BucketIncrements & { month: string }>,
+  );
   const { balance, ...commission } = summarizeLedger(ledger.entries, new Set(ledger.claimedBy.keys()), now);
-  const { commission: earned, ...counters } = totals;
+  const { commission: earned, ...counters } = period.totals;
   return {
     from: range.from,
     to: range.to,
     currency: config.currency,
     totals: { ...counters, commission, earned, balance },
-    daily: [...days.values()],
-    byBanner: [...banners.values()].sort((a, b) => b.clicks - a.clicks || String(a.bid).localeCompare(String(b.bid))),
+    daily: period.daily,
+    byBanner: rename(period.by.banner, 'bid'),
+    byData1: rename(period.by.data1, 'value'),
+    byData2: rename(period.by.data2, 'value'),
+    byLandingPage: rename(period.by.page, 'page'),
   };
 }
 
@@ -133,21 +138,14 @@ export type ReportRow = { partnerId: string; name: string; email: string; status
 
 /** Every partner's counters over the range and current ledger standing, for operators. */
 export async function partnersReport({ models }: ModelDeps, range: DayRange, now: Date): Promise<ReportRow[]> {
-  const [partners, stats, entries, claims] = await Promise.all([
+  const [partners, programs, entries, claims] = await Promise.all([
     models.Partner.find({}, { email: 1, name: 1, status: 1 }).lean(),
-    // Summed here, not with $group: FerretDB 1.24 computes only the first of several $sum
-    // accumulators in one $group (the others come back 0).
-    models.DailyStat.find({ day: { $gte: range.from, $lte: range.to } }, { _id: 0, day: 0, bid: 0 }).lean(),
+    Promise.all(monthsOf(range).map((month) => models.StatBucket.findById(programBucketId(`${month}-01`)).lean())),
     models.LedgerEntry.find({}, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
     models.PayoutClaim.find({}, { _id: 1 }).lean(),
   ]);
   const claimed = new Set(claims.map((claim) => claim._id));
-  const statsBy = new Map<string, Counters>();
-  for (const row of stats) {
-    const counters = statsBy.get(row.partnerId) ?? zeroCounters();
-    add(counters, row);
-    statsBy.set(row.partnerId, counters);
-  }
+  const statsBy = programTotals(range, programs.filter((program) => program !== null) as unknown as ProgramBucket[]);
   const ledgerBy = new Map<string, typeof entries>();
   for (const entry of entries) {
     const list = ledgerBy.get(entry.partnerId);

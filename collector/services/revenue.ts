@@ -3,7 +3,6 @@
 // A replay completes a ledger entry a crashed process did not write, and answers the stored result.
 import type { Context } from '../context';
 import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
-import { utcDay } from '../domain/days';
 import { DomainError } from '../domain/errors';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
@@ -67,6 +66,7 @@ export async function recordRevenue(
     occurredAt,
     receivedAt: now,
   };
+  if (earning && customer) await context.tracking.stats.record('invoice', input.eventId);
   try {
     await models.RevenueEvent.create(event);
   } catch (error) {
@@ -76,12 +76,6 @@ export async function recordRevenue(
     return replay(context, winner, print);
   }
   await completeInvoiceLedger(context, event);
-  if (earning && customer) {
-    const stats = context.tracking.stats;
-    const day = utcDay(occurredAt);
-    stats.add(earning._id, day, customer.bid, { revenue: sums.total, commission });
-    if (await firstInvoiceOf(context, input.customerId)) stats.add(earning._id, day, customer.bid, { customers: 1 });
-  }
   return { created: true, result };
 }
 
@@ -119,15 +113,4 @@ export async function completeInvoiceLedger(context: Context, invoice: StoredInv
   await appendLedgerEntry(context.models, entry);
   const partner = await context.models.Partner.findById(invoice.partnerId, { status: 1 }).lean();
   if (partner?.status === 'disabled') await reverseForDisable(context.models, entry);
-}
-
-/** A customer's first invoice makes it a paying customer, counted once: a unique-key insert decides. */
-async function firstInvoiceOf(context: Context, customerId: string): Promise<boolean> {
-  try {
-    await context.models.FirstSeen.create({ _id: `paying:${customerId}` });
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
 }

@@ -2,7 +2,6 @@
 // names (DESIGN.md §6). Binding is an insert under the customerId: once, for life.
 import type { Context } from '../context';
 import { attribute, parseReferral, type Attribution } from '../domain/attribution';
-import { utcDay } from '../domain/days';
 import { isDuplicateKey } from './duplicates';
 
 export interface SignupInput {
@@ -35,6 +34,7 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     windowDays: config.cookieDays,
   });
   if (!decision.attributed || !click) return decision;
+  await context.tracking.stats.record('signup', input.customerId);
   try {
     await models.Customer.create({
       _id: input.customerId,
@@ -48,6 +48,5 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
   }
-  context.tracking.stats.add(decision.partnerId, utcDay(signupAt), click.bid, { signups: 1 });
   return decision;
 }

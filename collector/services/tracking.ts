@@ -1,27 +1,27 @@
-// The ingestion services of one collector instance (partner cache, visitor salts, daily_stats
-// queue, click writer). createCollector builds them once and drains them when the collector closes.
+// The ingestion services of one collector instance (partner cache, visitor salts, stats folder,
+// click writer). createCollector builds them once and drains them when the collector closes.
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { ClickWriter } from './click-writer';
 import { PartnerCache } from './partner-cache';
-import { StatsQueue } from './stats-queue';
+import { StatsFolder, type StatsFolderOptions } from './stats-folder';
 import { VisitorHasher } from './visitor-hash';
 
 export interface TrackingServices {
   partners: PartnerCache;
   visitors: VisitorHasher;
-  stats: StatsQueue;
+  stats: StatsFolder;
   clicks: ClickWriter;
-  /** Writes queued clicks and counters now (tests, reports that must be exact). */
+  /** Writes queued clicks and folds every stored fact into the counters now (tests, the CLI). */
   flush(): Promise<void>;
-  /** Stops taking clicks and writes what is queued (clicks first: storing them queues counters). */
+  /** Stops taking clicks and writes what is queued; stops folding (pending deltas stay for the next fold). */
   close(): Promise<void>;
 }
 
-export function createTrackingServices(models: Models, logger: Logger): TrackingServices {
+export function createTrackingServices(models: Models, logger: Logger, folding: StatsFolderOptions): TrackingServices {
   const partners = new PartnerCache(models);
   const visitors = new VisitorHasher(models);
-  const stats = new StatsQueue(models, logger);
+  const stats = new StatsFolder(models, logger, folding);
   const clicks = new ClickWriter({ models, logger, partners, visitors, stats });
   return {
     partners,

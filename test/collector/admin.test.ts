@@ -159,32 +159,33 @@ describe('partner report', () => {
   beforeAll(async () => {
     top = await createTestPartner(collector, { name: '=cmd|calc' });
     small = await createTestPartner(collector, { name: 'Small, "quoted"' });
-    const { DailyStat } = collector.context.models;
+    // Counters as the daily_stats migration hands them to the folder.
     const row = (partnerId: string, day: string, bid: string, clicks: number, revenue: number) => ({
-      _id: `${partnerId}|${day}|${bid}`,
-      partnerId,
-      day,
-      bid,
-      clicks,
-      uniqueClicks: clicks,
-      signups: 1,
-      customers: 1,
-      revenue,
-      commission: revenue / 4,
+      _id: `migrated:${partnerId}|${day}|${bid}`,
+      kind: 'migrated',
+      ref: `${partnerId}|${day}|${bid}`,
+      createdAt: new Date(),
+      contribution: {
+        partnerId,
+        day,
+        banner: bid || null,
+        counters: { clicks, uniqueClicks: clicks, signups: 1, customers: 1, revenue, commission: revenue / 4 },
+      },
     });
-    await DailyStat.insertMany([
+    await collector.context.models.StatDelta.insertMany([
       row(top.partnerId, '2026-03-01', '', 10, 40000),
       row(top.partnerId, '2026-03-02', 'summer', 5, 20000),
       row(top.partnerId, '2026-04-15', '', 100, 1000000), // outside the range asked
       row(small.partnerId, '2026-03-05', '', 3, 4000),
     ]);
+    await collector.context.tracking.flush();
     await addCommission(collector, top.partnerId, 15000, new Date(Date.now() - 200 * day));
     await addCommission(collector, top.partnerId, 5000, new Date());
   });
 
   const period = { from: '2026-03-01', to: '2026-03-31' };
 
-  it('gives per-partner totals from daily_stats and the ledger, sorted', async () => {
+  it('gives per-partner totals from the program summaries and the ledger, sorted', async () => {
     const res = await api()
       .get('/v1/admin/reports/partners')
       .query({ ...period, sort: 'clicks', order: 'desc' })

@@ -41,7 +41,6 @@ export function adminReportRoutes(context: Context): Router {
         })
         .parse(req.query);
       const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
-      await context.tracking.flush();
       const rows = await partnersReport(context, range, new Date());
       const direction = query.order === 'asc' ? 1 : -1;
       const [, value] = columns.find(([name]) => name === query.sort)!;

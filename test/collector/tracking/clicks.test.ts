@@ -5,7 +5,7 @@ import { utcDay } from '../../../collector/domain/days';
 import { testAdminKey, testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
-import { botUa, browserUa, clickBody, serverKey, statsOf } from './fixtures';
+import { botUa, browserUa, clickBody, dayStatsOf, serverKey, statsOf } from './fixtures';
 
 const db = useTestDatabase(__filename);
 // The collector closes (draining its queues) inside this block, before the test database closes.
@@ -128,7 +128,7 @@ describe('clicks', () => {
         partnerId: 'nobody-here',
         counted: false,
       });
-      expect(await collector.context.models.DailyStat.countDocuments({ partnerId: 'nobody-here' })).toBe(0);
+      expect(await statsOf(collector, 'nobody-here')).toMatchObject({ clicks: 0 });
     });
 
     test('bots are stored as bots and not counted', async () => {
@@ -171,8 +171,7 @@ describe('clicks', () => {
           userAgent: browserUa,
         });
         await post(human, serverKey).expect(202);
-        await collector.context.tracking.flush();
-        expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-03-04|`).lean()).toMatchObject({
+        expect(await dayStatsOf(collector, partnerId, '2026-03-04')).toMatchObject({
           clicks: 1,
           uniqueClicks: 1,
         });

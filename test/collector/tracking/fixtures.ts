@@ -1,6 +1,7 @@
 // Helpers for the tracking and billing tests: requests as the SDK and the billing system send them.
 import { randomUUID } from 'node:crypto';
 import type { Collector } from '../../../collector/app';
+import { addCounters, bucketId, dimensionKey, zeroCounters, type Bucket } from '../../../collector/domain/stat-layout';
 import { testServerKey } from '../../support/collector';
 
 export const serverKey = { Authorization: `Bearer ${testServerKey}` };
@@ -16,12 +17,20 @@ export function referralOf(click: { aid: string; cid: string; vid: string; bid?:
   return { v: 1, aid: click.aid, bid: click.bid, cid: click.cid, vid: click.vid, ts: Date.now() };
 }
 
-/** Counters of one partner over all days and banners, after the queues are written. */
+/** Counters of one partner over all days and banners, after every stored fact is folded. */
 export async function statsOf(collector: Collector, partnerId: string) {
   await collector.context.tracking.flush();
-  const rows = await collector.context.models.DailyStat.find({ partnerId }).lean();
-  const totals = { clicks: 0, uniqueClicks: 0, signups: 0, customers: 0, revenue: 0, commission: 0 };
-  for (const row of rows)
-    for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += row[key] ?? 0;
+  const buckets = (await collector.context.models.StatBucket.find({ partnerId }).lean()) as unknown as Bucket[];
+  const totals = zeroCounters();
+  for (const bucket of buckets) for (const day of Object.values(bucket.days)) addCounters(totals, day);
+  return totals;
+}
+
+/** Counters of one partner, UTC day and banner (none: no banner), after every stored fact is folded. */
+export async function dayStatsOf(collector: Collector, partnerId: string, day: string, bid?: string) {
+  await collector.context.tracking.flush();
+  const bucket = (await collector.context.models.StatBucket.findById(bucketId(partnerId, day)).lean()) as Bucket | null;
+  const totals = zeroCounters();
+  addCounters(totals, bucket?.dims.banner[dimensionKey(bid)]?.[day.slice(8, 10)]);
   return totals;
 }

@@ -5,7 +5,7 @@ import { signToken } from '../../../collector/auth/tokens';
 import { testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
-import { serverKey, statsOf } from './fixtures';
+import { dayStatsOf, serverKey, statsOf } from './fixtures';
 
 const db = useTestDatabase(__filename);
 const day = 86_400_000;
@@ -67,8 +67,7 @@ describe('revenue', () => {
       eventId,
     });
     expect(entry!.availableAt.toISOString()).toBe('2026-05-15T10:00:00.000Z');
-    await statsOf(collector, partnerId);
-    expect(await collector.context.models.DailyStat.findById(`${partnerId}|2026-01-15|summer`).lean()).toMatchObject({
+    expect(await dayStatsOf(collector, partnerId, '2026-01-15', 'summer')).toMatchObject({
       revenue: 9900,
       commission: 2475,
       customers: 1,

@@ -1,0 +1,10 @@
+import { Schema } from 'mongoose';
+
+/** The deltas already counted, keyed like them: a delta inserted again after its fold is dropped. */
+export const statAppliedSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
+  },
+  { collection: 'stat_applied', versionKey: false },
+);
