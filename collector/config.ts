@@ -25,6 +25,10 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Signing secret of the Stripe webhook endpoint; the Stripe adapter is off without it. */
+  stripeWebhookSecret: string | undefined;
+  /** Invoice line kind when neither the line, its price nor its product names one. */
+  stripeDefaultKind: string;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +104,11 @@ const schema = z.object({
       .optional(),
   ),
   MAIL_FROM: z.string().min(3).default('Ashop Partners <partners@ashop.example>'),
+  ASHOP_STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ASHOP_STRIPE_DEFAULT_KIND: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase word (a-z 0-9 _ -)')
+    .default('plan'),
 });
 
 /**
@@ -136,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    stripeWebhookSecret: e.ASHOP_STRIPE_WEBHOOK_SECRET,
+    stripeDefaultKind: e.ASHOP_STRIPE_DEFAULT_KIND,
   };
 }
 

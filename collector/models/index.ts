@@ -15,6 +15,8 @@ import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
 import { revenueEventSchema } from './revenue-event';
+import { stripeEventSchema } from './stripe-event';
+import { stripePaymentSchema } from './stripe-payment';
 import { visitorSaltSchema } from './visitor-salt';
 
 export function createModels(connection: Connection) {
@@ -35,6 +37,8 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
+    StripeEvent: connection.model('StripeEvent', stripeEventSchema),
+    StripePayment: connection.model('StripePayment', stripePaymentSchema),
   };
 }
 
