@@ -8,6 +8,7 @@ import { clickSchema } from './click';
 import { customerSchema } from './customer';
 import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
+import { idempotencyKeySchema } from './idempotency-key';
 import { ledgerEntrySchema } from './ledger-entry';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
@@ -39,6 +40,7 @@ export function createModels(connection: Connection) {
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
     StripeEvent: connection.model('StripeEvent', stripeEventSchema),
     StripePayment: connection.model('StripePayment', stripePaymentSchema),
+    IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
   };
 }
 

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { Context } from '../../context';
 import { requireAdmin } from '../../http/auth';
+import { idempotencyKeys } from '../../http/idempotency';
 import { adminBannerRoutes } from './banners';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
@@ -10,7 +11,7 @@ import { adminReportRoutes } from './reports';
 
 export function adminRoutes(context: Context): Router {
   const router = Router();
-  router.use('/v1/admin', requireAdmin(context));
+  router.use('/v1/admin', requireAdmin(context), idempotencyKeys(context));
   router.use(adminPartnerRoutes(context));
   router.use(adminBannerRoutes(context));
   router.use(adminReportRoutes(context));
