@@ -10,6 +10,7 @@ import { startEngine, type Engine } from './db/engine';
 import type { Logger } from './logger';
 import { syncIndexes } from './models';
 import { scheduleRetention } from './services/retention';
+import { createWebhookDispatcher } from './services/webhook-dispatcher';
 
 export interface CollectorService {
   url: string;
@@ -35,6 +36,9 @@ export async function startCollectorService(
     const collector = createCollector({ config, connection, logger, processMetrics: true });
     await syncIndexes(collector.context.models);
     scheduleRetention(collector.context);
+    const webhooks = createWebhookDispatcher(collector.context);
+    webhooks.start();
+    collector.context.onClose(() => webhooks.stop());
     const server = collector.app.listen(config.port, '0.0.0.0');
     await once(server, 'listening');
     const url = `http://localhost:${config.port}`;

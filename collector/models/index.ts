@@ -19,6 +19,11 @@ import { revenueEventSchema } from './revenue-event';
 import { stripeEventSchema } from './stripe-event';
 import { stripePaymentSchema } from './stripe-payment';
 import { visitorSaltSchema } from './visitor-salt';
+import { webhookDeliverySchema } from './webhook-delivery';
+import { webhookDueSchema } from './webhook-due';
+import { webhookEndpointSchema } from './webhook-endpoint';
+import { webhookEventSchema } from './webhook-event';
+import { webhookLeaseSchema } from './webhook-lease';
 
 export function createModels(connection: Connection) {
   return {
@@ -41,6 +46,11 @@ export function createModels(connection: Connection) {
     StripeEvent: connection.model('StripeEvent', stripeEventSchema),
     StripePayment: connection.model('StripePayment', stripePaymentSchema),
     IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
+    WebhookEndpoint: connection.model('WebhookEndpoint', webhookEndpointSchema),
+    WebhookEvent: connection.model('WebhookEvent', webhookEventSchema),
+    WebhookDelivery: connection.model('WebhookDelivery', webhookDeliverySchema),
+    WebhookDue: connection.model('WebhookDue', webhookDueSchema),
+    WebhookLease: connection.model('WebhookLease', webhookLeaseSchema),
   };
 }
 

@@ -1,11 +1,13 @@
 // Partner status changes by operators (DESIGN.md §6): frozen withholds payouts, disabled also
 // reverses every unpaid commission, active releases a freeze. Each change is audited.
+import { randomUUID } from 'node:crypto';
 import { netCommissions } from '../domain/ledger';
 import { DomainError } from '../domain/errors';
 import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { appendLedgerEntry } from './ledger-writer';
+import { emitWebhookEvent } from './webhook-events';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
 export type SettableStatus = (typeof settableStatuses)[number];
@@ -22,6 +24,12 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
+  await emitWebhookEvent(models, 'partner.status_changed', `${change.partnerId}:${randomUUID()}`, {
+    partnerId: change.partnerId,
+    from: partner.status,
+    to: change.status,
+    reason: change.reason,
+  });
   const reversed = change.status === 'disabled' ? await reverseUnpaidCommissions(deps, change.partnerId) : undefined;
   await audit(deps, {
     actor: change.actor,

@@ -10,6 +10,7 @@ import { audit } from './audit';
 import { insertNew } from './duplicates';
 import type { ServiceDeps } from './deps';
 import { reverseUnpaidCommissions } from './partner-status';
+import { emitWebhookEvent } from './webhook-events';
 
 export interface PayoutItemView {
   partnerId: string;
@@ -152,6 +153,13 @@ export async function runPayout(
   }
 
   await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld, status: 'open' } });
+  await emitWebhookEvent(models, 'payout.created', payoutId, {
+    payoutId,
+    asOf,
+    currency: config.currency,
+    total: sumAmounts(items),
+    items: items.map(({ partnerId, amount }) => ({ partnerId, amount })),
+  });
   await audit(deps, {
     actor,
     action: 'payout.run',
@@ -253,6 +261,12 @@ export async function completePayout(
       { $set: { status: 'completed', completedAt: new Date(), items } },
     );
   }
+  // Also on a repeated completion: the first one may have stopped before recording the event.
+  await emitWebhookEvent(models, 'payout.completed', payout._id, {
+    payoutId: payout._id,
+    currency: payout.currency,
+    items: items.map(({ partnerId, amount, status }) => ({ partnerId, amount, status })),
+  });
   if (failed.size) {
     await models.PayoutClaim.deleteMany({ payoutId: payout._id, partnerId: { $in: [...failed] } });
     const disabled = await models.Partner.find({ _id: { $in: [...failed] }, status: 'disabled' }, { _id: 1 }).lean();

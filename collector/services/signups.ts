@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { attribute, parseReferral, type Attribution } from '../domain/attribution';
 import { utcDay } from '../domain/days';
 import { isDuplicateKey } from './duplicates';
+import { emitWebhookEvent } from './webhook-events';
 
 export interface SignupInput {
   customerId: string;
@@ -48,6 +49,13 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
   }
+  const { partnerId } = decision;
+  await emitWebhookEvent(models, 'customer.attributed', input.customerId, {
+    customerId: input.customerId,
+    partnerId,
+    bid: click.bid ?? null,
+    boundAt: signupAt,
+  });
   context.tracking.stats.add(decision.partnerId, utcDay(signupAt), click.bid, { signups: 1 });
   return decision;
 }

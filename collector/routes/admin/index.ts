@@ -8,6 +8,7 @@ import { adminBannerRoutes } from './banners';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
 import { adminReportRoutes } from './reports';
+import { adminWebhookRoutes } from './webhooks';
 
 export function adminRoutes(context: Context): Router {
   const router = Router();
@@ -16,5 +17,6 @@ export function adminRoutes(context: Context): Router {
   router.use(adminBannerRoutes(context));
   router.use(adminReportRoutes(context));
   router.use(adminPayoutRoutes(context));
+  router.use(adminWebhookRoutes(context));
   return router;
 }
