@@ -9,6 +9,7 @@ import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './commands/api-key';
 import { adminCreate } from './commands/admin';
 import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
 import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
+import { webhooksCreate, webhooksDelete, webhooksList, webhooksTest } from './commands/webhooks';
 import { runCli, type Database } from './run';
 
 export const commands: Command[] = [
@@ -24,6 +25,10 @@ export const commands: Command[] = [
   payoutsList,
   payoutsComplete,
   payoutsExport,
+  webhooksList,
+  webhooksCreate,
+  webhooksDelete,
+  webhooksTest,
 ];
 
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */
