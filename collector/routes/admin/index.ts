@@ -7,6 +7,7 @@ import { idempotencyKeys } from '../../http/idempotency';
 import { adminBannerRoutes } from './banners';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
+import { adminRecordRoutes } from './records';
 import { adminReportRoutes } from './reports';
 import { adminWebhookRoutes } from './webhooks';
 
@@ -18,5 +19,6 @@ export function adminRoutes(context: Context): Router {
   router.use(adminReportRoutes(context));
   router.use(adminPayoutRoutes(context));
   router.use(adminWebhookRoutes(context));
+  router.use(adminRecordRoutes(context));
   return router;
 }
