@@ -9,7 +9,7 @@ import { createWebhookDispatcher, type DispatcherOptions } from '../../../collec
 import { testAdminKey, testCollector } from '../../support/collector';
 import { engineUri, useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
-import { serverKey } from '../tracking/fixtures';
+import { browserUa, clickBody, referralOf, serverKey } from '../tracking/fixtures';
 import { startReceiver, verifySignature, type Receiver } from './receiver';
 
 const db = useTestDatabase(__filename);
@@ -169,6 +169,28 @@ describe('delivery', () => {
     );
     const completed = receiver.received.find((hit) => hit.json.type === 'payout.completed')!;
     expect(completed.json.data).toMatchObject({ payoutId: run.body.payoutId });
+  });
+
+  test('partner.created and customer.attributed come from a partner signup and an attributed signup', async () => {
+    await createEndpoint(['partner.created', 'customer.attributed']);
+    const email = `new-${randomUUID()}@partners.example`;
+    const signedUp = await api()
+      .post('/v1/partners')
+      .send({ email, password: 'a long enough password', name: 'New Partner' })
+      .expect(201);
+    const { partnerId } = await createTestPartner(collector);
+    const click = clickBody(partnerId);
+    await api().post('/v1/clicks').set('User-Agent', browserUa).send(click).expect(202);
+    const customerId = `cus_${randomUUID()}`;
+    await api()
+      .post('/v1/signups')
+      .set(serverKey)
+      .send({ customerId, referral: referralOf(click) })
+      .expect(201);
+    await dispatcher().runOnce();
+    const byType = Object.fromEntries(receiver.received.map((hit) => [hit.json.type, hit.json.data]));
+    expect(byType['partner.created']).toMatchObject({ partnerId: signedUp.body.partnerId, email, status: 'pending' });
+    expect(byType['customer.attributed']).toMatchObject({ customerId, partnerId });
   });
 
   test('retries after a 500 and a timeout, with backoff, until delivered; the log keeps each attempt', async () => {
