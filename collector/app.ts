@@ -11,7 +11,7 @@ import { errorHandler, notFound } from './http/errors';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createModels } from './models';
-import { mountRoutes } from './routes';
+import { mountRawBodyRoutes, mountRoutes } from './routes';
 import { createTrackingServices } from './services/tracking';
 
 export interface Collector {
@@ -84,6 +84,7 @@ export function createCollector(options: CollectorOptions): Collector {
     next();
   });
 
+  mountRawBodyRoutes(app, context);
   app.use(express.json({ limit: jsonBodyLimit, type: ['application/json', 'application/*+json'] }));
 
   mountRoutes(app, context);

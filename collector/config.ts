@@ -36,6 +36,10 @@ export interface Config {
   statsFoldMs: number;
   /** How long a recorded fact may take to be stored before the folder decides it never was (ms). */
   statsGraceMs: number;
+  /** Signing secret of the Stripe webhook endpoint; the Stripe adapter is off without it. */
+  stripeWebhookSecret: string | undefined;
+  /** Invoice line kind when neither the line, its price nor its product names one. */
+  stripeDefaultKind: string;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +151,11 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Ashop Partners <partners@ashop.example>'),
   ASHOP_STATS_FOLD_MS: whole(1000, 10),
   ASHOP_STATS_GRACE_MS: whole(30_000, 100),
+  ASHOP_STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ASHOP_STRIPE_DEFAULT_KIND: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase word (a-z 0-9 _ -)')
+    .default('plan'),
 });
 
 /**
@@ -194,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     statsFoldMs: e.ASHOP_STATS_FOLD_MS,
     statsGraceMs: e.ASHOP_STATS_GRACE_MS,
+    stripeWebhookSecret: e.ASHOP_STRIPE_WEBHOOK_SECRET,
+    stripeDefaultKind: e.ASHOP_STRIPE_DEFAULT_KIND,
   };
 }
 

@@ -10,6 +10,7 @@ import { startEngine, type Engine } from './db/engine';
 import type { Logger } from './logger';
 import { syncIndexes } from './models';
 import { scheduleRetention } from './services/retention';
+import { createWebhookDispatcher } from './services/webhook-dispatcher';
 
 export interface CollectorService {
   url: string;
@@ -40,6 +41,9 @@ export async function startCollectorService(
     const server = await listen(collector.app, config.port, config.host, 'PORT');
     // Only once listening: a start-up that fails leaves no job running against a closed connection.
     scheduleRetention(collector.context);
+    const webhooks = createWebhookDispatcher(collector.context);
+    webhooks.start();
+    collector.context.onClose(() => webhooks.stop());
     const url = urlOf(config.host, config.port);
     let stopping: Promise<void> | undefined;
     const stop = () =>

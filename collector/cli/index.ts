@@ -10,6 +10,7 @@ import { adminCreate } from './commands/admin';
 import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
 import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
 import { statsRebuild } from './commands/stats';
+import { webhooksCreate, webhooksDelete, webhooksList, webhooksTest } from './commands/webhooks';
 import { runCli, type Database } from './run';
 
 export const commands: Command[] = [
@@ -26,6 +27,10 @@ export const commands: Command[] = [
   payoutsComplete,
   payoutsExport,
   statsRebuild,
+  webhooksList,
+  webhooksCreate,
+  webhooksDelete,
+  webhooksTest,
 ];
 
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */

@@ -7,6 +7,7 @@ import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { customerSchema } from './customer';
 import { firstSeenSchema } from './first-seen';
+import { idempotencyKeySchema } from './idempotency-key';
 import { ledgerEntrySchema } from './ledger-entry';
 import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
@@ -20,7 +21,14 @@ import { statBucketSchema } from './stat-bucket';
 import { statDeltaSchema } from './stat-delta';
 import { statFoldSchema } from './stat-fold';
 import { statLeaseSchema } from './stat-lease';
+import { stripeEventSchema } from './stripe-event';
+import { stripePaymentSchema } from './stripe-payment';
 import { visitorSaltSchema } from './visitor-salt';
+import { webhookDeliverySchema } from './webhook-delivery';
+import { webhookDueSchema } from './webhook-due';
+import { webhookEndpointSchema } from './webhook-endpoint';
+import { webhookEventSchema } from './webhook-event';
+import { webhookLeaseSchema } from './webhook-lease';
 
 export function createModels(connection: Connection) {
   return {
@@ -45,6 +53,14 @@ export function createModels(connection: Connection) {
     StatApplied: connection.model('StatApplied', statAppliedSchema),
     StatFold: connection.model('StatFold', statFoldSchema),
     StatLease: connection.model('StatLease', statLeaseSchema),
+    StripeEvent: connection.model('StripeEvent', stripeEventSchema),
+    StripePayment: connection.model('StripePayment', stripePaymentSchema),
+    IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
+    WebhookEndpoint: connection.model('WebhookEndpoint', webhookEndpointSchema),
+    WebhookEvent: connection.model('WebhookEvent', webhookEventSchema),
+    WebhookDelivery: connection.model('WebhookDelivery', webhookDeliverySchema),
+    WebhookDue: connection.model('WebhookDue', webhookDueSchema),
+    WebhookLease: connection.model('WebhookLease', webhookLeaseSchema),
   };
 }
 

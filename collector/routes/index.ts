@@ -14,6 +14,7 @@ import { refundRoutes } from './refunds';
 import { revenueRoutes } from './revenue';
 import { sdkRoutes } from './sdk';
 import { signupRoutes } from './signups';
+import { stripeRoutes } from './stripe';
 
 export function mountRoutes(app: Express, context: Context): void {
   app.use(healthRoutes(context));
@@ -30,4 +31,9 @@ export function mountRoutes(app: Express, context: Context): void {
   app.use(meRoutes(context));
   app.use(bannerRoutes(context));
   app.use(adminRoutes(context));
+}
+
+/** Routes that read their body raw (signatures over the exact bytes): mounted before the JSON parser. */
+export function mountRawBodyRoutes(app: Express, context: Context): void {
+  app.use(stripeRoutes(context));
 }

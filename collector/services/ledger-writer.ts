@@ -4,6 +4,7 @@ import { commissionAvailableAt } from '../domain/commission';
 import type { LedgerKind } from '../models/ledger-entry';
 import type { Models } from '../models';
 import { isDuplicateKey } from './duplicates';
+import { emitWebhookEvent } from './webhook-events';
 
 export interface NewLedgerEntry {
   _id: string;
@@ -20,13 +21,23 @@ export interface NewLedgerEntry {
 
 /** True when this call wrote the entry, false when it existed already. */
 export async function appendLedgerEntry(models: Models, entry: NewLedgerEntry): Promise<boolean> {
+  let written = true;
   try {
     await models.LedgerEntry.create({ ...entry, createdAt: new Date() });
-    return true;
   } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
+    if (!isDuplicateKey(error)) throw error;
+    written = false;
   }
+  // Also when it existed: the process that wrote it may have stopped before recording the event.
+  await emitWebhookEvent(
+    models,
+    entry.kind === 'commission' ? 'commission.created' : 'commission.reversed',
+    entry._id,
+    {
+      ...entry,
+    },
+  );
+  return written;
 }
 
 export const commissionEntryId = (invoiceEventId: string) => `commission:${invoiceEventId}`;

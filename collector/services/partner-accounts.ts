@@ -13,6 +13,7 @@ import type { ServiceDeps } from './deps';
 import { audit } from './audit';
 import { isDuplicateKey } from './duplicates';
 import { sendMail } from './mail';
+import { emitWebhookEvent } from './webhook-events';
 
 export const confirmTokenHours = 48;
 export const resetTokenHours = 1;
@@ -128,6 +129,12 @@ export async function signUp(
       if (await models.Partner.exists({ email })) throw emailTaken();
       continue;
     }
+    await emitWebhookEvent(models, 'partner.created', partnerId, {
+      partnerId,
+      email,
+      name: input.name,
+      status: 'pending',
+    });
     try {
       await sendConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm.token);
       return { partnerId, status: 'pending', emailSent: true };
@@ -178,6 +185,12 @@ export async function confirmEmail({ models }: ServiceDeps, token: string): Prom
     { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
   if (result.modifiedCount !== 1) throw invalidToken();
+  await emitWebhookEvent(models, 'partner.status_changed', `${partner._id}:confirmed`, {
+    partnerId: partner._id,
+    from: 'pending',
+    to: 'active',
+    reason: 'email confirmed',
+  });
   await audit(
     { models },
     {

@@ -1,11 +1,13 @@
 // Partner status changes by operators: frozen withholds payouts, disabled also reverses every
 // unpaid commission (commission-fate.ts), active releases a freeze. Each change is audited.
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors';
 import type { PartnerStatus } from '../models/partner';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { reverseUnpaidCommissions } from './commission-fate';
 import { seam } from './seams';
+import { emitWebhookEvent } from './webhook-events';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
 export type SettableStatus = (typeof settableStatuses)[number];
@@ -22,6 +24,12 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
+  await emitWebhookEvent(models, 'partner.status_changed', `${change.partnerId}:${randomUUID()}`, {
+    partnerId: change.partnerId,
+    from: partner.status,
+    to: change.status,
+    reason: change.reason,
+  });
   let reversed: Awaited<ReturnType<typeof reverseUnpaidCommissions>> | undefined;
   if (change.status === 'disabled') {
     // Status first, sweep second: whatever raced us (an invoice, a payout run, a failed payout

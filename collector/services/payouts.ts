@@ -18,6 +18,7 @@ import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fa
 import { insertNew } from './duplicates';
 import type { ServiceDeps } from './deps';
 import { seam } from './seams';
+import { emitWebhookEvent } from './webhook-events';
 
 export interface PayoutItemView {
   partnerId: string;
@@ -266,6 +267,13 @@ export async function runPayout(
     );
   }
   await models.Payout.updateOne({ _id: payoutId }, { $set: { status: 'open' } });
+  await emitWebhookEvent(models, 'payout.created', payoutId, {
+    payoutId,
+    asOf,
+    currency: config.currency,
+    total: sumAmounts(items),
+    items: items.map(({ partnerId, amount }) => ({ partnerId, amount })),
+  });
   await audit(deps, {
     actor,
     action: 'payout.run',
@@ -424,6 +432,12 @@ export async function completePayout(
   }
   if (decided.won) await seam('payout.complete:decided');
   const items = await applyCompletion(models, payout, new Set(decidedFailed), decided.claim.at);
+  // Also on a repeated completion: the first one may have stopped before recording the event.
+  await emitWebhookEvent(models, 'payout.completed', payout._id, {
+    payoutId: payout._id,
+    currency: payout.currency,
+    items: items.map(({ partnerId, amount, status }) => ({ partnerId, amount, status })),
+  });
   if (decided.won) {
     await audit(deps, {
       actor: options.actor,

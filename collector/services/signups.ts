@@ -3,6 +3,7 @@
 import type { Context } from '../context';
 import { attribute, parseReferral, type Attribution } from '../domain/attribution';
 import { isDuplicateKey } from './duplicates';
+import { emitWebhookEvent } from './webhook-events';
 
 export interface SignupInput {
   customerId: string;
@@ -48,5 +49,11 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
   }
+  await emitWebhookEvent(models, 'customer.attributed', input.customerId, {
+    customerId: input.customerId,
+    partnerId: decision.partnerId,
+    bid: click.bid ?? null,
+    boundAt: signupAt,
+  });
   return decision;
 }

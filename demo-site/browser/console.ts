@@ -3,6 +3,7 @@
 // billing and banners. Admin JWT (or an admin API key) in sessionStorage.
 import { ApiError, collector, download, session, site } from './api';
 import { $, busy, el, errorText, fillTable, formValues, showStatus } from './dom';
+import { webhooksPanel } from './console-webhooks';
 import { count, isoDay, money } from './format';
 
 interface PartnerRow {
@@ -85,7 +86,7 @@ async function enter(newToken: string): Promise<void> {
   session.set('admin', newToken);
   loginSection.hidden = true;
   consoleSection.hidden = false;
-  await Promise.all([loadPartners(), loadReport(), loadBanners()]);
+  await Promise.all([loadPartners(), loadReport(), loadBanners(), loadWebhooks()]);
 }
 
 /** A login form: its own errors (a 401 here is a wrong password, not an ended session). */
@@ -544,5 +545,7 @@ $<HTMLFormElement>('#banner-form').addEventListener('submit', (event) => {
     }),
   );
 });
+
+const loadWebhooks = webhooksPanel(admin, act);
 
 if (token) void enter(token).catch(() => logOut());

@@ -1,5 +1,6 @@
 // The operator console: one page, driven by the console script against the collector's admin API
 // (through /ashop/) and the site's own billing endpoint.
+import { webhooksSection } from './admin-webhooks';
 import { html } from './html';
 import { page } from './layout';
 
@@ -34,7 +35,7 @@ export function consolePage(): string {
     <div class="actions"><button class="button ghost" type="button" id="logout">Log out</button></div>
   </div>
   <nav class="tabs" aria-label="Console sections">
-    <a href="#partners">Partners</a><a href="#reports">Reports</a><a href="#payouts">Payouts</a><a href="#billing">Billing</a><a href="#banners">Banners</a>
+    <a href="#partners">Partners</a><a href="#reports">Reports</a><a href="#payouts">Payouts</a><a href="#billing">Billing</a><a href="#banners">Banners</a><a href="#webhooks">Webhooks</a>
   </nav>
 
   <section id="partners" class="panel" aria-labelledby="partners-title">
@@ -106,6 +107,8 @@ export function consolePage(): string {
     </form>
     ${status}
   </section>
+
+  ${webhooksSection}
 </section>
 
 <dialog id="status-dialog" aria-labelledby="status-dialog-title">

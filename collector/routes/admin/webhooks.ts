@@ -1,0 +1,74 @@
+// Operators: outbound webhook endpoints, their secrets, test events and delivery log.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../../context';
+import { webhookEventTypes } from '../../domain/webhooks';
+import { actorOf } from '../../http/auth';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  endpointView,
+  findEndpoint,
+  listDeliveries,
+  listEndpoints,
+  rotateSecret,
+  sendTestEvent,
+  updateEndpoint,
+} from '../../services/webhook-endpoints';
+
+const fields = {
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  events: z
+    .array(z.enum(webhookEventTypes))
+    .min(1)
+    .transform((events) => [...new Set(events)]),
+  description: z.string().trim().max(200).optional(),
+};
+const createSchema = z.object(fields).strict();
+const updateSchema = z
+  .object({ ...fields, status: z.enum(['enabled', 'disabled']) })
+  .partial()
+  .strict();
+const rotateSchema = z.object({ graceHours: z.number().int().min(0).max(168).default(24) }).strict();
+
+export function adminWebhookRoutes(context: Context): Router {
+  const router = Router();
+
+  router.post('/v1/admin/webhooks', async (req, res) => {
+    res.status(201).json(await createEndpoint(context, createSchema.parse(req.body), actorOf(req.caller)));
+  });
+
+  router.get('/v1/admin/webhooks', async (_req, res) => {
+    res.json({ items: await listEndpoints(context) });
+  });
+
+  router.get('/v1/admin/webhooks/:id', async (req, res) => {
+    res.json(endpointView(await findEndpoint(context, req.params.id), { secret: true }));
+  });
+
+  router.patch('/v1/admin/webhooks/:id', async (req, res) => {
+    res.json(await updateEndpoint(context, req.params.id, updateSchema.parse(req.body), actorOf(req.caller)));
+  });
+
+  router.delete('/v1/admin/webhooks/:id', async (req, res) => {
+    await deleteEndpoint(context, req.params.id, actorOf(req.caller));
+    res.status(204).end();
+  });
+
+  router.post('/v1/admin/webhooks/:id/rotate-secret', async (req, res) => {
+    const { graceHours } = rotateSchema.parse(req.body ?? {});
+    res.json(await rotateSecret(context, req.params.id, graceHours, actorOf(req.caller)));
+  });
+
+  router.post('/v1/admin/webhooks/:id/test', async (req, res) => {
+    res.status(202).json(await sendTestEvent(context, req.params.id));
+  });
+
+  router.get('/v1/admin/webhooks/:id/deliveries', async (req, res) => {
+    const { limit } = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).parse(req.query);
+    await findEndpoint(context, req.params.id);
+    res.json({ items: await listDeliveries(context, req.params.id, limit) });
+  });
+
+  return router;
+}

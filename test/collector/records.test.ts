@@ -1,0 +1,81 @@
+// Operator lists of customers and commissions: filters, cursor pages, single records.
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Collector } from '../../collector/app';
+import { testAdminKey, testCollector } from '../support/collector';
+import { useTestDatabase } from '../support/db';
+import { addCommission, createTestPartner, day } from '../support/partners';
+
+const db = useTestDatabase(__filename);
+const admin = { Authorization: `Bearer ${testAdminKey}` };
+let collector: Collector;
+
+beforeAll(async () => {
+  collector = await testCollector(db.connection());
+});
+afterAll(() => collector.close());
+
+const get = (path: string) => request(collector.app).get(path).set(admin);
+
+/** Every item of a list, page by page; each page at most `limit` long. */
+async function walk(path: string, limit: number, from: string | null = null) {
+  const items: Array<Record<string, unknown>> = [];
+  let cursor = from;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const res: request.Response = await get(
+      `${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+    ).expect(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(limit);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+test('customers: pages of a partner, in a stable order; a customer added meanwhile is seen once', async () => {
+  const { partnerId } = await createTestPartner(collector);
+  const other = await createTestPartner(collector);
+  const bind = (owner: string, id = `cus_${randomUUID()}`) =>
+    collector.context.models.Customer.create({ _id: id, partnerId: owner, clickId: randomUUID(), boundAt: new Date() });
+  for (let i = 0; i < 7; i++) await bind(partnerId, `cus_${i}_${randomUUID()}`);
+  await bind(other.partnerId);
+  const first = await get(`/v1/admin/customers?partnerId=${partnerId}&limit=3`).expect(200);
+  expect(first.body.items).toHaveLength(3);
+  await bind(partnerId, 'cus_zzz_last');
+  const rest = await walk(`/v1/admin/customers?partnerId=${partnerId}`, 3, first.body.nextCursor);
+  const ids = [...first.body.items, ...rest].map((item) => item.customerId as string);
+  expect(ids).toHaveLength(8);
+  expect(new Set(ids).size).toBe(8);
+  expect([...ids].sort()).toEqual(ids);
+  expect(ids.at(-1)).toBe('cus_zzz_last');
+  const one = await get(`/v1/admin/customers/${ids[0]}`).expect(200);
+  expect(one.body).toMatchObject({ customerId: ids[0], partnerId });
+  await get('/v1/admin/customers/nobody').expect(404);
+});
+
+test('commissions: filters by partner and kind, statuses, and the payout that paid them', async () => {
+  const { partnerId } = await createTestPartner(collector);
+  const old = await addCommission(collector, partnerId, 12_000, new Date(Date.now() - 200 * day));
+  const fresh = await addCommission(collector, partnerId, 3_000, new Date());
+  const run = await request(collector.app).post('/v1/admin/payouts').set(admin).send({}).expect(201);
+  const items = await walk(`/v1/admin/commissions?partnerId=${partnerId}&kind=commission`, 1);
+  expect(items.map((item) => [item.id, item.status, item.payoutId])).toEqual(
+    [
+      [old, 'paid', run.body.payoutId],
+      [fresh, 'pending', null],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+  );
+  expect(await walk(`/v1/admin/commissions?partnerId=${partnerId}&kind=clawback`, 5)).toEqual([]);
+  const one = await get(`/v1/admin/commissions/${encodeURIComponent(fresh)}`).expect(200);
+  expect(one.body).toMatchObject({ id: fresh, amount: 3_000, status: 'pending' });
+  await get('/v1/admin/commissions/commission:none').expect(404);
+});
+
+test('bad filters and foreign cursors are 400', async () => {
+  const res = await get('/v1/admin/commissions?cursor=not-ours').expect(400);
+  expect(res.body.errors[0]).toMatchObject({ field: 'cursor' });
+  await get('/v1/admin/commissions?kind=bonus').expect(400);
+  await get('/v1/admin/customers?limit=0').expect(400);
+  await get('/v1/admin/customers?color=red').expect(400);
+});
