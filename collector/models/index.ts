@@ -2,9 +2,11 @@
 import type { Connection } from 'mongoose';
 import { adminUserSchema } from './admin-user';
 import { apiKeySchema } from './api-key';
+import { attributionDaySchema } from './attribution-day';
 import { auditEntrySchema } from './audit-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
+import { couponSchema } from './coupon';
 import { customerSchema } from './customer';
 import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
@@ -15,6 +17,8 @@ import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
 import { revenueEventSchema } from './revenue-event';
+import { signupFactSchema } from './signup-fact';
+import { visitorClickSchema } from './visitor-click';
 import { visitorSaltSchema } from './visitor-salt';
 
 export function createModels(connection: Connection) {
@@ -35,6 +39,10 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
+    VisitorClick: connection.model('VisitorClick', visitorClickSchema),
+    Coupon: connection.model('Coupon', couponSchema),
+    SignupFact: connection.model('SignupFact', signupFactSchema),
+    AttributionDay: connection.model('AttributionDay', attributionDaySchema),
   };
 }
 

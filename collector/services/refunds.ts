@@ -2,6 +2,7 @@
 // (unique key), which fixes how much of the invoice it refunds; the commission is taken back
 // pro rata: a reversal entry while the commission is unpaid, a clawback once a payout claimed it.
 import type { Context } from '../context';
+import { statsChannel } from '../domain/coupon';
 import { utcDay } from '../domain/days';
 import { refundOutcome, reversibleLeft } from '../domain/refund';
 import { DomainError } from '../domain/errors';
@@ -96,8 +97,8 @@ export async function recordRefund(
   }
   await completeLedger(context, { _id: input.eventId, refundOf: invoice._id, occurredAt: now, result });
   if (invoice.partnerId && invoice.customerId) {
-    const customer = await models.Customer.findById(invoice.customerId, { bid: 1 }).lean();
-    context.tracking.stats.add(invoice.partnerId, utcDay(now), customer?.bid, {
+    const customer = await models.Customer.findById(invoice.customerId, { bid: 1, couponCode: 1 }).lean();
+    context.tracking.stats.add(invoice.partnerId, utcDay(now), customer ? statsChannel(customer) : undefined, {
       revenue: -slot.amount,
       commission: -result.commissionReversed,
     });

@@ -2,6 +2,7 @@
 // The event insert decides the winner (unique _id); the ledger entry follows under its own key.
 // A replay completes a ledger entry a crashed process did not write, and answers the stored result.
 import type { Context } from '../context';
+import { statsChannel } from '../domain/coupon';
 import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
 import { utcDay } from '../domain/days';
 import { DomainError } from '../domain/errors';
@@ -76,8 +77,9 @@ export async function recordRevenue(
   if (earning && customer) {
     const stats = context.tracking.stats;
     const day = utcDay(occurredAt);
-    stats.add(earning._id, day, customer.bid, { revenue: sums.total, commission });
-    if (await firstInvoiceOf(context, input.customerId)) stats.add(earning._id, day, customer.bid, { customers: 1 });
+    stats.add(earning._id, day, statsChannel(customer), { revenue: sums.total, commission });
+    if (await firstInvoiceOf(context, input.customerId))
+      stats.add(earning._id, day, statsChannel(customer), { customers: 1 });
   }
   return { created: true, result };
 }

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type { Context } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import { adminBannerRoutes } from './banners';
+import { adminCouponRoutes } from './coupons';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
 import { adminReportRoutes } from './reports';
@@ -15,5 +16,6 @@ export function adminRoutes(context: Context): Router {
   router.use(adminBannerRoutes(context));
   router.use(adminReportRoutes(context));
   router.use(adminPayoutRoutes(context));
+  router.use(adminCouponRoutes(context));
   return router;
 }

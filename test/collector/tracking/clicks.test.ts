@@ -274,6 +274,7 @@ describe('clicks', () => {
           cid: body.cid,
           vid: body.vid,
           ts: expect.any(Number),
+          p: 's',
         });
       });
 
