@@ -61,6 +61,11 @@ export function couponChannel(code: string): string {
   return `coupon:${code.toLowerCase()}`;
 }
 
+/** The code of a daily_stats coupon channel, or undefined for a banner ID (or none). */
+export function couponOfChannel(channel: string | null | undefined): string | undefined {
+  return channel?.startsWith('coupon:') ? channel.slice('coupon:'.length) : undefined;
+}
+
 /** The daily_stats channel (the `bid` dimension) of a customer's counters: the code that bound it, or its banner. */
 export function statsChannel(customer: { bid?: string | null; couponCode?: string | null }): string | undefined {
   return customer.couponCode ? couponChannel(customer.couponCode) : (customer.bid ?? undefined);

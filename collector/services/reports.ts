@@ -8,6 +8,7 @@ import {
   type EntryStatus,
   type LedgerTotals,
 } from '../domain/ledger';
+import { couponOfChannel } from '../domain/coupon';
 import { eachDay, type DayRange } from '../domain/day-range';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
@@ -46,6 +47,8 @@ export interface PartnerStats {
   totals: Omit<Counters, 'commission'> & { commission: Omit<LedgerTotals, 'balance'>; earned: number; balance: number };
   daily: Array<{ day: string } & Counters>;
   byBanner: Array<{ bid: string | null } & Counters>;
+  /** Customers bound by a coupon code count under the code (lower case), not a banner. */
+  byCoupon: Array<{ code: string } & Counters>;
 }
 
 /**
@@ -82,7 +85,13 @@ export async function partnerStats(
     currency: config.currency,
     totals: { ...counters, commission, earned, balance },
     daily: [...days.values()],
-    byBanner: [...banners.values()].sort((a, b) => b.clicks - a.clicks || String(a.bid).localeCompare(String(b.bid))),
+    byBanner: [...banners.values()]
+      .filter((row) => !couponOfChannel(row.bid))
+      .sort((a, b) => b.clicks - a.clicks || String(a.bid).localeCompare(String(b.bid))),
+    byCoupon: [...banners.values()].flatMap(({ bid, ...counters }) => {
+      const code = couponOfChannel(bid);
+      return code ? [{ code, ...counters }] : [];
+    }),
   };
 }
 
