@@ -30,11 +30,15 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
   const { models, config } = context;
   const referral = parseReferral(input.referral);
   const hasCoupon = input.couponCode !== undefined;
-  if (referral === undefined && !hasCoupon) return { attributed: false, reason: 'no_referral' };
-  if (referral === null && !hasCoupon) return { attributed: false, reason: 'invalid_referral' };
+  const signupAt = input.occurredAt ?? now;
+  if (!hasCoupon && !referral) {
+    // Nothing to judge: no read needed, but the health report counts the signup.
+    const evidence = { attributed: false, reason: referral === null ? 'invalid_referral' : 'no_referral' } as const;
+    await recordSignupFact(context, input.customerId, signupAt, evidence);
+    return evidence;
+  }
   if (await models.Customer.exists({ _id: input.customerId })) return { attributed: false, reason: 'already_bound' };
 
-  const signupAt = input.occurredAt ?? now;
   const [link, coupon] = await Promise.all([
     referral === undefined
       ? undefined
