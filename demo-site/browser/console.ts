@@ -2,6 +2,7 @@
 // report, payout runs (preview, run, PayPal exports, completion), Ashop Commerce's monthly
 // billing and banners. Admin JWT (or an admin API key) in sessionStorage.
 import { ApiError, collector, download, session, site } from './api';
+import { initConsoleAttribution } from './console-attribution';
 import { $, busy, el, errorText, fillTable, formValues, showStatus } from './dom';
 import { count, isoDay, money } from './format';
 
@@ -85,7 +86,7 @@ async function enter(newToken: string): Promise<void> {
   session.set('admin', newToken);
   loginSection.hidden = true;
   consoleSection.hidden = false;
-  await Promise.all([loadPartners(), loadReport(), loadBanners()]);
+  await Promise.all([loadPartners(), loadReport(), loadBanners(), attribution.load()]);
 }
 
 /** A login form: its own errors (a 401 here is a wrong password, not an ended session). */
@@ -544,5 +545,7 @@ $<HTMLFormElement>('#banner-form').addEventListener('submit', (event) => {
     }),
   );
 });
+
+const attribution = initConsoleAttribution(admin, act);
 
 if (token) void enter(token).catch(() => logOut());

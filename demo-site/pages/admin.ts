@@ -1,5 +1,6 @@
 // The operator console: one page, driven by the console script against the collector's admin API
 // (through /ashop/) and the site's own billing endpoint.
+import { consoleAttributionSections } from './attribution';
 import { html } from './html';
 import { page } from './layout';
 
@@ -106,6 +107,8 @@ export function consolePage(): string {
     </form>
     ${status}
   </section>
+
+  ${consoleAttributionSections}
 </section>
 
 <dialog id="status-dialog" aria-labelledby="status-dialog-title">
