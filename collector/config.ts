@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseRate, type Rate } from './domain/money';
+import { attributionModels, type AttributionModel } from './domain/visitor-history';
 
 export interface Config {
   mongodbUri: string | undefined;
@@ -23,6 +24,10 @@ export interface Config {
   adminKey: string | undefined;
   serverKey: string | undefined;
   cookieDays: number;
+  /** Which counted click of a live partner wins a signup: the visitor's first or last in the window. */
+  attributionModel: AttributionModel;
+  /** When a signup carries both a valid coupon code and a referral that attributes, which one wins. */
+  couponPrecedence: 'coupon' | 'link';
   holdDays: number;
   minPayout: number;
   commissionRate: Rate;
@@ -125,6 +130,8 @@ const schema = z.object({
   ASHOP_ADMIN_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ASHOP_SERVER_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ASHOP_COOKIE_DAYS: whole(60, 1),
+  ASHOP_ATTRIBUTION: z.enum(attributionModels).default('first'),
+  ASHOP_COUPON_PRECEDENCE: z.enum(['coupon', 'link']).default('coupon'),
   ASHOP_HOLD_DAYS: whole(120),
   ASHOP_MIN_PAYOUT: whole(10000, 1),
   ASHOP_COMMISSION_RATE: z
@@ -192,6 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.ASHOP_ADMIN_KEY,
     serverKey: e.ASHOP_SERVER_KEY,
     cookieDays: e.ASHOP_COOKIE_DAYS,
+    attributionModel: e.ASHOP_ATTRIBUTION,
+    couponPrecedence: e.ASHOP_COUPON_PRECEDENCE,
     holdDays: e.ASHOP_HOLD_DAYS,
     minPayout: e.ASHOP_MIN_PAYOUT,
     commissionRate: e.ASHOP_COMMISSION_RATE,

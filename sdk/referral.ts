@@ -13,15 +13,17 @@ export interface Referral {
   vid: string;
   /** Click time, ms since the epoch (the collector's own time when it set the cookie). */
   ts: number;
+  /** Provenance: `s` written by the collector's Set-Cookie, `r` restored from the storage copy; none: the SDK's. */
+  p?: string;
 }
 
 export const encode = (r: Referral): string => encodeURIComponent(JSON.stringify(r));
 
-/** The record in a cookie or storage value; null or undefined for anything missing, corrupt or of another version. */
-export const decodeReferral = guard((raw: string | null | undefined): Referral | null => {
+/** The record in a cookie or storage value; falsy for anything missing, corrupt or of another version. */
+export const decodeReferral = guard((raw: string | null | undefined): Referral | false => {
   const r = JSON.parse(decodeURIComponent(raw!));
   // Enough to use it safely; the collector checks the rest and never trusts ts.
-  return r.v == 1 && ID.test(r.aid) && UUID.test(r.cid) && UUID.test(r.vid) ? r : null;
+  return r.v == 1 && ID.test(r.aid) && UUID.test(r.cid) && UUID.test(r.vid) && r;
 });
 
 /**

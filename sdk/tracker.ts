@@ -86,10 +86,10 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   let link: Link | undefined;
   let current: Referral | null = null;
 
-  // A record is written with the time it has left (a fresh click: exactly days × 86400 s); none
-  // deletes (any Max-Age ≤ 0 expires at once, RFC 6265; -1 also where 0 lingers for a millisecond).
+  // A record is written with the time it has left in whole seconds (a fresh click: exactly
+  // days × 86400 s; `+0.5 | 0` rounds, shorter than Math.round); none deletes (any Max-Age ≤ 0 expires at once, RFC 6265; -1 also where 0 lingers for a millisecond).
   const setCookie = guard((r?: Referral | null, cookieDomain = domain) => {
-    doc.cookie = `${KEY}=${r ? encode(r) : ''};Max-Age=${r ? Math.round((r.ts + life - Date.now()) / 1e3) : -1};Path=/;SameSite=Lax${
+    doc.cookie = `${KEY}=${r ? encode(r) : ''};Max-Age=${r ? ((r.ts + life - Date.now()) / 1e3 + 0.5) | 0 : -1};Path=/;SameSite=Lax${
       loc.protocol == 'https:' ? ';Secure' : ''
     }${cookieDomain ? ';Domain=' + cookieDomain : ''}`;
   });
@@ -98,9 +98,13 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   // not cap); the localStorage copy restores it when it is gone, for the time it had left.
   const load = (): Referral | null => {
     if (!granted) return null;
-    // The browser expires the cookie (Max-Age); the copy in storage has only its ts.
-    let r = decodeReferral(guard(() => doc.cookie.match(/(^|; )ashop_ref=([^;]*)/)?.[2])());
-    if (!r && (r = decodeReferral(io('localStorage')))) r.ts + life > Date.now() ? setCookie(r) : (r = null);
+    // The browser expires the cookie (Max-Age); the copy in storage has only its ts. Only a missing
+    // cookie is restored: an empty one is the collector's word that the referral was dead.
+    const raw = guard(() => doc.cookie.match(/(^|; )ashop_ref=([^;]*)/)?.[2])();
+    let r = decodeReferral(raw);
+    // Marked `p: 'r'` so the collector's attribution health can tell restored referrals apart.
+    if (raw == null && (r = decodeReferral(io('localStorage'))))
+      r.ts + life > Date.now() ? setCookie(((r.p = 'r'), r)) : (r = false);
     return r || null;
   };
 
@@ -120,19 +124,28 @@ export function tracker(options: TrackerOptions, defaultEndpoint: string): Track
   const run = () => {
     current = load();
     const l = link;
-    if (l && io('sessionStorage') != href && (last || !current || current.aid == l.aid)) {
-      current = { v: 1, aid: l.aid, bid: l.bid, cid: l.cid || uuid(), vid: current?.vid || uuid(), ts: Date.now() };
+    if (l && io('sessionStorage') != href) {
       io('sessionStorage', href);
-      // Written now so the referral exists at once; a same-site collector answers the click with its
-      // own Set-Cookie of the same record, which replaces this one (DESIGN.md §4).
-      setCookie(current);
-      io('localStorage', encode(current));
-      if (!l.cid) {
-        const url = endpoint + '/v1/clicks';
-        // The record's own v and ts ride along; the collector ignores fields it does not know.
-        const body = JSON.stringify({ ...l, ...current, url: href, referrer: doc.referrer || null });
-        navigator.sendBeacon?.(url, body) || void fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
+      const r: Referral = {
+        v: 1,
+        aid: l.aid,
+        bid: l.bid,
+        cid: l.cid || uuid(),
+        vid: current?.vid || uuid(),
+        ts: Date.now(),
+      };
+      if (last || !current || current.aid == l.aid) {
+        // Written now so the referral exists at once; a same-site collector answers the click with
+        // its own Set-Cookie of the same record, which replaces this one.
+        setCookie((current = r));
+        io('localStorage', encode(r));
       }
+      // Every click is reported with the kept visitor ID, also one the cookie does not keep (first
+      // attribution) and a redirect's (`a_cid`: stored once, then linked to the visitor): the
+      // collector's visitor history decides the signup. v and ts ride along, ignored.
+      const url = endpoint + '/v1/clicks';
+      const body = JSON.stringify({ ...l, ...r, url: href, referrer: doc.referrer });
+      navigator.sendBeacon?.(url, body) || void fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
     }
     inject();
   };

@@ -7,6 +7,7 @@ import { exitWithStartupError } from '../server';
 import type { Command } from './command';
 import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './commands/api-key';
 import { adminCreate } from './commands/admin';
+import { couponsCreate, couponsDeactivate, couponsList } from './commands/coupons';
 import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
 import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
 import { statsRebuild } from './commands/stats';
@@ -31,6 +32,9 @@ export const commands: Command[] = [
   webhooksCreate,
   webhooksDelete,
   webhooksTest,
+  couponsCreate,
+  couponsList,
+  couponsDeactivate,
 ];
 
 /** The configured database (MONGODB_URI, else the embedded engine on the data folder). */

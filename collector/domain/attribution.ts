@@ -2,6 +2,7 @@
 // names the click; its `ts` is never trusted.
 import { z } from 'zod';
 import { DAY_MS } from './days';
+import { isLivePartner } from './partner-live';
 import { bannerIdField, partnerIdField, uuidField } from './validation';
 
 export type NotAttributedReason =
@@ -25,6 +26,8 @@ export const referralSchema = z.object({
   cid: uuidField,
   vid: uuidField.optional().nullable(),
   ts: z.number().optional(),
+  /** Provenance (attribution health only): `s` the collector's Set-Cookie, `r` restored from storage. */
+  p: z.string().max(8).optional().nullable(),
 });
 export type Referral = z.infer<typeof referralSchema>;
 
@@ -81,7 +84,7 @@ export function sameEmail(a: string, b: string): boolean {
 export function attribute(facts: SignupFacts): Attribution {
   const { click, partner, referral } = facts;
   if (!click || click.partnerId !== referral.aid) return { attributed: false, reason: 'unknown_click' };
-  if (!partner || (partner.status !== 'active' && partner.status !== 'pending')) {
+  if (!partner || !isLivePartner(partner)) {
     return { attributed: false, reason: 'partner_inactive' };
   }
   if (!click.counted) return { attributed: false, reason: 'click_not_counted' };

@@ -17,7 +17,8 @@ export type CounterName = (typeof counterNames)[number];
 export type Counters = Record<CounterName, number>;
 export type CounterIncrements = Partial<Counters>;
 
-export const dimensions = ['banner', 'data1', 'data2', 'page'] as const;
+/** `coupon`: the code that bound a coupon customer (lower case); such customers have no banner. */
+export const dimensions = ['banner', 'data1', 'data2', 'page', 'coupon'] as const;
 export type Dimension = (typeof dimensions)[number];
 
 /** Distinct values kept per dimension and month before the rest count as `otherKey`. */
@@ -89,6 +90,7 @@ export interface Contribution {
   data1?: string | null | undefined;
   data2?: string | null | undefined;
   page?: string | null | undefined;
+  coupon?: string | null | undefined;
   counters: CounterIncrements;
 }
 
@@ -102,7 +104,7 @@ export interface BucketIncrements {
 
 export const emptyIncrements = (): BucketIncrements => ({
   days: {},
-  dims: { banner: {}, data1: {}, data2: {}, page: {} },
+  dims: { banner: {}, data1: {}, data2: {}, page: {}, coupon: {} },
 });
 
 const dayOfMonth = (day: string) => day.slice(8, 10);
@@ -166,7 +168,8 @@ export function foldIntoBucket(
   for (const dimension of dimensions) {
     const stored = (next.dims[dimension] ??= {});
     for (const [key, days] of Object.entries(inc.dims[dimension])) {
-      const full = Object.keys(stored).length >= maxKeysPerDimension && dimension !== 'banner';
+      const full =
+        Object.keys(stored).length >= maxKeysPerDimension && dimension !== 'banner' && dimension !== 'coupon';
       addDays((stored[key in stored || !full ? key : otherKey] ??= {}), days);
     }
   }
@@ -302,6 +305,7 @@ export interface ClickDimensions {
   data1?: string | null | undefined;
   data2?: string | null | undefined;
   page?: string | null | undefined;
+  coupon?: string | null | undefined;
 }
 
 /** A bound customer: one signup on the UTC day it was bound. */

@@ -75,11 +75,53 @@ export interface ReferralCookie {
   cid: string;
   vid?: string;
   ts: number;
+  /** Provenance: `s` when the collector sets it (attribution health tells its referrals apart). */
+  p?: string;
 }
 
-/** `ashop_ref`'s value: encodeURIComponent(JSON.stringify({v:1, aid, bid, cid, vid, ts})). */
+/** `ashop_ref`'s value: encodeURIComponent(JSON.stringify({v:1, aid, bid, cid, vid, ts, p})). */
 export function referralCookieValue(cookie: ReferralCookie): string {
   return encodeURIComponent(
-    JSON.stringify({ v: 1, aid: cookie.aid, bid: cookie.bid, cid: cookie.cid, vid: cookie.vid, ts: cookie.ts }),
+    JSON.stringify({
+      v: 1,
+      aid: cookie.aid,
+      bid: cookie.bid,
+      cid: cookie.cid,
+      vid: cookie.vid,
+      ts: cookie.ts,
+      p: cookie.p,
+    }),
   );
+}
+
+/** One cookie's raw value from a request's `Cookie` header, or undefined. */
+export function requestCookie(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * What the collector's same-site answer to a browser click does with `ashop_ref`, given the
+ * referral the request carried (the SDK writes its cookie before it reports the click):
+ * - `keep` it when it holds another partner's live referral: the SDK kept that one (first
+ *   attribution) and the click only joins the visitor's history; also when a click that does not
+ *   count finds no cookie at all (nothing to remove);
+ * - `set` the click's own record when the click counts (the cookie is missing, names this click or
+ *   a dead partner's);
+ * - `clear` it when the click does not count (a dead, unknown or disabled partner, a bot): the
+ *   browser must not keep a dead referral. The caller puts the visitor's live referral from the
+ *   history there, or an empty value, which the SDK does not restore from its storage copy (an
+ *   expired cookie it would).
+ */
+export function referralCookieAction(
+  held: { aid: string; cid: string; partnerLive: boolean } | undefined,
+  click: { aid: string; cid: string; counted: boolean },
+  cookieSent: boolean,
+): 'keep' | 'set' | 'clear' {
+  if (held && held.aid !== click.aid && held.cid !== click.cid && held.partnerLive) return 'keep';
+  if (click.counted) return 'set';
+  return cookieSent ? 'clear' : 'keep';
 }

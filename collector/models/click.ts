@@ -17,6 +17,8 @@ export const clickSchema = new Schema(
     /** False for bots and unknown, frozen or disabled partners: stored, never counted. */
     counted: { type: Boolean, required: true },
     unique: { type: Boolean, required: true, default: false },
+    /** Recorded by the redirect `/r/:aid` (the SDK then reports it only to link it to its visitor). */
+    redirect: { type: Boolean },
     occurredAt: { type: Date, required: true },
     /** The group-commit batch that stored it: its counters are the delta `clicks:<batch>`. */
     batch: { type: String },

@@ -5,8 +5,13 @@ export const customerSchema = new Schema(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
-    clickId: { type: String, required: true },
+    /** The deciding click; none when a coupon code bound the customer. */
+    clickId: { type: String },
     bid: { type: String },
+    /** How the customer was attributed: `link`, `redirect`, `coupon` or `history`. */
+    method: { type: String },
+    /** The code that bound the customer (method `coupon`), as the coupon is keyed: lower case. */
+    couponCode: { type: String },
     /** Kept for the operator; never shown to partners. */
     email: { type: String },
     boundAt: { type: Date, required: true },

@@ -2,9 +2,11 @@
 import type { Connection } from 'mongoose';
 import { adminUserSchema } from './admin-user';
 import { apiKeySchema } from './api-key';
+import { attributionDaySchema } from './attribution-day';
 import { auditEntrySchema } from './audit-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
+import { couponSchema } from './coupon';
 import { customerSchema } from './customer';
 import { firstSeenSchema } from './first-seen';
 import { idempotencyKeySchema } from './idempotency-key';
@@ -23,6 +25,8 @@ import { statFoldSchema } from './stat-fold';
 import { statLeaseSchema } from './stat-lease';
 import { stripeEventSchema } from './stripe-event';
 import { stripePaymentSchema } from './stripe-payment';
+import { signupFactSchema } from './signup-fact';
+import { visitorClickSchema } from './visitor-click';
 import { visitorSaltSchema } from './visitor-salt';
 import { webhookDeliverySchema } from './webhook-delivery';
 import { webhookDueSchema } from './webhook-due';
@@ -61,6 +65,10 @@ export function createModels(connection: Connection) {
     WebhookDelivery: connection.model('WebhookDelivery', webhookDeliverySchema),
     WebhookDue: connection.model('WebhookDue', webhookDueSchema),
     WebhookLease: connection.model('WebhookLease', webhookLeaseSchema),
+    VisitorClick: connection.model('VisitorClick', visitorClickSchema),
+    Coupon: connection.model('Coupon', couponSchema),
+    SignupFact: connection.model('SignupFact', signupFactSchema),
+    AttributionDay: connection.model('AttributionDay', attributionDaySchema),
   };
 }
 

@@ -3,12 +3,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { referralCookieScope, referralCookieValue } from '../domain/tracking-http';
+import { referralCookieScope } from '../domain/tracking-http';
 import { bannerIdField, partnerIdField, subIdField, timestampField, urlField, uuidField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { browserEndpoint } from '../http/browser-endpoint';
-import { DAY_MS } from '../domain/days';
+import { referralCookieAnswer, type ReportedClick } from '../services/referral-cookie';
 
 const optional = <T extends z.ZodType>(field: T) => field.nullish().transform((value) => value ?? undefined);
 
@@ -20,7 +20,8 @@ const clickFields = {
   cid: uuidField,
   vid: uuidField,
   url: urlField,
-  referrer: optional(urlField),
+  // The SDK sends the page's document.referrer: '' when there is none.
+  referrer: urlField.nullish().transform((value) => value || undefined),
 };
 /** From browsers: unknown fields are ignored (older or newer SDKs). */
 const browserClick = z.object(clickFields);
@@ -65,34 +66,31 @@ export function clickRoutes(context: Context): Router {
         url: body.url,
         referrer: body.referrer,
         ip: body.ip ?? req.ip ?? '',
-        userAgent: body.userAgent ?? req.get('user-agent') ?? '',
+        // A server's import names the visitor's browser or none: never the importing server's own.
+        userAgent: fromServer ? body.userAgent : (req.get('user-agent') ?? ''),
         occurredAt: body.occurredAt ?? now,
       });
-      if (!fromServer && outcome.counted)
-        setReferralCookie(context, req, res, {
-          aid: body.aid,
-          bid: body.bid,
-          cid: body.cid,
-          vid: body.vid,
-          ts: now.getTime(),
-        });
+      if (!fromServer) await answerWithCookie(context, req, res, { ...body, counted: outcome.counted }, now);
       res.status(202).json({ cid: outcome.cid });
     },
   );
   return router;
 }
 
-/** DESIGN.md §4: the collector's own Set-Cookie, when the request reached it same-site. */
-function setReferralCookie(
+/** The collector's own Set-Cookie, when the request reached it same-site (README "Cookie, storage and requests"). */
+async function answerWithCookie(
   context: Context,
   req: Request,
   res: Response,
-  referral: { aid: string; bid: string | undefined; cid: string; vid: string; ts: number },
-): void {
+  click: ReportedClick,
+  now: Date,
+): Promise<void> {
   const scope = referralCookieScope(req.hostname, context.config.siteUrl);
   if (!scope) return;
-  res.cookie('ashop_ref', referralCookieValue({ v: 1, ...referral }), {
-    maxAge: context.config.cookieDays * DAY_MS,
+  const answer = await referralCookieAnswer(context, req.get('cookie'), click, now);
+  if (!answer) return;
+  res.cookie('ashop_ref', answer.value, {
+    maxAge: answer.maxAgeMs,
     path: '/',
     sameSite: 'lax',
     secure: req.secure,

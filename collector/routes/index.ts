@@ -6,6 +6,7 @@ import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { bannerRoutes } from './banners';
 import { clickRoutes } from './clicks';
+import { couponRoutes } from './coupons';
 import { healthRoutes } from './health';
 import { meRoutes } from './me';
 import { partnerRoutes } from './partners';
@@ -28,6 +29,7 @@ export function mountRoutes(app: Express, context: Context): void {
   app.use(refundRoutes(context));
   app.use(partnerRoutes(context));
   app.use(authRoutes(context));
+  app.use(couponRoutes(context));
   app.use(meRoutes(context));
   app.use(bannerRoutes(context));
   app.use(adminRoutes(context));

@@ -48,6 +48,7 @@ export function redirectRoutes(context: Context): Router {
       ip: req.ip ?? '',
       userAgent: req.get('user-agent') ?? '',
       occurredAt: new Date(),
+      redirect: true,
     });
     const location = outcome.partnerLive
       ? withReferralHash(target, {

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../auth/api-keys';
 import type { Context } from '../context';
-import { signupSignature } from '../domain/signup-signature';
+import { couponSignupSignature, signupSignature } from '../domain/signup-signature';
 import { emailSchema } from '../domain/account-fields';
 import { externalIdField, timestampField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
@@ -18,6 +18,8 @@ const fields = {
   /** The cookie's object or its raw (URI-encoded JSON) value; judged by attribution, not here. */
   referral: z.union([z.string().max(4096), z.record(z.string(), z.unknown()), z.null()]).optional(),
   signature: z.string().max(128).optional(),
+  /** Judged by the coupon rules (an unknown or malformed code is a reason, never a 4xx). */
+  couponCode: z.string().max(64).optional(),
 };
 const browserSignup = z.object(fields);
 const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional() }).strict();
@@ -38,7 +40,11 @@ export function signupRoutes(context: Context): Router {
           throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', {
             slug: 'signature-required',
           });
-        const expected = signupSignature(context.config.signupSecret, body.customerId);
+        // A code rides only inside the signed payload: the signature covers it.
+        const expected =
+          body.couponCode === undefined
+            ? signupSignature(context.config.signupSecret, body.customerId)
+            : couponSignupSignature(context.config.signupSecret, body.customerId, body.couponCode);
         if (!sameSecret(body.signature.toLowerCase(), expected))
           throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
       }

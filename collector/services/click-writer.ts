@@ -9,8 +9,10 @@ import { landingPage, type ClickEntry } from '../domain/stat-layout';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
-import { partnerCounts, type PartnerCache } from './partner-cache';
+import { isLivePartner } from '../domain/partner-live';
+import type { PartnerCache } from './partner-cache';
 import type { StatsFolder } from './stats-folder';
+import { appendVisitorClicks, type VisitorClick } from './visitor-history';
 import { visitorHash, type VisitorHasher } from './visitor-hash';
 
 export interface ClickInput {
@@ -24,8 +26,15 @@ export interface ClickInput {
   referrer?: string | undefined;
   /** Used for the visitor hash only; never stored. */
   ip: string;
-  userAgent: string;
+  /**
+   * The visitor's browser: bot-checked (isbot) and part of the visitor hash. Undefined for a
+   * server's import that names none: the caller is a server, its own agent says nothing of the
+   * visitor, so no bot check is made.
+   */
+  userAgent: string | undefined;
   occurredAt: Date;
+  /** Recorded by the redirect `/r/:aid`. */
+  redirect?: boolean;
 }
 
 export interface ClickOutcome {
@@ -126,9 +135,9 @@ export class ClickWriter {
     const statuses = await partners.statuses(inputs.map((input) => input.partnerId));
     const salt = await visitors.salt();
     const facts = inputs.map((input) => {
-      const bot = isbot(input.userAgent);
-      const partnerLive = partnerCounts(statuses.get(input.partnerId) ?? null);
-      const hash = visitorHash(salt, input.ip, input.userAgent);
+      const bot = input.userAgent !== undefined && isbot(input.userAgent);
+      const partnerLive = isLivePartner(statuses.get(input.partnerId));
+      const hash = visitorHash(salt, input.ip, input.userAgent ?? '');
       return { bot, partnerLive, counted: partnerLive && !bot, visitorHash: hash, day: utcDay(input.occurredAt) };
     });
     // One visitor (vid, else the visitor hash), one partner, one UTC day: the first insert of the key wins.
@@ -169,6 +178,7 @@ export class ClickWriter {
           bot: facts[i]!.bot,
           counted: facts[i]!.counted,
           unique: unique.has(i),
+          redirect: input.redirect || undefined,
           occurredAt: input.occurredAt,
           batch,
         }),
@@ -179,6 +189,7 @@ export class ClickWriter {
       counted,
       countedIndexes.flatMap((i, position) => (stored[i] ? [position] : [])),
     );
+    await this.recordHistory(inputs, facts, stored);
     return inputs.map((input, i) => {
       const fact = facts[i]!;
       return {
@@ -187,6 +198,60 @@ export class ClickWriter {
         counted: fact.counted,
       };
     });
+  }
+
+  /**
+   * Adds counted clicks to their visitor's history. A click whose cid was stored before is a retry,
+   * or the SDK reporting a redirect's click (`a_cid`) with its visitor ID: that one is linked to the
+   * visitor (read by key; a retry of it adds a duplicate record of the same click, which changes no
+   * decision).
+   */
+  private async recordHistory(
+    inputs: ClickInput[],
+    facts: Array<{ counted: boolean }>,
+    stored: boolean[],
+  ): Promise<void> {
+    const { models } = this.deps;
+    const fresh: VisitorClick[] = [];
+    const seen: ClickInput[] = [];
+    inputs.forEach((input, i) => {
+      if (!input.vid) return;
+      if (!stored[i]) seen.push(input);
+      else if (facts[i]!.counted)
+        fresh.push({
+          vid: input.vid,
+          cid: input.cid,
+          partnerId: input.partnerId,
+          bid: input.bid,
+          redirect: input.redirect,
+          occurredAt: input.occurredAt,
+        });
+    });
+    const redirects = await Promise.all(
+      seen.map((input) =>
+        models.Click.findById(input.cid, {
+          partnerId: 1,
+          bid: 1,
+          counted: 1,
+          redirect: 1,
+          vid: 1,
+          occurredAt: 1,
+        }).lean(),
+      ),
+    );
+    redirects.forEach((click, i) => {
+      const input = seen[i]!;
+      if (click?.redirect && click.counted && !click.vid && click.partnerId === input.partnerId)
+        fresh.push({
+          vid: input.vid!,
+          cid: click._id,
+          partnerId: click.partnerId,
+          bid: click.bid ?? undefined,
+          redirect: true,
+          occurredAt: click.occurredAt,
+        });
+    });
+    await appendVisitorClicks(models, fresh);
   }
 }
 

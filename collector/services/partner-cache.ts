@@ -47,8 +47,3 @@ export class PartnerCache {
     return (await this.statuses([partnerId])).get(partnerId) ?? null;
   }
 }
-
-/** Clicks of pending ("link works") and active partners count; unknown, frozen and disabled do not. */
-export function partnerCounts(partner: CachedPartner | null): boolean {
-  return partner !== null && (partner.status === 'active' || partner.status === 'pending');
-}

@@ -48,6 +48,8 @@ export interface PartnerStats {
   byData1: Breakdown<'value'>;
   byData2: Breakdown<'value'>;
   byLandingPage: Breakdown<'page'>;
+  /** Customers bound by a coupon code count under the code (lower case), not a banner. */
+  byCoupon: Breakdown<'code'>;
 }
 
 const rename = <K extends string>(rows: Array<{ key: string | null } & Counters>, name: K): Breakdown<K> =>
@@ -88,6 +90,7 @@ export async function partnerStats(
     byData1: rename(period.by.data1, 'value'),
     byData2: rename(period.by.data2, 'value'),
     byLandingPage: rename(period.by.page, 'page'),
+    byCoupon: rename(period.by.coupon, 'code').filter((row) => row.code !== null),
   };
 }
 

@@ -2,6 +2,7 @@
 // FerretDB has none). Reports read daily_stats, so they are unaffected.
 import type { Context } from '../context';
 import { addDays } from '../domain/days';
+import { purgeVisitorHistories } from './visitor-history';
 
 const everyMs = 60 * 60 * 1000;
 
@@ -14,10 +15,14 @@ export async function purgeOldClicks(context: Pick<Context, 'models' | 'config'>
 /** Runs the purge now and hourly; stops when the collector closes. */
 export function scheduleRetention(context: Context): void {
   const run = () =>
-    purgeOldClicks(context).then(
-      (deleted) => deleted && context.logger.info({ deleted }, 'old clicks deleted'),
-      (error: unknown) => context.logger.warn({ err: error }, 'click retention failed; will retry'),
-    );
+    purgeOldClicks(context)
+      .then((deleted) => deleted && context.logger.info({ deleted }, 'old clicks deleted'))
+      // Visitor histories matter only inside the attribution window.
+      .then(() => purgeVisitorHistories(context))
+      .then(
+        (deleted) => deleted && context.logger.info({ deleted }, 'old visitor histories deleted'),
+        (error: unknown) => context.logger.warn({ err: error }, 'click retention failed; will retry'),
+      );
   const timer = setInterval(() => void run(), everyMs);
   timer.unref();
   void run();

@@ -374,7 +374,13 @@ export class StatsFolder {
         return { state: 'ready', contributions: mine };
       }
       case 'signup': {
-        const customer = await Customer.findById(delta.ref, { partnerId: 1, boundAt: 1, bid: 1, clickId: 1 }).lean();
+        const customer = await Customer.findById(delta.ref, {
+          partnerId: 1,
+          boundAt: 1,
+          bid: 1,
+          clickId: 1,
+          couponCode: 1,
+        }).lean();
         if (!customer) return absent();
         const where = await dims.of(customer);
         return { state: 'ready', contributions: [signupContribution(customer.partnerId, customer.boundAt, where)] };
@@ -384,7 +390,7 @@ export class StatsFolder {
         const event = await RevenueEvent.findById(delta.ref).lean();
         if (!event) return absent();
         if (!event.partnerId || !event.customerId) return { state: 'ready', contributions: [] };
-        const customer = await Customer.findById(event.customerId, { bid: 1, clickId: 1 }).lean();
+        const customer = await Customer.findById(event.customerId, { bid: 1, clickId: 1, couponCode: 1 }).lean();
         const where = customer ? await dims.of(customer) : {};
         if (event.kind === 'invoice') {
           const { commission } = event.result as { commission: number };
@@ -427,7 +433,13 @@ export class DimensionReader {
 
   constructor(private readonly models: Models) {}
 
-  async of(customer: { bid?: string | null; clickId: string }): Promise<ClickDimensions> {
+  async of(customer: {
+    bid?: string | null;
+    clickId?: string | null;
+    couponCode?: string | null;
+  }): Promise<ClickDimensions> {
+    // A coupon customer came through a code, not a click.
+    if (customer.couponCode || !customer.clickId) return { coupon: customer.couponCode };
     let dims = this.cache.get(customer.clickId);
     if (!dims) {
       const click = await this.models.Click.findById(customer.clickId, { data1: 1, data2: 1, url: 1 }).lean();

@@ -102,7 +102,7 @@ export async function rebuildStats(
       if (!event.partnerId || !event.customerId) continue;
       const refund = event.kind !== 'invoice';
       if (await pending(`${refund ? 'refund' : 'invoice'}:${event._id}`)) continue;
-      const customer = await models.Customer.findById(event.customerId, { bid: 1, clickId: 1 }).lean();
+      const customer = await models.Customer.findById(event.customerId, { bid: 1, clickId: 1, couponCode: 1 }).lean();
       const where = customer ? await dims.of(customer) : {};
       if (refund) {
         facts.refunds += 1;

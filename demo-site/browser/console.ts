@@ -2,6 +2,7 @@
 // report, payout runs (preview, run, PayPal exports, completion), Ashop Commerce's monthly
 // billing and banners. Admin JWT (or an admin API key) in sessionStorage.
 import { ApiError, collector, download, session, site } from './api';
+import { initConsoleAttribution } from './console-attribution';
 import { $, busy, el, errorText, fillTable, formValues, showStatus } from './dom';
 import { webhooksPanel } from './console-webhooks';
 import { count, isoDay, money } from './format';
@@ -87,6 +88,7 @@ async function enter(newToken: string): Promise<void> {
   loginSection.hidden = true;
   consoleSection.hidden = false;
   await Promise.all([loadPartners(), loadReport(), loadBanners(), loadWebhooks()]);
+  await Promise.all([loadPartners(), loadReport(), loadBanners(), attribution.load()]);
 }
 
 /** A login form: its own errors (a 401 here is a wrong password, not an ended session). */
@@ -547,5 +549,6 @@ $<HTMLFormElement>('#banner-form').addEventListener('submit', (event) => {
 });
 
 const loadWebhooks = webhooksPanel(admin, act);
+const attribution = initConsoleAttribution(admin, act);
 
 if (token) void enter(token).catch(() => logOut());

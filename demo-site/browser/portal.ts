@@ -6,6 +6,7 @@ import { $, copyInput, el, errorText, fillTable, showStatus } from './dom';
 import { count, isoDay, money, shortDate } from './format';
 import type uPlot from 'uplot';
 import { loadUplot } from './uplot-global';
+import { initPortalCoupons } from './portal-coupons';
 
 interface Me {
   partnerId: string;
@@ -288,6 +289,8 @@ const statusNotice: Record<string, string> = {
     'Your account is under review: your commissions keep accruing but are not paid out until the review ends, and new clicks do not count.',
 };
 
+const coupons = initPortalCoupons(token);
+
 async function load(): Promise<void> {
   root.setAttribute('aria-busy', 'true');
   const now = new Date();
@@ -321,6 +324,7 @@ async function load(): Promise<void> {
     $('#updated').textContent = `updated ${now.toISOString().slice(11, 19)} UTC`;
     showStatus(root, statusNotice[profile.status] ?? '');
     await renderChart(last30.daily);
+    await coupons.load();
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {
       session.clear('partner');

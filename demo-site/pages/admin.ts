@@ -1,6 +1,7 @@
 // The operator console: one page, driven by the console script against the collector's admin API
 // (through /ashop/) and the site's own billing endpoint.
 import { webhooksSection } from './admin-webhooks';
+import { consoleAttributionSections } from './attribution';
 import { html } from './html';
 import { page } from './layout';
 
@@ -109,6 +110,7 @@ export function consolePage(): string {
   </section>
 
   ${webhooksSection}
+  ${consoleAttributionSections}
 </section>
 
 <dialog id="status-dialog" aria-labelledby="status-dialog-title">

@@ -1,6 +1,7 @@
 // The partner program: landing page with FAQ, account pages (sign-up, confirmation, password
 // reset, login) and the partner portal. Forms and the portal are driven by browser scripts that
 // call the collector through the site's /ashop/ proxy.
+import { portalCouponSection } from './attribution';
 import { html, type Html } from './html';
 import { page } from './layout';
 
@@ -201,6 +202,8 @@ export function portalPage(): string {
       <tbody></tbody>
     </table></div>
   </section>
+
+  ${portalCouponSection}
 </section>`,
   });
 }

@@ -59,6 +59,9 @@ function cookieWrites(): string[] {
   return writes;
 }
 
+/** For tests about storage on pages whose click cannot reach the test endpoint (https, the page's own origin): the beacon is taken and dropped. */
+const dropClicks = () => jest.spyOn(navigator, 'sendBeacon').mockReturnValue(true);
+
 const track = (options: TrackerOptions = {}): Tracker => createTracker({ endpoint: endpoint.origin, ...options });
 
 async function clearBrowser() {
@@ -161,16 +164,16 @@ describe('a partner link', () => {
     expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
-  it("stores a redirect link's click ID and does not report that click again", async () => {
+  it("stores a redirect link's click ID and reports it with the visitor ID (the collector links, not counts, it)", async () => {
     await visit(`${site}/#a_aid=p1&a_bid=b1&a_cid=${cid}`);
-    const beacon = jest.spyOn(navigator, 'sendBeacon');
-    const fetchSpy = jest.spyOn(window, 'fetch');
     track();
-    expect(decode(cookieValue())).toMatchObject({ aid: 'p1', bid: 'b1', cid });
+    const referral = decode(cookieValue());
+    expect(referral).toMatchObject({ aid: 'p1', bid: 'b1', cid });
     expect(location.href).toBe(`${site}/`);
-    expect(beacon).not.toHaveBeenCalled();
-    expect(fetchSpy).not.toHaveBeenCalled();
-    expect(requests.started).toHaveLength(0);
+    expect((await endpoint.next()).body).toMatchObject({ aid: 'p1', bid: 'b1', cid, vid: referral.vid });
+    expect(requests.started).toHaveLength(1);
+    await requests.settled();
+    expect(endpoint.received).toHaveLength(1);
   });
 
   it('is reported once across a reload, with or without cleaning the address', async () => {
@@ -207,16 +210,18 @@ describe('attribution', () => {
     return (await endpoint.next()).body;
   };
 
-  it('first: keeps an unexpired referral of another partner, writes and sends nothing', async () => {
-    await clickOf(`${site}/#a_aid=p1`);
+  it('first: keeps an unexpired referral of another partner, and reports the click with the kept visitor ID', async () => {
+    const first = await clickOf(`${site}/#a_aid=p1`);
     const before = stored();
     const cookies = cookieWrites();
     await visit(`${site}/other#a_aid=p2`);
     track();
+    const second = (await endpoint.next()).body;
+    expect(second).toMatchObject({ aid: 'p2', vid: first.vid, cid: expect.stringMatching(UUID_V4) });
+    expect(second.cid).not.toBe(first.cid);
     expect(stored().cookie).toBe(before.cookie);
     expect(stored().local).toBe(before.local);
     expect(cookies).toEqual([]);
-    expect(requests.started).toHaveLength(1);
     expect(location.href).toBe(`${site}/other`);
   });
 
@@ -253,8 +258,9 @@ describe('the storage copy', () => {
     localStorage.setItem('ashop_ref', encode(referral));
     await visit(`${site}/`);
     const cookies = cookieWrites();
-    expect(track().referral()).toEqual(referral);
-    expect(decode(cookieValue())).toEqual(referral);
+    // Marked as restored (p: 'r') for the collector's attribution health.
+    expect(track().referral()).toEqual({ ...referral, p: 'r' });
+    expect(decode(cookieValue())).toEqual({ ...referral, p: 'r' });
     const [write] = cookies;
     const maxAge = Number(write!.match(/Max-Age=(\d+)/)![1]);
     expect(Math.abs(maxAge - 50 * 86400)).toBeLessThanOrEqual(1);
@@ -265,6 +271,19 @@ describe('the storage copy', () => {
     await visit(`${site}/`);
     expect(track({ cookieDays: 7 }).referral()).toBeNull();
     expect(track({ cookieDays: 9 }).referral()).toMatchObject({ aid: 'p1' });
+  });
+
+  it("is not restored over an empty cookie: the collector's word that the referral was dead", async () => {
+    await visit(`${site}/page`);
+    document.cookie = 'ashop_ref=;Max-Age=5184000;Path=/';
+    localStorage.setItem('ashop_ref', encode({ v: 1, aid: 'dead', cid, vid, ts: Date.now() - DAY }));
+    const cookies = cookieWrites();
+    expect(track().referral()).toBeNull();
+    expect(cookies).toEqual([]);
+    // A live partner's link is then kept (first attribution holds nothing off).
+    await visit(`${site}/#a_aid=p2`);
+    expect(track().referral()).toMatchObject({ aid: 'p2' });
+    expect((await endpoint.next()).body.aid).toBe('p2');
   });
 
   it('never replaces a cookie that is there (it may be the collector’s own)', async () => {
@@ -280,6 +299,7 @@ describe('the storage copy', () => {
 
 describe('cookie scope', () => {
   it('is Secure on https and shared with sibling hosts when cookieDomain is set', async () => {
+    dropClicks();
     await visit(`https://www.shop.example/#a_aid=p1&a_cid=${cid}`);
     const cookies = cookieWrites();
     track({ cookieDomain: '.shop.example' });
@@ -294,6 +314,7 @@ describe('cookie scope', () => {
   });
 
   it('is host-only by default', async () => {
+    dropClicks();
     await visit(`https://www.shop.example/#a_aid=p1&a_cid=${cid}`);
     track();
     expect(cookieValue()).toBeDefined();
@@ -302,6 +323,7 @@ describe('cookie scope', () => {
   });
 
   it('accepts the host itself as cookieDomain and refuses another site with a warning', async () => {
+    dropClicks();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     await visit(`https://www.shop.example/#a_aid=p1&a_cid=${cid}`);
     const cookies = cookieWrites();
@@ -415,6 +437,7 @@ describe('consent', () => {
   });
 
   it('false deletes the cookie, its copy and the reload marker, and stops tracking', async () => {
+    dropClicks();
     await visit(`https://www.shop.example/#a_aid=p1&a_cid=${cid}`);
     const tracker = track({ cookieDomain: 'shop.example' });
     expect(stored().cookie).toBeDefined();
@@ -540,6 +563,7 @@ describe('signup', () => {
 
 describe('options', () => {
   it('an invalid value falls back to the default with one warning each, never breaking the page', async () => {
+    dropClicks();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     await visit(`${site}/#a_aid=p1&a_cid=${cid}`);
     const cookies = cookieWrites();

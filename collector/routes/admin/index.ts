@@ -5,6 +5,7 @@ import type { Context } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import { idempotencyKeys } from '../../http/idempotency';
 import { adminBannerRoutes } from './banners';
+import { adminCouponRoutes } from './coupons';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
 import { adminRecordRoutes } from './records';
@@ -20,5 +21,6 @@ export function adminRoutes(context: Context): Router {
   router.use(adminPayoutRoutes(context));
   router.use(adminWebhookRoutes(context));
   router.use(adminRecordRoutes(context));
+  router.use(adminCouponRoutes(context));
   return router;
 }

@@ -5,6 +5,7 @@ import type { Context } from '../../context';
 import { toCsv } from '../../domain/csv';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
+import { attributionReport } from '../../services/attribution-report';
 import { partnersReport, type ReportRow } from '../../services/reports';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
@@ -71,6 +72,13 @@ export function adminReportRoutes(context: Context): Router {
 
   router.get('/v1/admin/reports/partners', report(false));
   router.get('/v1/admin/reports/partners.csv', report(true));
+
+  // Attribution health: signups of the period by method and source, and those not attributed by reason.
+  router.get('/v1/admin/reports/attribution', async (req, res) => {
+    const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
+    await context.tracking.flush();
+    res.json(await attributionReport(context, range));
+  });
 
   router.get('/v1/admin/audit', async (req, res) => {
     const { subject, action, limit } = z

@@ -273,6 +273,7 @@ describe('clicks', () => {
           cid: body.cid,
           vid: body.vid,
           ts: expect.any(Number),
+          p: 's',
         });
       });
 

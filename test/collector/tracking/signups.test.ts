@@ -58,7 +58,7 @@ describe('signups', () => {
         email: 'new@customer.example',
         referral: referralOf(clicked),
       }).expect(201);
-      expect(res.body).toEqual({ attributed: true, partnerId });
+      expect(res.body).toEqual({ attributed: true, partnerId, method: 'link' });
       expect(await collector.context.models.Customer.findById(customerId).lean()).toMatchObject({
         partnerId,
         clickId: clicked.cid,

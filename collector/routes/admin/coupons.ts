@@ -1,0 +1,80 @@
+// Operators: coupon codes of partners: create, list (by partner, JSON or CSV with signups and
+// customers per code), edit, deactivate, and decide partners' requests.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../../context';
+import { couponFields, couponStatuses } from '../../domain/coupon';
+import { toCsv } from '../../domain/csv';
+import { partnerIdField } from '../../domain/validation';
+import { actorOf } from '../../http/auth';
+import { couponCounts, createCoupon, decideCoupon, listCoupons, updateCoupon } from '../../services/coupons';
+
+export function adminCouponRoutes(context: Context): Router {
+  const router = Router();
+
+  router.post('/v1/admin/coupons', async (req, res) => {
+    const input = z
+      .object({ code: couponFields.code, partnerId: partnerIdField, ...couponFields.details })
+      .strict()
+      .parse(req.body);
+    res.status(201).json(await createCoupon(context, { ...input, actor: actorOf(req.caller), status: 'active' }));
+  });
+
+  router.get('/v1/admin/coupons', async (req, res) => {
+    const query = z
+      .object({
+        partnerId: partnerIdField.optional(),
+        status: z.enum(couponStatuses).optional(),
+        format: z.enum(['json', 'csv']).default('json'),
+      })
+      .parse(req.query);
+    const coupons = await listCoupons(context, query);
+    await context.tracking.flush();
+    const counts = await couponCounts(context, coupons);
+    const items = coupons.map((coupon) => ({ ...coupon, ...counts.get(coupon.code)! }));
+    if (query.format === 'json') {
+      res.json({ items });
+      return;
+    }
+    const columns = ['code', 'partnerId', 'status', 'endsAt', 'discount', 'signups', 'customers'] as const;
+    const csv = toCsv(
+      [...columns],
+      items.map((item) =>
+        columns.map((column) => {
+          const value = item[column];
+          return value instanceof Date ? value.toISOString() : (value ?? '');
+        }),
+      ),
+      { spreadsheetSafe: true },
+    );
+    res.type('text/csv; charset=utf-8').attachment('coupons.csv').send(csv);
+  });
+
+  router.patch('/v1/admin/coupons/:code', async (req, res) => {
+    const changes = z
+      .object({
+        endsAt: couponFields.details.endsAt.unwrap().nullable().optional(),
+        discount: couponFields.details.discount.unwrap().nullable().optional(),
+        description: couponFields.details.description.unwrap().nullable().optional(),
+        status: z.enum(['active', 'inactive']).optional(),
+      })
+      .strict()
+      .parse(req.body);
+    res.json(await updateCoupon(context, req.params.code, changes, actorOf(req.caller)));
+  });
+
+  router.post('/v1/admin/coupons/:code/deactivate', async (req, res) => {
+    res.json(await updateCoupon(context, req.params.code, { status: 'inactive' }, actorOf(req.caller)));
+  });
+
+  for (const decision of ['approve', 'reject'] as const)
+    router.post(`/v1/admin/coupons/:code/${decision}`, async (req, res) => {
+      const { reason } = z
+        .object({ reason: z.string().trim().min(1).max(500).optional() })
+        .strict()
+        .parse(req.body ?? {});
+      res.json(await decideCoupon(context, req.params.code, decision, actorOf(req.caller), reason));
+    });
+
+  return router;
+}

@@ -1,0 +1,54 @@
+// Coupon codes outside the operator API: the merchant's checkout asks whether a code is valid
+// (server key), and a partner lists their codes and requests new ones (approved by an operator).
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { couponFields } from '../domain/coupon';
+import { actorOf, requirePartner, requireServerKey } from '../http/auth';
+import { HttpProblem } from '../http/problem';
+import { checkCouponCode, couponCounts, createCoupon, listCoupons } from '../services/coupons';
+
+const partnerOf = (req: Request) => {
+  if (req.caller?.kind !== 'partner')
+    throw new HttpProblem(403, 'This endpoint needs a partner login.', { slug: 'forbidden' });
+  return req.caller.partnerId;
+};
+
+export function couponRoutes(context: Context): Router {
+  const router = Router();
+
+  // Any text may be asked about: what is no code is an unknown one (a reason, not an error).
+  router.get('/v1/coupons/:code', requireServerKey(context), async (req, res) => {
+    const check = await checkCouponCode(context, req.params.code as string, new Date());
+    res.json(check);
+  });
+
+  router.get('/v1/me/coupons', requirePartner(context), async (req, res) => {
+    const coupons = await listCoupons(context, { partnerId: partnerOf(req) });
+    await context.tracking.flush();
+    const counts = await couponCounts(context, coupons);
+    res.json({
+      items: coupons.map(({ createdBy: _by, decidedBy: _decider, ...coupon }) => ({
+        ...coupon,
+        ...counts.get(coupon.code)!,
+      })),
+    });
+  });
+
+  router.post('/v1/me/coupons', requirePartner(context), async (req, res) => {
+    const input = z
+      .object({
+        code: couponFields.code,
+        discount: couponFields.details.discount,
+        description: couponFields.details.description,
+      })
+      .strict()
+      .parse(req.body);
+    const partnerId = partnerOf(req);
+    res
+      .status(201)
+      .json(await createCoupon(context, { ...input, partnerId, actor: actorOf(req.caller), status: 'pending' }));
+  });
+
+  return router;
+}
