@@ -1,5 +1,5 @@
 // Raw clicks are kept ASHOP_CLICK_RETENTION_DAYS, then deleted by a periodic job (not a TTL index:
-// FerretDB has none). Reports read daily_stats, so they are unaffected.
+// FerretDB has none). Reports read the counter buckets, so they are unaffected.
 import type { Context } from '../context';
 import { addDays } from '../domain/days';
 import { purgeVisitorHistories } from './visitor-history';

@@ -301,6 +301,8 @@ export class StatsFolder {
     );
     for (const id of batch.deltas) await StatDelta.deleteOne({ _id: id });
     await StatFold.updateOne({ _id: batch._id }, { $set: { done: true } });
+    // The journal keeps the last few batches (a crash needs only the last one).
+    if (batch.seq > 10) await StatFold.deleteOne({ _id: batchKey(batch.seq - 10) });
   }
 
   /** Takes or renews the lease: true while this folder holds it with time to spare. */
