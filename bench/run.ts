@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,history,engine]`: every benchmark in one run,
+// `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,history,engine,processes]`: every benchmark in one run,
 // one table, bench/results.json, and a non-zero exit when a target is missed or not measured.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import { startEngine, type Engine } from '../collector/db/engine';
 import { benchBilling } from './sections/billing';
 import { benchEngine } from './sections/engine';
+import { benchProcesses } from './sections/processes';
 import { benchIngestion } from './sections/ingestion';
 import { benchHistory } from './sections/history';
 import { benchSdk } from './sections/sdk';
@@ -20,6 +21,7 @@ const sections: Record<string, (options: BenchOptions) => Promise<SectionResult>
   billing: benchBilling,
   history: benchHistory,
   engine: benchEngine,
+  processes: benchProcesses,
 };
 
 /** Keys of the collectors under load (loopback only, thrown away with the run). */

@@ -90,7 +90,7 @@ export function createCollector(options: CollectorOptions): Collector {
   mountRoutes(app, context);
 
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, () => database.markDown()));
 
   return {
     app,

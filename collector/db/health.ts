@@ -1,8 +1,9 @@
-// Whether the database can take writes right now, from the driver's own view of the topology (it
-// sees a dead engine at the first failed operation or heartbeat). While it cannot, requests are
-// refused at once (503) instead of each waiting out server selection, and a probe pings every
-// half second so the driver notices the database coming back without waiting for its next
-// heartbeat. /healthz turns unhealthy once the outage lasts longer than configured.
+// Whether the database can be reached right now. A request that fails because the database is
+// unreachable (http/errors.ts decides which errors mean that) or a failed /readyz ping marks it
+// down; from then on requests are refused at once (503) instead of each waiting for the driver,
+// and a probe pings every half second until the database answers again. (The driver's own
+// topology events are no help here: a dead FerretDB leaves its description unchanged until the
+// next heartbeat, 10 s later.) /healthz turns unhealthy once an outage lasts longer than configured.
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger';
 
@@ -16,27 +17,16 @@ export class DatabaseUnavailableError extends Error {
 
 const probeEveryMs = 500;
 
-interface TopologyEvent {
-  newDescription: { servers: Map<string, { isWritable: boolean }> };
-}
-
 export class DatabaseHealth {
   private downSince: number | undefined;
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly onTopology = (event: TopologyEvent) => {
-    const writable = [...event.newDescription.servers.values()].some((server) => server.isWritable);
-    if (writable) this.markUp();
-    else this.markDown();
-  };
 
   constructor(
     private readonly connection: Connection,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {
-    connection.getClient().on('topologyDescriptionChanged', this.onTopology);
-  }
+  ) {}
 
   get available(): boolean {
     return this.downSince === undefined;
@@ -55,10 +45,10 @@ export class DatabaseHealth {
   close(): void {
     this.closed = true;
     clearTimeout(this.probe);
-    this.connection.getClient().off('topologyDescriptionChanged', this.onTopology);
   }
 
-  private markDown(): void {
+  /** An operation failed because the database is unreachable: refuse requests until a ping answers. */
+  markDown(): void {
     if (this.downSince !== undefined || this.closed) return;
     this.downSince = this.now();
     this.logger.warn('database unreachable: requests answer 503 until it is back');
@@ -73,7 +63,6 @@ export class DatabaseHealth {
     this.logger.warn({ downMs }, `database reachable again after ${downMs} ms`);
   }
 
-  /** A ping makes the driver select a server, which makes it check the engine again at once. */
   private schedulePing(): void {
     this.probe = setTimeout(() => {
       const db = this.connection.db;

@@ -67,6 +67,17 @@ const unavailableCodes = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/** Socket errors the driver sometimes passes on unwrapped (a write to a connection the server closed). */
+const socketCodes = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 /** Labels the driver puts on errors worth retrying. */
 const unavailableLabels = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'];
 
@@ -84,6 +95,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   };
   if (typeof fields.name === 'string' && unavailableNames.has(fields.name)) return true;
   if (typeof fields.code === 'number' && unavailableCodes.has(fields.code)) return true;
+  if (typeof fields.code === 'string' && socketCodes.has(fields.code)) return true;
   if (typeof fields.hasErrorLabel === 'function') {
     const hasLabel = fields.hasErrorLabel as (label: string) => boolean;
     if (unavailableLabels.some((label) => hasLabel.call(error, label))) return true;
@@ -104,7 +116,8 @@ export function zodFieldProblems(error: ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** `onUnavailable` hears of every request that failed because the database is unreachable. */
+export function errorHandler(logger: Logger, onUnavailable: () => void = () => {}): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof HttpProblem) {
@@ -136,9 +149,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, problemBody(status, (error as Error).message));
     }
     if (isDatabaseUnavailable(error)) {
-      // Refusals while known down are expected and frequent: no error per request.
-      if ((error as Error).name !== 'DatabaseUnavailableError')
+      // Refusals while known down are expected and frequent: no log line per request.
+      if ((error as Error).name !== 'DatabaseUnavailableError') {
         (req.log ?? logger).warn({ err: error }, 'database unavailable');
+        onUnavailable();
+      }
       res.setHeader('Retry-After', String(databaseRetryAfterSeconds));
       return sendProblem(
         res,

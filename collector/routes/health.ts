@@ -18,8 +18,9 @@ export function healthRoutes({ config, connection, database, metrics }: Context)
   });
 
   router.get('/readyz', async (_req, res) => {
-    // Known down: answer at once; else ask the database.
+    // Known down: answer at once; else ask the database (a failed ping marks it down).
     const ok = database.available && (await ping(connection).catch(() => false));
+    if (!ok) database.markDown();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', database: ok ? 'up' : 'down' });
   });
 

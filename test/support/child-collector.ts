@@ -48,7 +48,10 @@ export class ChildCollector {
   private exited: Promise<void> = Promise.resolve();
   private readonly tail: string[] = [];
   private readonly watchers = new Set<(line: LogLine) => void>();
-  /** The embedded engine the collector started, the current one after a restart (undefined with mongodbUri). */
+  /**
+   * The embedded engine the collector started, the current one after a restart (undefined with
+   * mongodbUri; read from its log, so LOG_LEVEL must be info or lower).
+   */
   enginePid: number | undefined;
   /** Its connection string (no database name). */
   engineUri: string | undefined;
@@ -124,12 +127,24 @@ export class ChildCollector {
     readLines(child.stdout, onLine);
     readLines(child.stderr, onLine);
 
+    // Listening, whatever LOG_LEVEL says: /healthz answers without the database.
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
-    const listening = this.waitForLog((line) => line.msg?.startsWith('collector listening on') ?? false, timeoutMs);
-    const died = this.exited.then(() => {
-      throw new Error(`the collector exited before it was ready:\n${this.recentOutput}`);
-    });
-    await Promise.race([listening, died]);
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (;;) {
+      if (exited) throw new Error(`the collector exited before it was ready:\n${this.recentOutput}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the collector did not listen within ${timeoutMs / 1000} s:\n${this.recentOutput}`);
+      }
+      const answered = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+        () => true,
+        () => false,
+      );
+      if (answered) return;
+      await new Promise((done) => setTimeout(done, 100));
+    }
   }
 
   /** Resolves with the first log line (from now on) that matches; rejects after `timeoutMs`. */
