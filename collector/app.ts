@@ -48,6 +48,12 @@ export function createCollector(options: CollectorOptions): Collector {
   // The demo site (and any reverse proxy on loopback) forwards the visitor's address.
   app.set('trust proxy', 'loopback');
 
+  // Answers are JSON, CSV and scripts: never let a browser guess another type.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
   app.use(
     pinoHttp({
       logger: options.logger,

@@ -5,6 +5,7 @@ import { createLogger } from '../collector/logger';
 import { exitWithStartupError, stopOnSignals } from '../collector/server';
 import { startCollectorService } from '../collector/service';
 import { startDemoSite } from '../demo-site/server';
+import { listenHost } from '../demo-site/safety';
 import { ensureDemoBanners, ensureDemoCredentials } from '../demo-site/setup';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     await ensureDemoBanners(models);
     const site = await startDemoSite({
       port: config.sitePort,
+      host: listenHost(),
       // Loopback by address: "localhost" may resolve to ::1, where the collector does not listen.
       collectorUrl: `http://127.0.0.1:${config.port}`,
       config,
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     Partners       ${site.url}/partners/                    (sign up, then confirm in the mailbox)
     Dev mailbox    ${site.url}/mail/
     Console        ${site.url}/admin/   login ${credentials.adminEmail} / ${credentials.adminPassword}
+  Listening on ${listenHost()}${listenHost() === '127.0.0.1' ? ' only (set HOST=0.0.0.0 to open the demo to the network)' : ''}; the dev mailbox answers this machine only.
   Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.
 `);
   stopOnSignals(
