@@ -25,6 +25,8 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** `manual`: a confirmed partner waits in `pending_approval` until an operator approves. */
+  partnerApproval: 'auto' | 'manual';
 }
 
 export class ConfigError extends Error {
@@ -100,6 +102,7 @@ const schema = z.object({
       .optional(),
   ),
   MAIL_FROM: z.string().min(3).default('Ashop Partners <partners@ashop.example>'),
+  ASHOP_PARTNER_APPROVAL: z.enum(['auto', 'manual']).default('auto'),
 });
 
 /**
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    partnerApproval: e.ASHOP_PARTNER_APPROVAL,
   };
 }
 

@@ -10,7 +10,9 @@ import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
 import { outboxMessageSchema } from './outbox-message';
+import { onceKeySchema } from './once-key';
 import { partnerSchema } from './partner';
+import { partnerNoteSchema } from './partner-note';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
@@ -35,6 +37,8 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
+    OnceKey: connection.model('OnceKey', onceKeySchema),
+    PartnerNote: connection.model('PartnerNote', partnerNoteSchema),
   };
 }
 

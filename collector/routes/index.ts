@@ -12,6 +12,7 @@ import { redirectRoutes } from './redirect';
 import { refundRoutes } from './refunds';
 import { revenueRoutes } from './revenue';
 import { sdkRoutes } from './sdk';
+import { settingsRoutes } from './settings';
 import { signupRoutes } from './signups';
 
 export function mountRoutes(app: Express, context: Context): void {
@@ -24,6 +25,7 @@ export function mountRoutes(app: Express, context: Context): void {
   app.use(refundRoutes(context));
   app.use(partnerRoutes(context));
   app.use(authRoutes(context));
+  app.use(settingsRoutes(context));
   app.use(meRoutes(context));
   app.use(bannerRoutes(context));
   app.use(adminRoutes(context));

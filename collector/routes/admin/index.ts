@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type { Context } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import { adminBannerRoutes } from './banners';
+import { adminPartnerRecordRoutes } from './partner-records';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
 import { adminReportRoutes } from './reports';
@@ -12,6 +13,7 @@ export function adminRoutes(context: Context): Router {
   const router = Router();
   router.use('/v1/admin', requireAdmin(context));
   router.use(adminPartnerRoutes(context));
+  router.use(adminPartnerRecordRoutes(context));
   router.use(adminBannerRoutes(context));
   router.use(adminReportRoutes(context));
   router.use(adminPayoutRoutes(context));
