@@ -9,8 +9,8 @@ import { customerSchema } from './customer';
 import { dailyStatSchema } from './daily-stat';
 import { firstSeenSchema } from './first-seen';
 import { ledgerEntrySchema } from './ledger-entry';
+import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
-import { onceKeySchema } from './once-key';
 import { partnerSchema } from './partner';
 import { partnerNoteSchema } from './partner-note';
 import { payoutSchema } from './payout';
@@ -37,7 +37,7 @@ export function createModels(connection: Connection) {
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
-    OnceKey: connection.model('OnceKey', onceKeySchema),
+    OnceClaim: connection.model('OnceClaim', onceClaimSchema),
     PartnerNote: connection.model('PartnerNote', partnerNoteSchema),
   };
 }

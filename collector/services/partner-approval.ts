@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { sendMail } from './mail';
-import { takeOnce } from './once';
+import { claimOnce } from './claim-once';
 import { partnerLink } from './partner-accounts';
 
 export type ApprovalDecision = 'approve' | 'reject';
@@ -42,7 +42,7 @@ export async function decideApproval(
   const notWaiting = () =>
     new DomainError('conflict', `Partner ${input.partnerId} is not waiting for approval.`, 'not-awaiting-approval');
   if (partner.status !== 'pending_approval') throw notWaiting();
-  if (!(await takeOnce(models, `approval:${partner._id}`))) throw notWaiting();
+  if (!(await claimOnce(models, `approval:${partner._id}`, input.actor)).won) throw notWaiting();
   const status = input.decision === 'approve' ? 'active' : 'disabled';
   await models.Partner.updateOne({ _id: partner._id }, { $set: { status } });
   await audit(deps, {

@@ -9,7 +9,7 @@ import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { isDuplicateKey } from './duplicates';
 import { sendMail } from './mail';
-import { takeOnce } from './once';
+import { claimOnce } from './claim-once';
 
 export const notificationKinds = ['newSignup', 'firstInvoice', 'payoutSent', 'statusChange'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
@@ -191,7 +191,8 @@ export async function confirmEmailChange(deps: ServiceDeps, token: string): Prom
     throw invalidLink();
   if (!partner.emailChangeExpiresAt || partner.emailChangeExpiresAt.getTime() < Date.now())
     throw new DomainError('invalid', 'This link has expired. Ask for a new one in your settings.', 'token-expired');
-  if (!(await takeOnce(models, `email-change:${partner.emailChangeTokenHash}`))) throw invalidLink();
+  if (!(await claimOnce(models, `email-change:${partner.emailChangeTokenHash}`, `partner:${partner._id}`)).won)
+    throw invalidLink();
   const from = partner.email;
   const to = partner.emailChangeTo;
   try {
