@@ -15,7 +15,16 @@ import { siteApi } from './api';
 import { consolePage } from './pages/admin';
 import { mailboxClosedPage, mailboxPage } from './pages/mail';
 import { featuresPage, homePage, notFoundPage, pricingPage, signupPage } from './pages/marketing';
-import { confirmPage, loginPage, partnerSignupPage, portalPage, programPage, resetPage } from './pages/partners';
+import {
+  confirmEmailPage,
+  confirmPage,
+  loginPage,
+  partnerSignupPage,
+  portalPage,
+  programPage,
+  resetPage,
+  settingsPage,
+} from './pages/partners';
 import { collectorProxy } from './proxy';
 import { appPagePolicy, isLoopbackAddress, listenHost } from './safety';
 import { storeModel } from './store';
@@ -86,6 +95,8 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/reset', send(resetPage));
   app.get('/partners/login', send(loginPage));
   app.get('/partners/portal', send(portalPage));
+  app.get('/partners/settings', send(settingsPage));
+  app.get('/partners/confirm-email', send(confirmEmailPage));
   app.get('/admin/', send(consolePage));
   app.get('/mail/', async (req, res) => {
     // Reset and confirmation links are in here: anyone who can read them can take an account.

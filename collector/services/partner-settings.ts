@@ -26,6 +26,8 @@ export interface Settings {
   /** A requested new login email, until confirmed from that address. */
   pendingEmail: { email: string; expiresAt: Date } | null;
   notifications: NotificationPrefs;
+  /** The program's payout terms, to explain the balance. */
+  program: { minPayout: number; holdDays: number; currency: string };
 }
 
 const sessionEnded = () => new DomainError('unauthenticated', 'Invalid or expired token.', 'unauthorized');
@@ -41,7 +43,7 @@ async function partnerOf({ models }: Pick<ServiceDeps, 'models'>, partnerId: str
   return partner;
 }
 
-export async function settingsOf(deps: Pick<ServiceDeps, 'models'>, partnerId: string): Promise<Settings> {
+export async function settingsOf(deps: ServiceDeps, partnerId: string): Promise<Settings> {
   const partner = await partnerOf(deps, partnerId);
   const stored = (partner.notifications ?? {}) as Partial<NotificationPrefs>;
   return {
@@ -56,11 +58,12 @@ export async function settingsOf(deps: Pick<ServiceDeps, 'models'>, partnerId: s
     notifications: Object.fromEntries(
       notificationKinds.map((kind) => [kind, stored[kind] !== false]),
     ) as NotificationPrefs,
+    program: { minPayout: deps.config.minPayout, holdDays: deps.config.holdDays, currency: deps.config.currency },
   };
 }
 
 export async function updateNotifications(
-  deps: Pick<ServiceDeps, 'models'>,
+  deps: ServiceDeps,
   partnerId: string,
   changes: Partial<NotificationPrefs>,
 ): Promise<NotificationPrefs> {

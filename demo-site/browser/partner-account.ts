@@ -88,3 +88,18 @@ if (token && document.querySelector('form[data-form="reset-confirm"]')) {
   document.querySelector<HTMLFormElement>('form[data-form="reset-request"]')?.setAttribute('hidden', '');
   document.querySelector<HTMLFormElement>('form[data-form="reset-confirm"]')?.removeAttribute('hidden');
 }
+
+const confirmEmail = document.querySelector<HTMLElement>('[data-form="confirm-email"]');
+if (confirmEmail) {
+  const heading = document.querySelector('h1');
+  collector<{ email: string }>('/v1/partners/email-change/confirm', { body: { token: token ?? '' } }).then(
+    (answer) => {
+      if (heading) heading.textContent = 'Your new email is confirmed';
+      showStatus(confirmEmail, `From now on you log in with ${answer.email}.`, 'ok');
+    },
+    (error: unknown) => {
+      if (heading) heading.textContent = 'This link did not work';
+      showStatus(confirmEmail, errorText(error), 'error');
+    },
+  );
+}

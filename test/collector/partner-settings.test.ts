@@ -37,6 +37,7 @@ describe('settings and notification preferences', () => {
       website: null,
       pendingEmail: null,
       notifications: { newSignup: true, firstInvoice: true, payoutSent: true, statusChange: true },
+      program: { minPayout: 10_000, holdDays: 120, currency: 'USD' },
     });
     const other = await api().get('/v1/me/settings').set(bearer(b.token)).expect(200);
     expect(other.body.email).toBe(b.email);
