@@ -286,10 +286,10 @@ export function settingsPage(): string {
     <h2 id="notify-title">Email notifications</h2>
     <form class="form" id="notify-form">
       <fieldset class="checks"><legend>Email me when</legend>
-        <label class="check"><input type="checkbox" name="newSignup"> a store signs up through my link</label>
-        <label class="check"><input type="checkbox" name="firstInvoice"> a referred customer pays a first invoice</label>
-        <label class="check"><input type="checkbox" name="payoutSent"> a payout is sent</label>
-        <label class="check"><input type="checkbox" name="statusChange"> my account status changes</label>
+        <label class="choice"><input type="checkbox" name="newSignup"> a store signs up through my link</label>
+        <label class="choice"><input type="checkbox" name="firstInvoice"> a referred customer pays a first invoice</label>
+        <label class="choice"><input type="checkbox" name="payoutSent"> a payout is sent</label>
+        <label class="choice"><input type="checkbox" name="statusChange"> my account status changes</label>
       </fieldset>
       <button class="button" type="submit">Save notifications</button>
       ${status}
