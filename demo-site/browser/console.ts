@@ -731,8 +731,8 @@ async function loadBanners(): Promise<void> {
           if (!sure) return;
           await admin(`/v1/admin/banners/${encodeURIComponent(banner.bannerId)}`, { method: 'DELETE' });
           if (editing === banner.bannerId) editBanner();
-          showStatus(bannerSection, `Banner "${banner.name}" deleted.`, 'ok');
           await loadBanners();
+          showStatus(bannerSection, `Banner "${banner.name}" deleted.`, 'ok');
         });
       // A thumbnail at most 160 px wide, in the banner's proportions.
       const scale = Math.min(1, 160 / banner.width);

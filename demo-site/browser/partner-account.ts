@@ -71,10 +71,16 @@ onSubmit('reset-confirm', async (values, form) => {
 const confirm = document.querySelector<HTMLElement>('[data-form="confirm"]');
 if (confirm) {
   const heading = document.querySelector('h1');
-  collector('/v1/partners/confirm', { body: { token: token ?? '' } }).then(
-    () => {
+  collector<{ status: string }>('/v1/partners/confirm', { body: { token: token ?? '' } }).then(
+    (answer) => {
       if (heading) heading.textContent = 'Your email is confirmed';
-      showStatus(confirm, 'Your partner account is active. Log in to get your partner link.', 'ok');
+      showStatus(
+        confirm,
+        answer.status === 'pending_approval'
+          ? 'Your application now waits for approval by the program team: we email you when it is decided. You can log in meanwhile.'
+          : 'Your partner account is active. Log in to get your partner link.',
+        'ok',
+      );
     },
     (error: unknown) => {
       if (heading) heading.textContent = 'This link did not work';

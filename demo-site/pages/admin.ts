@@ -63,7 +63,7 @@ export function consolePage(): string {
     </div>
     <h3>Manual adjustment</h3>
     <form class="form compact grid two" id="adjustment-form">
-      <label>Amount in dollars <span class="muted">(negative for a correction)</span> <input name="amount" required inputmode="decimal" pattern="-?\d{1,6}(\.\d{1,2})?" placeholder="25.00"></label>
+      <label>Amount in dollars <span class="muted">(negative for a correction)</span> <input name="amount" required inputmode="decimal" placeholder="25.00"></label>
       <label>Reason (required, shown to the partner) <input name="reason" required maxlength="500"></label>
       <label>Payable from <span class="muted">(empty: at once)</span> <input name="availableAt" type="date"></label>
       <div><button class="button" type="submit">Add adjustment</button></div>
