@@ -533,13 +533,13 @@ function renderPayout(answer: PayoutAnswer): void {
       act(payoutSection, async () => {
         const failed = [...failedBoxes].filter(([, box]) => box.checked).map(([partnerId]) => partnerId);
         await admin(`/v1/admin/payouts/${batch}/complete`, { body: { failed } });
+        complete.disabled = true;
+        await Promise.all([loadReport(), loadPayoutHistory()]);
         showStatus(
           payoutSection,
           `Batch ${batch} completed${failed.length ? `; ${failed.length} failed item(s) back in their balances` : ''}.`,
           'ok',
         );
-        complete.disabled = true;
-        await Promise.all([loadReport(), loadPayoutHistory()]);
       });
     parts.push(el('p', { className: 'actions' }, csv, json, complete));
   }
@@ -559,6 +559,7 @@ payoutForm.addEventListener('submit', (event) => {
     act(payoutSection, async () => {
       const run = await admin<PayoutAnswer>('/v1/admin/payouts', { body: { asOf: asOfValue() } });
       renderPayout(run);
+      await loadPayoutHistory();
       showStatus(
         payoutSection,
         run.items.length
@@ -566,7 +567,6 @@ payoutForm.addEventListener('submit', (event) => {
           : 'Nothing to pay: see below.',
         'ok',
       );
-      await loadPayoutHistory();
     }),
   );
 });

@@ -209,10 +209,12 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
         { scale: 'usd', side: 1, label: 'Commission ($)', grid: { show: false } },
       ],
       series: [
-        {},
         // Without the cursor on a day, the legend shows the 30-day totals (not uPlot's "--"). Dashes
         // and points keep a series visible where it runs on top of another.
-        { value: (_u, v, _s, idx) => (idx === null ? 'last 30 days' : new Date(v * 1000).toISOString().slice(0, 10)) },
+        {
+          label: 'Day',
+          value: (_u, v, _s, idx) => (idx === null ? 'last 30 days' : new Date(v * 1000).toISOString().slice(0, 10)),
+        },
         {
           label: 'Clicks',
           scale: 'n',

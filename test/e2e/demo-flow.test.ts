@@ -126,6 +126,8 @@ test('5. the operator bills the month: a pending commission of 25% of plan + app
   await expect(portal.locator('#balance-payable').innerText()).resolves.toBe('$0.00');
   await expect(portal.locator('#balance-pending').innerText()).resolves.toBe('$22.00');
   await expect(portal.locator('#balance-explained').innerText()).resolves.toMatch(/held 120 days.*next one on/);
+  // The chart's legend shows the 30-day totals without a cursor on it (not uPlot's "--").
+  await expect(portal.locator('#chart .u-legend').innerText()).resolves.toMatch(/last 30 days[\s\S]*\$22\.00/);
   const commission = portal.locator('#commissions tbody tr').first();
   await expect(commission.innerText()).resolves.toMatch(/pending.*\$22\.00/s);
   await snap(portal, 'portal');

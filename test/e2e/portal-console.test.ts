@@ -150,15 +150,19 @@ test('the partner page: history with reasons, a note, an adjustment the partner 
   ).resolves.toMatch(/payable.*\$150\.00/s);
   await expect(portal.locator('#balance-payable').innerText()).resolves.toBe('$150.00');
   await expect(portal.locator('#balance-explained').innerText()).resolves.toMatch(/paid to you in the next payout run/);
+  // The chart's legend shows the 30-day figures without a cursor on it, never uPlot's "--".
+  const legend = await portal.locator('#chart .u-legend').innerText();
+  expect(legend).toMatch(/last 30 days/);
+  expect(legend).not.toContain('--');
   await snapBoth(portal, 'portal-balance');
 
   await operator.getByRole('button', { name: 'Run payouts' }).click();
   await operator.locator('#payout-result h3', { hasText: 'Batch' }).waitFor();
-  const history = operator.locator('#payout-history tbody tr').first();
+  const history = operator.locator('#payout-history tbody tr', { hasText: '$150.00' });
   await expect(history.innerText()).resolves.toMatch(/open\s+1\s+\$150\.00/);
   await operator.getByRole('button', { name: 'Mark batch paid' }).click();
   await operator.locator('#payouts .status.ok', { hasText: 'completed' }).waitFor();
-  await expect(history.innerText()).resolves.toMatch(/completed/);
+  await operator.locator('#payout-history tbody tr', { hasText: 'completed' }).waitFor();
   await history.getByRole('button', { name: 'Details' }).click();
   await expect(operator.locator('#payout-result').innerText()).resolves.toMatch(
     /carol\.pay@paypal\.example\s+\$150\.00/,
