@@ -91,6 +91,7 @@ export function meRoutes(context: Context): Router {
         'currency',
         'status',
         'payout',
+        'note',
       ],
       lines.map((line) => [
         line.entryId,
@@ -104,6 +105,7 @@ export function meRoutes(context: Context): Router {
         config.currency,
         line.status,
         line.payoutId,
+        line.memo,
       ]),
       { spreadsheetSafe: true },
     );

@@ -107,6 +107,10 @@ describe('adjustments', () => {
       ['Holiday bonus', 'pending'],
       ['Launch bonus', 'payable'],
     ]);
+    const csv = await api().get('/v1/me/report.csv').set(bearer(a.token)).expect(200);
+    expect(csv.text).toMatch(
+      /^adjustment:bonus-2026-11-alice,adjustment,,bonus-2026-11-alice,.*,50\.00,50\.00,USD,payable,,Launch bonus\r?$/m,
+    );
     const stats = await api().get('/v1/me/stats').set(bearer(a.token)).expect(200);
     expect(stats.body.totals.balance).toBe(10_000 + 5000 - 1200);
 
