@@ -5,7 +5,7 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 // Browser code for evergreen browsers (ES2020); the project's tsconfig is for Node.
-const ts = (folder, lib = ['ES2020', 'DOM']) =>
+const ts = (folders, lib = ['ES2020', 'DOM']) =>
   typescript({
     tsconfig: false,
     compilerOptions: {
@@ -17,7 +17,7 @@ const ts = (folder, lib = ['ES2020', 'DOM']) =>
       noEmit: false,
       declaration: false,
     },
-    include: [`${folder}/**/*.ts`],
+    include: [folders].flat().map((folder) => `${folder}/**/*.ts`),
   });
 
 const minify = () =>
@@ -50,9 +50,14 @@ export default [
       'store-signup': 'demo-site/browser/store-signup.ts',
       'partner-account': 'demo-site/browser/partner-account.ts',
       portal: 'demo-site/browser/portal.ts',
+      settings: 'demo-site/browser/settings.ts',
       console: 'demo-site/browser/console.ts',
     },
     output: { dir: 'dist/site', format: 'es', chunkFileNames: '[name]-[hash].js' },
-    plugins: [ts('demo-site/browser', ['ES2022', 'DOM', 'DOM.Iterable']), terser({ format: { comments: false } })],
+    // The portal's link builder checks values with the SDK's own rules (sdk/link.ts).
+    plugins: [
+      ts(['demo-site/browser', 'sdk'], ['ES2022', 'DOM', 'DOM.Iterable']),
+      terser({ format: { comments: false } }),
+    ],
   },
 ];

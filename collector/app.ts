@@ -56,6 +56,12 @@ export function createCollector(options: CollectorOptions): Collector {
   // Whose X-Forwarded-For to believe (ASHOP_TRUST_PROXY): loopback by default, for the demo site's proxy.
   app.set('trust proxy', options.config.trustProxy);
 
+  // Answers are JSON, CSV and scripts: never let a browser guess another type.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
   app.use(
     pinoHttp({
       logger: options.logger,

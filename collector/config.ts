@@ -45,6 +45,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** Invoice line kind when neither the line, its price nor its product names one. */
   stripeDefaultKind: string;
+  /** `manual`: a confirmed partner waits in `pending_approval` until an operator approves. */
+  partnerApproval: 'auto' | 'manual';
 }
 
 export class ConfigError extends Error {
@@ -163,6 +165,7 @@ const schema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase word (a-z 0-9 _ -)')
     .default('plan'),
+  ASHOP_PARTNER_APPROVAL: z.enum(['auto', 'manual']).default('auto'),
 });
 
 /**
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statsGraceMs: e.ASHOP_STATS_GRACE_MS,
     stripeWebhookSecret: e.ASHOP_STRIPE_WEBHOOK_SECRET,
     stripeDefaultKind: e.ASHOP_STRIPE_DEFAULT_KIND,
+    partnerApproval: e.ASHOP_PARTNER_APPROVAL,
   };
 }
 

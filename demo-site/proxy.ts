@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { problemBody } from '../collector/http/problem';
 import type { Logger } from '../collector/logger';
+import { isProxiedPath } from './safety';
 
 /** The site is the edge: a visitor's own X-Forwarded-* headers would let them pick their address. */
 const forwardedHeaders = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'];
@@ -30,6 +31,8 @@ export function collectorProxy(collectorUrl: string, logger: Logger) {
     },
   });
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    // Mounted at /ashop: req.url is the collector path. Others fall through to the site's 404.
+    if (!isProxiedPath(new URL(req.url ?? '/', 'http://site').pathname)) return next();
     for (const header of forwardedHeaders) delete req.headers[header];
     return proxy(req, res, next);
   };

@@ -13,10 +13,20 @@ import type { Logger } from '../collector/logger';
 import type { Models } from '../collector/models';
 import { siteApi } from './api';
 import { consolePage } from './pages/admin';
-import { mailboxPage } from './pages/mail';
+import { mailboxClosedPage, mailboxPage } from './pages/mail';
 import { featuresPage, homePage, notFoundPage, pricingPage, signupPage } from './pages/marketing';
-import { confirmPage, loginPage, partnerSignupPage, portalPage, programPage, resetPage } from './pages/partners';
+import {
+  confirmEmailPage,
+  confirmPage,
+  loginPage,
+  partnerSignupPage,
+  portalPage,
+  programPage,
+  resetPage,
+  settingsPage,
+} from './pages/partners';
 import { collectorProxy } from './proxy';
+import { appPagePolicy, isLoopbackAddress } from './safety';
 import { storeModel } from './store';
 
 export const defaultStoreDbName = 'ashop_demo_store';
@@ -68,6 +78,11 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   const send = (render: () => string) => (_req: express.Request, res: express.Response) => {
     res.type('html').send(render());
   };
+  // The pages that hold a login token in sessionStorage (and the mailbox with its reset links).
+  app.use(['/partners', '/admin', '/mail'], (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', appPagePolicy);
+    next();
+  });
   app.get('/', send(homePage));
   app.get('/features', send(featuresPage));
   app.get('/pricing', send(pricingPage));
@@ -80,8 +95,15 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/reset', send(resetPage));
   app.get('/partners/login', send(loginPage));
   app.get('/partners/portal', send(portalPage));
+  app.get('/partners/settings', send(settingsPage));
+  app.get('/partners/confirm-email', send(confirmEmailPage));
   app.get('/admin/', send(consolePage));
-  app.get('/mail/', async (_req, res) => {
+  app.get('/mail/', async (req, res) => {
+    // Reset and confirmation links are in here: anyone who can read them can take an account.
+    if (!isLoopbackAddress(req.socket.remoteAddress)) {
+      res.status(403).type('html').send(mailboxClosedPage());
+      return;
+    }
     const messages = await options.models.OutboxMessage.find({}, { to: 1, subject: 1, text: 1, createdAt: 1 })
       .sort({ createdAt: -1 })
       .limit(50)

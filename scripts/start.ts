@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     Partners       ${site.url}/partners/                    (sign up, then confirm in the mailbox)
     Dev mailbox    ${site.url}/mail/
     Console        ${site.url}/admin/   login ${credentials.adminEmail} / ${credentials.adminPassword}
+  Listening on ${config.host}${config.host === '127.0.0.1' ? ' only (set HOST=0.0.0.0 to open the demo to the network)' : ''}; the dev mailbox answers this machine only.
   Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.
 `);
   stopOnSignals(

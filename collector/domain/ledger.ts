@@ -6,11 +6,14 @@
 //   reverse: same availableAt, claimed together. A fully reversed commission shows `reversed`.
 // - Clawbacks (refund after payout) are negative entries of their own, available at once, and
 //   absorbed by the next payout that claims them.
+// - Adjustments (an operator's bonus or correction) are entries of their own, positive or
+//   negative, available at once or at the date the operator chose, claimed by the next payout
+//   like any other entry.
 // - Balance = sum of available, unclaimed entries.
 
 export interface LedgerLine {
   _id: string;
-  kind: 'commission' | 'reversal' | 'clawback';
+  kind: 'commission' | 'reversal' | 'clawback' | 'adjustment';
   amount: number;
   reverses?: string | null;
   availableAt: Date;

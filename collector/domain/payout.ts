@@ -5,7 +5,14 @@ import type { LedgerLine } from './ledger';
 import { formatMinor } from './money';
 import type { PartnerStatus } from '../models/partner';
 
-export const withheldReasons = ['disabled', 'frozen', 'unconfirmed', 'no-payout-email', 'below-minimum'] as const;
+export const withheldReasons = [
+  'disabled',
+  'frozen',
+  'unconfirmed',
+  'awaiting-approval',
+  'no-payout-email',
+  'below-minimum',
+] as const;
 export type WithheldReason = (typeof withheldReasons)[number];
 
 export interface PayoutCandidate {
@@ -29,6 +36,7 @@ export function withheldReason(
   if (partner.status === 'disabled') return 'disabled';
   if (partner.status === 'frozen') return 'frozen';
   if (partner.status === 'pending') return 'unconfirmed';
+  if (partner.status === 'pending_approval') return 'awaiting-approval';
   if (!partner.payoutEmail) return 'no-payout-email';
   if (balance < minPayout) return 'below-minimum';
   return undefined;

@@ -14,6 +14,7 @@ import { ledgerEntrySchema } from './ledger-entry';
 import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
+import { partnerNoteSchema } from './partner-note';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
@@ -69,6 +70,7 @@ export function createModels(connection: Connection) {
     Coupon: connection.model('Coupon', couponSchema),
     SignupFact: connection.model('SignupFact', signupFactSchema),
     AttributionDay: connection.model('AttributionDay', attributionDaySchema),
+    PartnerNote: connection.model('PartnerNote', partnerNoteSchema),
   };
 }
 

@@ -1,11 +1,11 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const ledgerKinds = ['commission', 'reversal', 'clawback'] as const;
+export const ledgerKinds = ['commission', 'reversal', 'clawback', 'adjustment'] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 
 /**
  * The append-only commission ledger. `_id` is the entry's idempotency key
- * (`commission:<eventId>`, `reversal:<refundEventId>`, ...): a replay hits the primary key.
+ * (`commission:<eventId>`, `reversal:<refundEventId>`, `adjustment:<key>`, ...): a replay hits the primary key.
  * Entries are never updated or deleted; statuses are derived (see domain/ledger.ts).
  */
 export const ledgerEntrySchema = new Schema(
@@ -19,6 +19,8 @@ export const ledgerEntrySchema = new Schema(
     customerId: { type: String },
     /** The revenue (or refund) event that caused the entry. */
     eventId: { type: String, required: true },
+    /** For adjustments: the operator's reason, shown to the partner. */
+    memo: { type: String },
     /** For reversals and clawbacks: the commission entry they reduce. */
     reverses: { type: String },
     /** Invoice (or refund) time. */

@@ -1,6 +1,10 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-export const partnerStatuses = ['pending', 'active', 'frozen', 'disabled'] as const;
+/**
+ * `pending`: email not confirmed yet; `pending_approval`: confirmed, waiting for an operator when
+ * ASHOP_PARTNER_APPROVAL=manual (links do not count yet, no payouts).
+ */
+export const partnerStatuses = ['pending', 'pending_approval', 'active', 'frozen', 'disabled'] as const;
 export type PartnerStatus = (typeof partnerStatuses)[number];
 
 /** A partner. `_id` is the public partner ID used as `a_aid` in links. */
@@ -21,7 +25,19 @@ export const partnerSchema = new Schema(
     /** Hash of the one-time password reset token; a new one replaces the old. */
     resetTokenHash: { type: String },
     resetTokenExpiresAt: { type: Date },
-    /** JWTs carry the version they were issued under; a password reset bumps it (revokes them). */
+    /** A requested new login email, its one-time token hash and expiry; applied when confirmed. */
+    emailChangeTo: { type: String },
+    emailChangeTokenHash: { type: String },
+    emailChangeExpiresAt: { type: Date },
+    /** Which emails the partner wants (absent = yes). */
+    notifications: {
+      _id: false,
+      newSignup: { type: Boolean, default: true },
+      firstInvoice: { type: Boolean, default: true },
+      payoutSent: { type: Boolean, default: true },
+      statusChange: { type: Boolean, default: true },
+    },
+    /** JWTs carry the version they were issued under; a password reset or change bumps it (revokes them). */
     tokenVersion: { type: Number, required: true, default: 0 },
   },
   { collection: 'partners', versionKey: false, timestamps: true },

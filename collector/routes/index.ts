@@ -14,6 +14,7 @@ import { redirectRoutes } from './redirect';
 import { refundRoutes } from './refunds';
 import { revenueRoutes } from './revenue';
 import { sdkRoutes } from './sdk';
+import { settingsRoutes } from './settings';
 import { signupRoutes } from './signups';
 import { stripeRoutes } from './stripe';
 
@@ -30,6 +31,7 @@ export function mountRoutes(app: Express, context: Context): void {
   app.use(partnerRoutes(context));
   app.use(authRoutes(context));
   app.use(couponRoutes(context));
+  app.use(settingsRoutes(context));
   app.use(meRoutes(context));
   app.use(bannerRoutes(context));
   app.use(adminRoutes(context));

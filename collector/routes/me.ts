@@ -9,6 +9,7 @@ import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { partnerProfile, updateProfile } from '../services/partner-accounts';
+import { partnerPayouts } from '../services/partner-payouts';
 import { commissionLines, partnerStats } from '../services/reports';
 
 const statuses = ['pending', 'payable', 'paid', 'reversed'] as const;
@@ -68,24 +69,7 @@ export function meRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/payouts', async (req, res) => {
-    const partnerId = me(req);
-    const payouts = await models.Payout.find({ 'items.partnerId': partnerId }).sort({ createdAt: -1 }).lean();
-    res.json({
-      items: payouts.map((payout) => {
-        // Only this partner's own item of each batch, never the others'.
-        const item = payout.items.find((candidate) => candidate.partnerId === partnerId)!;
-        return {
-          payoutId: payout._id,
-          asOf: payout.asOf,
-          createdAt: payout.createdAt,
-          completedAt: payout.completedAt ?? null,
-          amount: item.amount,
-          currency: payout.currency,
-          payoutEmail: item.payoutEmail,
-          status: item.status,
-        };
-      }),
-    });
+    res.json({ items: await partnerPayouts(context, me(req)) });
   });
 
   router.get('/v1/me/report.csv', async (req, res) => {
@@ -105,6 +89,7 @@ export function meRoutes(context: Context): Router {
         'currency',
         'status',
         'payout',
+        'note',
       ],
       lines.map((line) => [
         line.entryId,
@@ -118,6 +103,7 @@ export function meRoutes(context: Context): Router {
         config.currency,
         line.status,
         line.payoutId,
+        line.memo,
       ]),
       { spreadsheetSafe: true },
     );

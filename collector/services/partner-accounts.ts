@@ -174,15 +174,20 @@ async function sendConfirmation(
 const invalidToken = () => new DomainError('invalid', 'This link is invalid or was already used.', 'invalid-token');
 const expiredToken = () => new DomainError('invalid', 'This link has expired. Request a new one.', 'token-expired');
 
-export async function confirmEmail({ models }: ServiceDeps, token: string): Promise<{ status: 'active' }> {
+export async function confirmEmail(
+  { config, models }: ServiceDeps,
+  token: string,
+): Promise<{ status: 'active' | 'pending_approval' }> {
   const parsed = parseToken(token);
   const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
   if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash))
     throw invalidToken();
   if (!partner.confirmTokenExpiresAt || partner.confirmTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  // With manual approval a confirmed partner waits for an operator (services/partner-approval.ts).
+  const status = config.partnerApproval === 'manual' ? 'pending_approval' : 'active';
   const result = await models.Partner.updateOne(
     { _id: partner._id, status: 'pending', confirmTokenHash: partner.confirmTokenHash },
-    { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
+    { $set: { status }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
   if (result.modifiedCount !== 1) throw invalidToken();
   await emitWebhookEvent(models, 'partner.status_changed', `${partner._id}:confirmed`, {
@@ -198,10 +203,10 @@ export async function confirmEmail({ models }: ServiceDeps, token: string): Prom
       action: 'partner.status',
       subject: `partner:${partner._id}`,
       reason: 'email confirmed',
-      details: { from: 'pending', to: 'active' },
+      details: { from: 'pending', to: status },
     },
   );
-  return { status: 'active' };
+  return { status };
 }
 
 /** A new confirmation link for a pending account (the old one stops working). Silent otherwise. */

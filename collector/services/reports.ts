@@ -96,7 +96,9 @@ export async function partnerStats(
 
 export interface CommissionLine {
   entryId: string;
-  kind: 'commission' | 'clawback';
+  kind: 'commission' | 'clawback' | 'adjustment';
+  /** For adjustments: the operator's reason. */
+  memo: string | null;
   customerId: string | null;
   eventId: string;
   occurredAt: Date;
@@ -108,7 +110,7 @@ export interface CommissionLine {
   payoutId: string | null;
 }
 
-/** A partner's ledger as lines: commissions (reversals folded in) and clawbacks, newest first. */
+/** A partner's ledger as lines: commissions (reversals folded in), clawbacks and adjustments, newest first. */
 export async function commissionLines({ models }: ModelDeps, partnerId: string, now: Date): Promise<CommissionLine[]> {
   const { entries, claimedBy } = await ledgerOf(models, partnerId);
   const net = netCommissions(entries);
@@ -120,6 +122,7 @@ export async function commissionLines({ models }: ModelDeps, partnerId: string, 
     lines.push({
       entryId: entry._id,
       kind: entry.kind,
+      memo: entry.memo ?? null,
       customerId: entry.customerId ?? null,
       eventId: entry.eventId,
       occurredAt: entry.occurredAt,

@@ -8,10 +8,51 @@ export interface Problem {
   errors?: Array<{ field: string; message: string }>;
 }
 
+/** Names of API fields as the forms label them. */
+const fieldLabels: Record<string, string> = {
+  payoutEmail: 'PayPal email',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  bannerId: 'Banner ID',
+  imageUrl: 'Image URL',
+  targetPath: 'Target page',
+  altText: 'Alt text',
+  idempotencyKey: 'Reference',
+  availableAt: 'Payable from',
+  commissionRate: 'Rate',
+  asOf: 'As of',
+};
+
+function fieldLabel(field: string): string {
+  const known = fieldLabels[field];
+  if (known) return known;
+  const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A sentence a person can read: field problems as "Email must be an email address." (the generic
+ * "invalid fields" detail adds nothing then), otherwise the problem's detail.
+ */
+export function problemText(problem: Problem): string {
+  if (problem.errors?.length) {
+    return problem.errors
+      .map((error) => {
+        const label = error.field === '(body)' ? 'The form' : fieldLabel(error.field);
+        // Our messages continue the field name ("must be …"); a library's stand alone ("Invalid …").
+        const sentence = /^[A-Z]/.test(error.message)
+          ? `${label}: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`
+          : `${label} ${error.message}`;
+        return sentence.endsWith('.') ? sentence : `${sentence}.`;
+      })
+      .join(' ');
+  }
+  return problem.detail ?? problem.title ?? `The request failed (${problem.status}).`;
+}
+
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    const fields = problem.errors?.map((error) => `${error.field} ${error.message}`).join('; ');
-    super([problem.detail ?? problem.title ?? `Request failed (${problem.status})`, fields].filter(Boolean).join(': '));
+    super(problemText(problem));
   }
 }
 

@@ -71,10 +71,16 @@ onSubmit('reset-confirm', async (values, form) => {
 const confirm = document.querySelector<HTMLElement>('[data-form="confirm"]');
 if (confirm) {
   const heading = document.querySelector('h1');
-  collector('/v1/partners/confirm', { body: { token: token ?? '' } }).then(
-    () => {
+  collector<{ status: string }>('/v1/partners/confirm', { body: { token: token ?? '' } }).then(
+    (answer) => {
       if (heading) heading.textContent = 'Your email is confirmed';
-      showStatus(confirm, 'Your partner account is active. Log in to get your partner link.', 'ok');
+      showStatus(
+        confirm,
+        answer.status === 'pending_approval'
+          ? 'Your application now waits for approval by the program team: we email you when it is decided. You can log in meanwhile.'
+          : 'Your partner account is active. Log in to get your partner link.',
+        'ok',
+      );
     },
     (error: unknown) => {
       if (heading) heading.textContent = 'This link did not work';
@@ -87,4 +93,19 @@ if (confirm) {
 if (token && document.querySelector('form[data-form="reset-confirm"]')) {
   document.querySelector<HTMLFormElement>('form[data-form="reset-request"]')?.setAttribute('hidden', '');
   document.querySelector<HTMLFormElement>('form[data-form="reset-confirm"]')?.removeAttribute('hidden');
+}
+
+const confirmEmail = document.querySelector<HTMLElement>('[data-form="confirm-email"]');
+if (confirmEmail) {
+  const heading = document.querySelector('h1');
+  collector<{ email: string }>('/v1/partners/email-change/confirm', { body: { token: token ?? '' } }).then(
+    (answer) => {
+      if (heading) heading.textContent = 'Your new email is confirmed';
+      showStatus(confirmEmail, `From now on you log in with ${answer.email}.`, 'ok');
+    },
+    (error: unknown) => {
+      if (heading) heading.textContent = 'This link did not work';
+      showStatus(confirmEmail, errorText(error), 'error');
+    },
+  );
 }

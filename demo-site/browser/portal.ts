@@ -1,6 +1,7 @@
 // The partner portal: stats for today / this month / all time, a 30-day chart, the partner link
 // and link builder, banners, commissions, payouts and the CSV export. Everything is read from the
 // collector's /v1/me* API with the partner's JWT; Refresh reloads it all.
+import { ID } from '../../sdk/link';
 import { ApiError, collector, download, session } from './api';
 import { $, copyInput, el, errorText, fillTable, showStatus } from './dom';
 import { count, isoDay, money, shortDate } from './format';
@@ -11,6 +12,7 @@ import { initPortalCoupons } from './portal-coupons';
 interface Me {
   partnerId: string;
   name: string;
+  payoutEmail: string | null;
   status: string;
   commissionRate: string;
   link: string;
@@ -26,13 +28,16 @@ interface Counters {
 
 interface Stats {
   currency: string;
-  totals: Counters & { balance: number };
+  totals: Counters & { balance: number; commission: Record<Status, number> };
   daily: Array<Counters & { day: string; commission: number }>;
 }
 
 type Status = 'pending' | 'payable' | 'paid' | 'reversed';
 
 interface Commission {
+  kind: 'commission' | 'clawback' | 'adjustment';
+  /** An adjustment's reason. */
+  memo: string | null;
   customerId: string | null;
   occurredAt: string;
   availableAt: string;
@@ -62,7 +67,11 @@ interface Banner {
 interface Period {
   counters: Counters;
   commission: Record<Exclude<Status, 'reversed'>, number>;
-  balance?: number;
+}
+
+interface Program {
+  minPayout: number;
+  holdDays: number;
 }
 
 const token = session.get('partner');
@@ -126,7 +135,6 @@ function renderStats(periods: Period[]): void {
     ['Commissions pending', (p) => money(p.commission.pending, currency)],
     ['Commissions payable', (p) => money(p.commission.payable, currency)],
     ['Commissions paid', (p) => money(p.commission.paid, currency)],
-    ['Balance', (p) => (p.balance === undefined ? '' : money(p.balance, currency)), 'total'],
   ];
   statsBody.replaceChildren(
     ...rows.map(([label, value, className]) => {
@@ -142,6 +150,36 @@ function renderStats(periods: Period[]): void {
   );
 }
 
+/** Pending, payable and paid now, and what happens to each (the payout rules of the program). */
+function renderBalance(totals: Stats['totals'], lines: Commission[], profile: Me, program: Program): void {
+  const { pending, payable, paid } = totals.commission;
+  $('#balance-pending').textContent = money(pending, currency);
+  $('#balance-payable').textContent = money(payable, currency);
+  $('#balance-paid').textContent = money(paid, currency);
+  const minimum = money(program.minPayout, currency);
+  const sentences: string[] = [];
+  const nextRelease = lines
+    .filter((line) => line.status === 'pending')
+    .map((line) => line.availableAt)
+    .sort()[0];
+  if (pending > 0 && nextRelease)
+    sentences.push(
+      `Each commission is held ${program.holdDays} days after its invoice (refunds can still cancel it), then it becomes payable: the next one on ${shortDate(nextRelease)}.`,
+    );
+  if (profile.status === 'frozen') sentences.push('Payouts are on hold while your account is under review.');
+  else if (profile.status === 'pending') sentences.push('Payouts start once you confirm your email address.');
+  else if (profile.status === 'pending_approval') sentences.push('Payouts start once your account is approved.');
+  else if (!profile.payoutEmail) sentences.push('Add your PayPal email in Settings: without it we cannot pay you.');
+  else if (payable >= program.minPayout)
+    sentences.push(`${money(payable, currency)} is paid to you in the next payout run.`);
+  else if (payable > 0)
+    sentences.push(
+      `Your payable ${money(payable, currency)} is below the ${minimum} payout minimum: it carries over until it reaches ${minimum}.`,
+    );
+  else if (pending === 0) sentences.push(`We pay by PayPal once your payable balance reaches ${minimum}.`);
+  $('#balance-explained').textContent = sentences.join(' ');
+}
+
 let plot: uPlot | undefined;
 window.addEventListener('resize', () => plot?.setSize({ width: Math.max(280, $('#chart').clientWidth), height: 260 }));
 
@@ -152,6 +190,7 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
   const signups = daily.map((day) => day.signups);
   // Dollars for the axis only; every amount shown as text stays exact.
   const commission = daily.map((day) => day.commission / 100);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   const chart = $('#chart');
   chart.replaceChildren();
   plot?.destroy();
@@ -171,15 +210,41 @@ async function renderChart(daily: Stats['daily']): Promise<void> {
         { scale: 'usd', side: 1, label: 'Commission ($)', grid: { show: false } },
       ],
       series: [
-        {},
-        { label: 'Clicks', scale: 'n', stroke: '#3b4cca', width: 2, fill: 'rgba(59,76,202,0.08)' },
-        { label: 'Signups', scale: 'n', stroke: '#1d7a46', width: 2 },
+        // Without the cursor on a day, the legend shows the 30-day totals (not uPlot's "--"). Dashes
+        // and points keep a series visible where it runs on top of another.
         {
-          label: 'Commission ($)',
+          label: 'Day',
+          value: (_u, v, _s, idx) => (idx === null ? 'last 30 days' : new Date(v * 1000).toISOString().slice(0, 10)),
+        },
+        {
+          label: 'Clicks',
+          scale: 'n',
+          stroke: '#3b4cca',
+          width: 3,
+          fill: 'rgba(59,76,202,0.08)',
+          value: (_u, v, _s, idx) => count(idx === null ? sum(clicks) : v),
+        },
+        {
+          label: 'Signups',
+          scale: 'n',
+          stroke: '#1d7a46',
+          width: 2,
+          dash: [8, 5],
+          points: { show: true, size: 6 },
+          value: (_u, v, _s, idx) => count(idx === null ? sum(signups) : v),
+        },
+        {
+          label: 'Commission',
           scale: 'usd',
           stroke: '#b86e00',
           width: 2,
-          value: (_u, v) => (v === null ? '–' : `$${v.toFixed(2)}`),
+          dash: [2, 4],
+          points: { show: true, size: 5 },
+          value: (_u, _v, _s, idx) =>
+            money(
+              idx === null ? daily.reduce((total, day) => total + day.commission, 0) : daily[idx]!.commission,
+              currency,
+            ),
         },
       ],
     },
@@ -196,6 +261,25 @@ function renderLink(profile: Me): void {
   const origin = new URL(profile.link).origin;
   const build = () => {
     const values = new FormData(builder);
+    // The SDK's own rules: a value it would drop must not go silently into a link.
+    const problems: string[] = [];
+    const bid = $<HTMLInputElement>('[name="bid"]', builder);
+    const bidText = String(values.get('bid') ?? '').trim();
+    bid.setCustomValidity(bidText && !ID.test(bidText) ? 'invalid' : '');
+    if (bid.validationMessage)
+      problems.push('The campaign may only use letters, digits, _ and - (up to 64): the tracker would ignore it.');
+    for (const name of ['data1', 'data2']) {
+      const input = $<HTMLInputElement>(`[name="${name}"]`, builder);
+      const tooLong = String(values.get(name) ?? '').trim().length > 128;
+      input.setCustomValidity(tooLong ? 'invalid' : '');
+      if (tooLong) problems.push(`Sub-ID ${name} is longer than 128 characters: the tracker would ignore it.`);
+    }
+    for (const input of builder.querySelectorAll('input')) input.ariaInvalid = String(!input.validity.valid);
+    showStatus(builder, problems.join(' '), problems.length ? 'error' : 'info');
+    if (problems.length) {
+      $<HTMLInputElement>('#built-link').value = '';
+      return;
+    }
     const params = [
       ['a_aid', profile.partnerId],
       ['a_bid', values.get('bid')],
@@ -244,6 +328,12 @@ function renderBanners(banners: Banner[]): void {
 
 const badge = (status: string) => el('span', { className: `badge ${status}` }, status);
 
+function describeLine(line: Commission): string {
+  if (line.kind === 'adjustment') return `${line.net < 0 ? 'Correction' : 'Bonus'}: ${line.memo ?? ''}`;
+  if (line.kind === 'clawback') return `Refund after payout, customer ${line.customerId ?? '–'}`;
+  return `Invoice of customer ${line.customerId ?? '–'}`;
+}
+
 function renderCommissions(items: Commission[]): void {
   fillTable(
     $<HTMLTableSectionElement>('#commissions tbody'),
@@ -252,14 +342,14 @@ function renderCommissions(items: Commission[]): void {
         'tr',
         {},
         el('td', {}, shortDate(item.occurredAt)),
-        el('td', {}, item.customerId ?? '–'),
+        el('td', {}, describeLine(item)),
         el('td', {}, badge(item.status)),
         el('td', {}, shortDate(item.availableAt)),
         el('td', { className: 'num' }, money(item.net, currency)),
       ),
     ),
     5,
-    'No commissions yet: they appear when your customers pay their invoices.',
+    'No commissions yet: they appear when the stores you referred pay their invoices.',
   );
 }
 
@@ -277,14 +367,16 @@ function renderPayouts(items: Payout[]): void {
       ),
     ),
     4,
-    'No payouts yet: we pay by PayPal once your payable balance reaches US$100.',
+    'No payouts yet: we pay by PayPal once your payable balance reaches the payout minimum.',
   );
 }
 
 /** What a partner should know about their account's status (docs/CONTRACTS.md §5). */
 const statusNotice: Record<string, string> = {
   pending:
-    'Confirm your email address (see the link we sent you): your link already works, payouts start once you confirm.',
+    'Confirm your email address (see the link we sent you; Settings can send a new one): your link already works, payouts start once you confirm.',
+  pending_approval:
+    'Your application is waiting for approval by the program team: we email you when it is decided. Until then your link does not count yet.',
   frozen:
     'Your account is under review: your commissions keep accruing but are not paid out until the review ends, and new clicks do not count.',
 };
@@ -298,7 +390,7 @@ async function load(): Promise<void> {
   const monthStart = `${today.slice(0, 8)}01`;
   try {
     const profile = (await me('/v1/me')) as Me;
-    const [day, month, allTime, last30, lines, payouts, banners] = await Promise.all([
+    const [day, month, allTime, last30, lines, payouts, banners, settings] = await Promise.all([
       stats(today, today),
       stats(monthStart, today),
       allTimeCounters(profile.createdAt.slice(0, 10), today),
@@ -306,6 +398,7 @@ async function load(): Promise<void> {
       allCommissions(),
       me('/v1/me/payouts') as Promise<{ items: Payout[] }>,
       me('/v1/banners') as Promise<{ items: Banner[] }>,
+      me('/v1/me/settings') as Promise<{ program: Program }>,
     ]);
     currency = day.currency;
     renderLink(profile);
@@ -315,9 +408,9 @@ async function load(): Promise<void> {
       {
         counters: sumCounters(allTime.map((window) => window.totals)),
         commission: commissionBy(lines, '0000', '9999'),
-        balance: day.totals.balance,
       },
     ]);
+    renderBalance(day.totals, lines, profile, settings.program);
     renderCommissions(lines);
     renderPayouts(payouts.items);
     renderBanners(banners.items);

@@ -30,6 +30,7 @@ const navigation: Record<Section, Array<[string, string]>> = {
   ],
   portal: [
     ['/partners/portal', 'Dashboard'],
+    ['/partners/settings', 'Settings'],
     ['/partners/', 'Program'],
   ],
   admin: [

@@ -32,3 +32,13 @@ export function mailboxPage(messages: MailMessage[], smtpConfigured: boolean): s
     body: html`<section class="wrap narrow"><h1>Dev mailbox</h1><p class="lead">Email the collector would have sent, newest first.</p>${body}</section>`,
   });
 }
+
+/** What a client that is not on this machine gets instead of the mailbox. */
+export function mailboxClosedPage(): string {
+  return page({
+    title: 'Dev mailbox · Ashop',
+    section: 'mail',
+    path: '/mail/',
+    body: html`<section class="wrap narrow"><h1>Dev mailbox</h1><p class="lead">The dev mailbox answers only on the machine the demo runs on (open it at <code>http://localhost:…/mail/</code> there). It holds password reset and confirmation links, so it is never shown to the network.</p></section>`,
+  });
+}

@@ -157,10 +157,21 @@ export function portalPage(): string {
     <h2 id="stats-title">Your numbers <span class="muted small" id="updated"></span></h2>
     <div class="scroll">
       <table class="data" id="stats">
-        <thead><tr><th scope="col"></th><th scope="col" class="num">Today</th><th scope="col" class="num">This month</th><th scope="col" class="num">All time</th></tr></thead>
+        <thead><tr><th scope="col"><span class="visually-hidden">Figure</span></th><th scope="col" class="num">Today</th><th scope="col" class="num">This month</th><th scope="col" class="num">All time</th></tr></thead>
         <tbody></tbody>
       </table>
     </div>
+    <p class="muted small">A <strong>signup</strong> is a store created through your link: that customer is bound to you for life. It becomes a <strong>paying customer</strong> with its first invoice, which earns your first commission. Commissions are counted by invoice date.</p>
+  </section>
+
+  <section aria-labelledby="balance-title" class="panel" id="balance">
+    <h2 id="balance-title">Your balance now</h2>
+    <dl class="figures">
+      <div><dt>Pending</dt><dd id="balance-pending">–</dd><dd class="muted small">in the hold after each invoice</dd></div>
+      <div><dt>Payable</dt><dd id="balance-payable">–</dd><dd class="muted small">past the hold, not paid yet</dd></div>
+      <div><dt>Paid</dt><dd id="balance-paid">–</dd><dd class="muted small">sent to you by PayPal</dd></div>
+    </dl>
+    <p id="balance-explained"></p>
   </section>
 
   <section aria-labelledby="chart-title" class="panel">
@@ -175,9 +186,11 @@ export function portalPage(): string {
       <h3>Link builder</h3>
       <form id="link-builder" class="form compact">
         <label>Page <select name="page"><option value="/">Home</option><option value="/pricing">Pricing</option><option value="/features">Features</option><option value="/signup">Store signup</option></select></label>
-        <label>Campaign (a_bid) <input name="bid" maxlength="64" pattern="[A-Za-z0-9_\\-]*"></label>
-        <label>Sub-ID data1 <input name="data1" maxlength="128"></label>
-        <label>Sub-ID data2 <input name="data2" maxlength="128"></label>
+        <label>Campaign (a_bid) <input name="bid" maxlength="64" aria-describedby="builder-hint"></label>
+        <label>Sub-ID data1 <input name="data1" maxlength="128" aria-describedby="builder-hint"></label>
+        <label>Sub-ID data2 <input name="data2" maxlength="128" aria-describedby="builder-hint"></label>
+        <p class="hint" id="builder-hint">Campaign: up to 64 letters, digits, _ or -. Sub-IDs: up to 128 characters.</p>
+        <p class="status" role="status" aria-live="polite"></p>
       </form>
       <div class="copyrow"><input id="built-link" readonly aria-label="Built link"><button class="button" type="button" data-copy="built-link">Copy</button></div>
     </section>
@@ -190,7 +203,7 @@ export function portalPage(): string {
   <section aria-labelledby="commissions-title" class="panel">
     <div class="titlebar"><h2 id="commissions-title">Commissions</h2><button class="button ghost" type="button" id="download-csv">Download CSV</button></div>
     <div class="scroll"><table class="data" id="commissions">
-      <thead><tr><th scope="col">Invoice date</th><th scope="col">Customer</th><th scope="col">Status</th><th scope="col">Payable from</th><th scope="col" class="num">Amount</th></tr></thead>
+      <thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Status</th><th scope="col">Payable from</th><th scope="col" class="num">Amount</th></tr></thead>
       <tbody></tbody>
     </table></div>
   </section>
@@ -204,6 +217,87 @@ export function portalPage(): string {
   </section>
 
   ${portalCouponSection}
+</section>`,
+  });
+}
+
+export function confirmEmailPage(): string {
+  return partners(
+    '/partners/confirm-email',
+    'Confirm your new email · Ashop Partners',
+    html`<section class="wrap narrow">
+  <h1>Confirming your new email…</h1>
+  <div data-form="confirm-email">${status}</div>
+  <p><a class="button" href="/partners/login">Log in</a></p>
+</section>`,
+    ['partner-account'],
+  );
+}
+
+export function settingsPage(): string {
+  return page({
+    title: 'Settings · Ashop Partners',
+    section: 'portal',
+    path: '/partners/settings',
+    scripts: ['settings'],
+    body: html`<section class="wrap narrow" id="settings" aria-busy="true">
+  <h1>Settings</h1>
+  <p class="muted" id="account-line"></p>
+  ${status}
+
+  <section class="panel" aria-labelledby="account-status-title" id="account-status" hidden>
+    <h2 id="account-status-title">Account status</h2>
+    <p id="account-status-text"></p>
+    <button class="button ghost" type="button" id="resend-confirmation" hidden>Resend confirmation email</button>
+    ${status}
+  </section>
+
+  <section class="panel" aria-labelledby="profile-title">
+    <h2 id="profile-title">Profile and payouts</h2>
+    <form class="form" id="profile-form" novalidate>
+      <label>Name <input name="name" required maxlength="120" autocomplete="name"></label>
+      <label>PayPal email <span class="muted">(where we send your payouts)</span> <input name="payoutEmail" type="email" maxlength="254"></label>
+      <label>Website <span class="muted">(optional)</span> <input name="website" type="url" maxlength="300" placeholder="https://"></label>
+      <button class="button" type="submit">Save profile</button>
+      ${status}
+    </form>
+  </section>
+
+  <section class="panel" aria-labelledby="email-title">
+    <h2 id="email-title">Login email</h2>
+    <p>You log in with <strong id="current-email"></strong>. A new address must be confirmed from a link we send to it.</p>
+    <div id="pending-email" hidden><p class="notice"><span id="pending-email-text"></span> <button class="button ghost small" type="button" id="resend-email-change">Resend link</button></p></div>
+    <form class="form" id="email-form" novalidate>
+      <label>New login email <input name="email" type="email" required maxlength="254" autocomplete="email"></label>
+      <label>Current password <input name="password" type="password" required autocomplete="current-password"></label>
+      <button class="button" type="submit">Change email</button>
+      ${status}
+    </form>
+  </section>
+
+  <section class="panel" aria-labelledby="password-title">
+    <h2 id="password-title">Password</h2>
+    <form class="form" id="password-form" novalidate>
+      <label>Current password <input name="currentPassword" type="password" required autocomplete="current-password"></label>
+      <label>New password <input name="newPassword" type="password" required minlength="8" autocomplete="new-password"><span class="hint">At least 8 characters. Other devices are logged out.</span></label>
+      <button class="button" type="submit">Change password</button>
+      ${status}
+    </form>
+  </section>
+
+  <section class="panel" aria-labelledby="notify-title">
+    <h2 id="notify-title">Email notifications</h2>
+    <form class="form" id="notify-form">
+      <fieldset class="checks"><legend>Email me when</legend>
+        <label class="choice"><input type="checkbox" name="newSignup"> a store signs up through my link</label>
+        <label class="choice"><input type="checkbox" name="firstInvoice"> a referred customer pays a first invoice</label>
+        <label class="choice"><input type="checkbox" name="payoutSent"> a payout is sent</label>
+        <label class="choice"><input type="checkbox" name="statusChange"> my account status changes</label>
+      </fieldset>
+      <button class="button" type="submit">Save notifications</button>
+      ${status}
+    </form>
+  </section>
 </section>`,
   });
 }

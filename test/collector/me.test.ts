@@ -163,7 +163,7 @@ describe('report.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?ashop-partner-report\.csv"?$/);
     const lines = res.text.split('\r\n');
-    expect(lines[0]).toBe('entry,kind,customer,event,occurred_at,available_at,amount,net,currency,status,payout');
+    expect(lines[0]).toBe('entry,kind,customer,event,occurred_at,available_at,amount,net,currency,status,payout,note');
     expect(lines).toHaveLength(4); // header, two rows, and the empty string after the final CRLF
     expect(lines[3]).toBe('');
     expect(res.text).toContain(',commission,"acme, ""the"" shop",');

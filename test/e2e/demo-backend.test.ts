@@ -12,6 +12,7 @@ import type { Collector } from '../../collector/app';
 import { freePort } from '../../collector/db/engine';
 import { billingMonth, monthlyInvoice, type BillableStore } from '../../demo-site/billing';
 import { createDemoSite } from '../../demo-site/server';
+import { isLoopbackAddress } from '../../demo-site/safety';
 import { ensureDemoBanners, ensureDemoCredentials } from '../../demo-site/setup';
 import { signupSignature } from '../../collector/domain/signup-signature';
 import { hashApiKey } from '../../collector/auth/api-keys';
@@ -246,7 +247,8 @@ describe('dev mailbox', () => {
 
 describe('/ashop/ proxy', () => {
   it('forwards requests and their answers, problems included', async () => {
-    await request(site).get('/ashop/healthz').expect(200, { status: 'ok' });
+    const unauthorized = await request(site).get('/ashop/v1/me').expect(401);
+    expect(unauthorized.body.detail).toMatch(/partner login/);
     const res = await request(site).post('/ashop/v1/clicks').set('Content-Type', 'text/plain').send('{"aid":"???"}');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -286,10 +288,41 @@ describe('/ashop/ proxy', () => {
 
   it('answers 502 problem+json when the collector is down, through the proxy and from the billing run', async () => {
     const down = await demoSite(`http://127.0.0.1:${await freePort()}`);
-    const res = await request(down).get('/ashop/healthz').expect(502);
+    const res = await request(down).get('/ashop/v1/banners').expect(502);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const billing = await request(down).post('/api/billing').set('Authorization', `Bearer ${testAdminKey}`).expect(502);
     expect(billing.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it.each(['/ashop/metrics', '/ashop/healthz', '/ashop/readyz', '/ashop/v1/revenue', '/ashop/v1/refunds'])(
+    'does not forward %s (not a tracking or partner path)',
+    async (path) => {
+      const res = await request(site).get(path).expect(404);
+      // The site's own 404, not the collector's answer.
+      expect(res.body.detail).toBe(`No route for GET ${path}`);
+    },
+  );
+});
+
+describe('demo safety', () => {
+  it('sends a Content-Security-Policy without inline scripts on the pages that hold a login token', async () => {
+    for (const path of ['/partners/portal', '/partners/login', '/admin/', '/mail/']) {
+      const res = await request(site).get(path).expect(200);
+      expect(res.headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+      expect(res.text).not.toMatch(/<script>/);
+    }
+  });
+
+  it('knows loopback peers: the dev mailbox answers only them', () => {
+    for (const address of ['127.0.0.1', '127.8.0.2', '::1', '::ffff:127.0.0.1'])
+      expect(isLoopbackAddress(address)).toBe(true);
+    for (const address of ['10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', 'fe80::1', '', undefined])
+      expect(isLoopbackAddress(address)).toBe(false);
+  });
+
+  it('the collector answers with nosniff', async () => {
+    const res = await request(collector.app).get('/healthz').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });
 

@@ -124,14 +124,19 @@ test('5. the operator bills the month: a pending commission of 25% of plan + app
   expect(await metricAfterRefresh(portal, 'Commissions pending', 'month', '$22.00')).toBe('$22.00');
   expect(await metricAfterRefresh(portal, 'Paying customers', 'all', '1')).toBe('1');
   expect(await metric(portal, 'Commissions payable', 'all')).toBe('$0.00');
-  expect(await metric(portal, 'Balance', 'all')).toBe('$0.00');
+  await expect(portal.locator('#balance-payable').innerText()).resolves.toBe('$0.00');
+  await expect(portal.locator('#balance-pending').innerText()).resolves.toBe('$22.00');
+  await expect(portal.locator('#balance-explained').innerText()).resolves.toMatch(/held 120 days.*next one on/);
+  // The chart's legend shows the 30-day totals without a cursor on it (not uPlot's "--").
+  await expect(portal.locator('#chart .u-legend').innerText()).resolves.toMatch(/last 30 days[\s\S]*\$22\.00/);
   const commission = portal.locator('#commissions tbody tr').first();
   await expect(commission.innerText()).resolves.toMatch(/pending.*\$22\.00/s);
   await snap(portal, 'portal');
 
-  // Billing the same month again sends the same invoices: nothing new is earned.
+  // Billing the same month again sends the same invoices: nothing new is earned, and it says so.
   await operator.getByRole('button', { name: 'Bill this month' }).click();
   await operator.locator('#billing-table tbody tr', { hasText: 'already billed' }).waitFor();
+  await expect(operator.locator('#billing .status').innerText()).resolves.toMatch(/Nothing new to bill/);
   await portal.getByRole('button', { name: 'Refresh' }).click();
   await portal.locator('#portal[aria-busy="false"]').waitFor();
   expect(await metric(portal, 'Commissions pending', 'all')).toBe('$22.00');
@@ -310,11 +315,15 @@ test('the operator disables a partner with a reason: the open portal ends, and l
   const row = operator.locator(`#partner-table tr[data-partner-id="${bob.partnerId}"]`);
   await row.getByRole('button', { name: 'Disable' }).click();
   const dialog = operator.getByRole('dialog');
+  // The dialog says what a disable does before it is confirmed.
+  await expect(dialog.innerText()).resolves.toMatch(
+    /unpaid commission is reversed[\s\S]*links stop counting[\s\S]*can no longer log in/,
+  );
   // No reason, no change: the dialog insists.
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.getByRole('button', { name: 'Disable partner' }).click();
   await expect(dialog.isVisible()).resolves.toBe(true);
   await dialog.getByLabel('Reason').fill('Spam links');
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.getByRole('button', { name: 'Disable partner' }).click();
   await row.locator('.badge', { hasText: 'disabled' }).waitFor();
 
   await bobPage.getByRole('button', { name: 'Refresh' }).click();

@@ -22,11 +22,12 @@ export interface Demo {
   browser: Browser;
   credentials: DemoCredentials;
   /** A context that looks like an ordinary desktop Chrome (headless Chromium's own user agent is a bot's). */
-  newContext(options?: { clipboard?: boolean }): Promise<BrowserContext>;
+  newContext(options?: { clipboard?: boolean; phone?: boolean }): Promise<BrowserContext>;
   stop(): Promise<void>;
 }
 
-export async function startDemo(testFile: string): Promise<Demo> {
+/** `env` adds to the test configuration (e.g. ASHOP_PARTNER_APPROVAL). */
+export async function startDemo(testFile: string, env: NodeJS.ProcessEnv = {}): Promise<Demo> {
   const dbName = testDbName(testFile);
   const storeDbName = `${dbName}_store`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ashop-e2e-'));
@@ -38,6 +39,7 @@ export async function startDemo(testFile: string): Promise<Demo> {
     SITE_PORT: String(sitePort),
     ASHOP_SITE_URL: siteUrl,
     ASHOP_DATA_DIR: dataDir,
+    ...env,
   });
   const logger = pino({ level: 'silent' });
   const collector = await startCollectorService(config, logger, () => {}, dbName);
@@ -69,8 +71,13 @@ export async function startDemo(testFile: string): Promise<Demo> {
     site,
     browser,
     credentials,
-    newContext: async ({ clipboard = false } = {}) => {
-      const context = await browser.newContext({ userAgent, viewport: { width: 1280, height: 900 } });
+    newContext: async ({ clipboard = false, phone = false } = {}) => {
+      const context = await browser.newContext({
+        userAgent,
+        ...(phone
+          ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+          : { viewport: { width: 1366, height: 900 } }),
+      });
       if (clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: siteUrl });
       return context;
     },
@@ -209,4 +216,33 @@ export async function readDownload(download: Download): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Screenshots of the page at desktop (1366×900) and phone (390×844) width: `<name>.png`, `<name>-phone.png`. */
+export async function snapBoth(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await snap(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await snap(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+/**
+ * How far the page scrolls sideways (0 when everything fits the viewport's width), with the
+ * outermost elements that stick out (not counting content inside a scroll box) to say why.
+ */
+export function sidewaysOverflow(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const culprits: string[] = [];
+    for (const element of document.body.querySelectorAll<HTMLElement>('*')) {
+      if (element.getBoundingClientRect().right <= width + 0.5) continue;
+      const positioned = ['absolute', 'fixed'].includes(getComputedStyle(element).position);
+      if (!positioned && element.parentElement?.closest('.scroll')) continue;
+      const parent = element.parentElement;
+      if (parent && parent.getBoundingClientRect().right > width + 0.5 && parent !== document.body) continue;
+      culprits.push(`${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}.${element.className}`);
+    }
+    return { overflow: document.documentElement.scrollWidth - width, culprits: culprits.slice(0, 5) };
+  });
 }

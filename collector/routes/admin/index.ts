@@ -6,6 +6,7 @@ import { requireAdmin } from '../../http/auth';
 import { idempotencyKeys } from '../../http/idempotency';
 import { adminBannerRoutes } from './banners';
 import { adminCouponRoutes } from './coupons';
+import { adminPartnerRecordRoutes } from './partner-records';
 import { adminPartnerRoutes } from './partners';
 import { adminPayoutRoutes } from './payouts';
 import { adminRecordRoutes } from './records';
@@ -16,6 +17,7 @@ export function adminRoutes(context: Context): Router {
   const router = Router();
   router.use('/v1/admin', requireAdmin(context), idempotencyKeys(context));
   router.use(adminPartnerRoutes(context));
+  router.use(adminPartnerRecordRoutes(context));
   router.use(adminBannerRoutes(context));
   router.use(adminReportRoutes(context));
   router.use(adminPayoutRoutes(context));

@@ -1,0 +1,88 @@
+// Operators: one partner's records for the console's partner page (commissions, payouts, notes),
+// manual adjustments, and the approval queue (ASHOP_PARTNER_APPROVAL=manual).
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../../context';
+import { actorOf } from '../../http/auth';
+import { HttpProblem } from '../../http/problem';
+import { addAdjustment } from '../../services/adjustments';
+import { approvalQueue, decideApproval } from '../../services/partner-approval';
+import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
+import { partnerPayouts } from '../../services/partner-payouts';
+import { commissionLines } from '../../services/reports';
+
+const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
+/** Adjustments are bounded: a typo of a few zeros must not become a payout. */
+const maxAdjustment = 10_000_000;
+
+export function adminPartnerRecordRoutes(context: Context): Router {
+  const { models } = context;
+  const router = Router();
+
+  const existing = async (id: string) => {
+    if (!(await models.Partner.exists({ _id: id })))
+      throw new HttpProblem(404, `No partner ${id}.`, { slug: 'partner-not-found' });
+    return id;
+  };
+
+  router.get('/v1/admin/partners/:id/commissions', async (req, res) => {
+    const partnerId = await existing(req.params.id);
+    res.json({ currency: context.config.currency, items: await commissionLines(context, partnerId, new Date()) });
+  });
+
+  router.get('/v1/admin/partners/:id/payouts', async (req, res) => {
+    res.json({ items: await partnerPayouts(context, await existing(req.params.id)) });
+  });
+
+  router.get('/v1/admin/partners/:id/notes', async (req, res) => {
+    res.json({ items: await partnerNotes(context, await existing(req.params.id)) });
+  });
+
+  router.post('/v1/admin/partners/:id/notes', async (req, res) => {
+    const { text } = z.strictObject({ text: z.string().trim().min(1, 'is required').max(2000) }).parse(req.body);
+    res
+      .status(201)
+      .json(await addPartnerNote(context, { partnerId: req.params.id, text, author: actorOf(req.caller) }));
+  });
+
+  router.post('/v1/admin/partners/:id/adjustments', async (req, res) => {
+    const input = z
+      .strictObject({
+        amount: z
+          .number()
+          .int('must be whole minor units (cents)')
+          .min(-maxAdjustment)
+          .max(maxAdjustment)
+          .refine((amount) => amount !== 0, 'must not be 0'),
+        reason: reasonSchema,
+        idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 characters of A–Z a–z 0–9 _ . : -'),
+        availableAt: z
+          .union([z.iso.datetime({ offset: true }), z.iso.date()])
+          .transform((text) => new Date(text))
+          .optional(),
+      })
+      .parse(req.body);
+    const result = await addAdjustment(context, { ...input, partnerId: req.params.id, actor: actorOf(req.caller) });
+    res.status(result.created ? 201 : 200).json(result.entry);
+  });
+
+  router.get('/v1/admin/approvals', async (_req, res) => {
+    res.json({ mode: context.config.partnerApproval, items: await approvalQueue(context) });
+  });
+
+  router.post('/v1/admin/partners/:id/approval', async (req, res) => {
+    const { decision, reason } = z
+      .strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema })
+      .parse(req.body);
+    const result = await decideApproval(context, {
+      partnerId: req.params.id,
+      decision,
+      reason,
+      actor: actorOf(req.caller),
+    });
+    context.tracking.partners.forget(req.params.id);
+    res.json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+// The logged-in partner's settings (password, login email, notifications), and the public
+// confirmation of a new login email from the emailed link.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { emailSchema, passwordSchema, tokenSchema } from '../domain/account-fields';
+import { requirePartner } from '../http/auth';
+import { limiter } from '../http/rate-limit';
+import {
+  changePassword,
+  confirmEmailChange,
+  notificationKinds,
+  requestEmailChange,
+  resendEmailChange,
+  settingsOf,
+  updateNotifications,
+} from '../services/partner-settings';
+
+const minute = 60_000;
+
+export function settingsRoutes(context: Context): Router {
+  const router = Router();
+  const partner = requirePartner(context);
+  const partnerId = (caller: unknown) => (caller as { partnerId: string }).partnerId;
+  // Guessing the current password from a stolen session: few tries per account.
+  const passwordChecks = limiter({
+    what: 'password attempts for this account',
+    windowMs: 15 * minute,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `settings:${partnerId(req.caller)}`,
+  });
+  const mailLimit = limiter({ what: 'emails to a new address', windowMs: 60 * minute, limit: 10 });
+
+  router.get('/v1/me/settings', partner, async (req, res) => {
+    res.json(await settingsOf(context, partnerId(req.caller)));
+  });
+
+  router.patch('/v1/me/notifications', partner, async (req, res) => {
+    const changes = z
+      .strictObject(Object.fromEntries(notificationKinds.map((kind) => [kind, z.boolean().optional()])))
+      .parse(req.body);
+    res.json(await updateNotifications(context, partnerId(req.caller), changes));
+  });
+
+  router.post('/v1/me/password', partner, passwordChecks, async (req, res) => {
+    const { currentPassword, newPassword } = z
+      .strictObject({ currentPassword: z.string().min(1, 'is required').max(200), newPassword: passwordSchema })
+      .parse(req.body);
+    res.json(await changePassword(context, partnerId(req.caller), currentPassword, newPassword));
+  });
+
+  router.post('/v1/me/email-change', partner, passwordChecks, mailLimit, async (req, res) => {
+    const { email, password } = z
+      .strictObject({ email: emailSchema, password: z.string().min(1, 'is required').max(200) })
+      .parse(req.body);
+    res.status(202).json({ pendingEmail: await requestEmailChange(context, partnerId(req.caller), email, password) });
+  });
+
+  router.post('/v1/me/email-change/resend', partner, mailLimit, async (req, res) => {
+    res.status(202).json({ pendingEmail: await resendEmailChange(context, partnerId(req.caller)) });
+  });
+
+  router.post('/v1/partners/email-change/confirm', async (req, res) => {
+    const { token } = z.object({ token: tokenSchema }).parse(req.body);
+    res.json(await confirmEmailChange(context, token));
+  });
+
+  return router;
+}
