@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
 import { audit } from './audit';
+import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { sendMail } from './mail';
 
@@ -167,17 +168,23 @@ async function sendConfirmation(
 const invalidToken = () => new DomainError('invalid', 'This link is invalid or was already used.', 'invalid-token');
 const expiredToken = () => new DomainError('invalid', 'This link has expired. Request a new one.', 'token-expired');
 
+/** A token is used up by one insert under its hash: of concurrent uses, exactly one goes on. */
+async function useToken(models: ServiceDeps['models'], tokenHash: string, use: string): Promise<void> {
+  const taken = await claimOnce(models, `token:${tokenHash}`, use);
+  if (!taken.won) throw invalidToken();
+}
+
 export async function confirmEmail({ models }: ServiceDeps, token: string): Promise<{ status: 'active' }> {
   const parsed = parseToken(token);
   const partner = parsed && (await models.Partner.findById(parsed.accountId).lean());
   if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash))
     throw invalidToken();
   if (!partner.confirmTokenExpiresAt || partner.confirmTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
-  const result = await models.Partner.updateOne(
-    { _id: partner._id, status: 'pending', confirmTokenHash: partner.confirmTokenHash },
+  await useToken(models, partner.confirmTokenHash!, `confirm:${partner._id}`);
+  await models.Partner.updateOne(
+    { _id: partner._id, status: 'pending' },
     { $set: { status: 'active' }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
-  if (result.modifiedCount !== 1) throw invalidToken();
   await audit(
     { models },
     {
@@ -276,10 +283,10 @@ export async function resetPassword({ models }: ServiceDeps, token: string, pass
   if (!parsed || !partner || partner.status === 'disabled' || !tokenMatches(parsed.secret, partner.resetTokenHash))
     throw invalidToken();
   if (!partner.resetTokenExpiresAt || partner.resetTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  await useToken(models, partner.resetTokenHash!, `reset:${partner._id}`);
   const passwordHash = await hashPassword(password);
-  const result = await models.Partner.updateOne(
-    { _id: partner._id, resetTokenHash: partner.resetTokenHash },
+  await models.Partner.updateOne(
+    { _id: partner._id },
     { $set: { passwordHash }, $unset: { resetTokenHash: 1, resetTokenExpiresAt: 1 }, $inc: { tokenVersion: 1 } },
   );
-  if (result.modifiedCount !== 1) throw invalidToken();
 }
