@@ -6,7 +6,7 @@ import { sameSecret } from '../auth/api-keys';
 import type { Context } from '../context';
 import { signupSignature } from '../domain/signup-signature';
 import { emailSchema } from '../domain/account-fields';
-import { externalIdField, timestampField } from '../domain/validation';
+import { externalIdField, occurredAtField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordSignup } from '../services/signups';
@@ -20,7 +20,7 @@ const fields = {
   signature: z.string().max(128).optional(),
 };
 const browserSignup = z.object(fields);
-const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional() }).strict();
+const serverSignup = z.object({ ...fields, occurredAt: occurredAtField.optional() }).strict();
 
 export function signupRoutes(context: Context): Router {
   const router = Router();
