@@ -6,7 +6,6 @@ import type { Context } from '../context';
 import { referralCookieScope, referralCookieValue } from '../domain/tracking-http';
 import { bannerIdField, partnerIdField, subIdField, occurredAtField, urlField, uuidField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
-import { HttpProblem } from '../http/problem';
 import { browserEndpoint } from '../http/browser-endpoint';
 import { DAY_MS } from '../domain/days';
 
