@@ -1,5 +1,5 @@
 // POST /v1/signups: from the merchant's server (server key), or from the browser with the
-// signature the merchant's server computed: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId).
+// signature the merchant's server computed (domain/signup-signature.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../auth/api-keys';
@@ -38,9 +38,16 @@ export function signupRoutes(context: Context): Router {
           throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', {
             slug: 'signature-required',
           });
-        const expected = signupSignature(context.config.signupSecret, body.customerId);
-        if (!sameSecret(body.signature.toLowerCase(), expected))
-          throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
+        const given = body.signature.toLowerCase();
+        const { signupSecret } = context.config;
+        const emailSigned =
+          body.email !== undefined && sameSecret(given, signupSignature(signupSecret, body.customerId, body.email));
+        if (!emailSigned && !sameSecret(given, signupSignature(signupSecret, body.customerId)))
+          throw new HttpProblem(401, 'The signature does not match the customerId (and email).', {
+            slug: 'invalid-signature',
+          });
+        // An email the merchant did not sign is the browser's word only: it decides nothing.
+        if (!emailSigned) body.email = undefined;
       }
       const attribution = await recordSignup(context, body);
       res.status(attribution.attributed ? 201 : 200).json(attribution);
