@@ -160,7 +160,8 @@ async function sendConfirmation(
       `Your partner ID: ${partner._id}`,
       `Your partner link: ${partnerLink(config, partner._id)}`,
       '',
-      'You earn 25% of every plan and app invoice of the customers you refer, for their lifetime.',
+      // The configured rate, as a percentage (ppm × 100 formats as percent: 250000 → "25").
+      `You earn ${formatRate(config.commissionRate * 100)}% of every plan and app invoice of the customers you refer, for their lifetime.`,
     ].join('\n'),
   });
 }
