@@ -60,9 +60,11 @@ export function siteApi(options: ApiOptions): Router {
       }
       throw error;
     }
-    res
-      .status(201)
-      .json({ customerId, email: input.email, signature: signupSignature(options.config.signupSecret, customerId) });
+    res.status(201).json({
+      customerId,
+      email: input.email,
+      signature: signupSignature(options.config.signupSecret, customerId, input.email),
+    });
   });
 
   router.post('/billing', async (req, res) => {

@@ -4,6 +4,17 @@ import { z } from 'zod';
 /** Emails are compared and stored trimmed and lower-cased. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
+/**
+ * The mailbox an address reaches, to tell whether two addresses are one person: normalized, and
+ * a `+tag` in the local part dropped (`Ann+shop@x.example` is `ann@x.example`).
+ */
+export function canonicalEmail(email: string): string {
+  const normal = normalizeEmail(email);
+  const at = normal.lastIndexOf('@');
+  if (at < 1) return normal;
+  return normal.slice(0, at).replace(/\+.*$/, '') + normal.slice(at);
+}
+
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 200;
 

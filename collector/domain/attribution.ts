@@ -1,6 +1,7 @@
 // Signup attribution (docs/CONTRACTS.md §5). The server's click record is the truth: the cookie only
 // names the click; its `ts` is never trusted.
 import { z } from 'zod';
+import { canonicalEmail } from './account-fields';
 import { DAY_MS } from './days';
 import { isLivePartner } from './partner-live';
 import { bannerIdField, partnerIdField, uuidField } from './validation';
@@ -76,8 +77,9 @@ export function withinWindow(clickAt: Date, signupAt: Date, windowDays: number):
   return signupAt.getTime() - clickAt.getTime() <= windowDays * DAY_MS;
 }
 
+/** Same mailbox: case, spaces and `+tags` do not tell people apart. */
 export function sameEmail(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return canonicalEmail(a) === canonicalEmail(b);
 }
 
 /** Decides a signup whose customer is not bound yet. */

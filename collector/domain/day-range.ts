@@ -1,5 +1,6 @@
 // Report periods: whole UTC days, `from` and `to` inclusive (YYYY-MM-DD).
 import { z } from 'zod';
+import { reportDayProblem } from './bounds';
 import { DAY_MS as dayMs, utcDay } from './days';
 
 export const maxRangeDays = 366;
@@ -27,6 +28,13 @@ export function dayRangeSchema(now: () => Date) {
     if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
     if (days > maxRangeDays)
       ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${maxRangeDays} days` });
+    for (const [field, value] of [
+      ['from', start],
+      ['to', end],
+    ] as const) {
+      const problem = reportDayProblem(value, now());
+      if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+    }
     return { from: start, to: end };
   });
 }

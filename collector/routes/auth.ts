@@ -10,6 +10,7 @@ import {
   passwordSchema,
   tokenSchema,
 } from '../domain/account-fields';
+import { failureSlowDown } from '../http/login-throttle';
 import { limiter } from '../http/rate-limit';
 import { logIn, requestPasswordReset, resetPassword } from '../services/partner-accounts';
 
@@ -23,24 +24,32 @@ const bodyEmail = (req: Request) => {
 export function authRoutes(context: Context): Router {
   const router = Router();
   const window = 15 * minute;
-  // Failed attempts only: per address (many accounts from one place) and per account (one
-  // account from many places).
+  // Failed attempts only. Hard limits per address (many accounts from one place) and per
+  // account+address (one account from one place); per account only a growing delay, so nobody can
+  // lock the owner out (http/login-throttle.ts).
   const perIp = limiter({
     what: 'failed logins from this address',
     windowMs: window,
     limit: 30,
     skipSuccessfulRequests: true,
   });
-  const perAccount = limiter({
-    what: 'failed logins for this account',
+  const perAccountAndIp = limiter({
+    what: 'failed logins for this account from this address',
     windowMs: window,
     limit: 10,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) => `account:${bodyEmail(req)}`,
+    keyGenerator: (req) => `account:${bodyEmail(req)}|${req.ip ?? ''}`,
+  });
+  const perAccount = failureSlowDown({
+    windowMs: window,
+    freeFailures: 5,
+    stepMs: 200,
+    maxDelayMs: 2_000,
+    key: (req) => bodyEmail(req),
   });
   const resetLimit = limiter({ what: 'password reset requests', windowMs: 60 * minute, limit: 10 });
 
-  router.post('/v1/auth/login', perIp, perAccount, async (req, res) => {
+  router.post('/v1/auth/login', perIp, perAccountAndIp, perAccount, async (req, res) => {
     const { email, password } = z
       .object({ email: z.string().max(EMAIL_MAX_LENGTH), password: z.string().max(PASSWORD_MAX_LENGTH) })
       .parse(req.body);

@@ -4,9 +4,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
 import { referralCookieScope } from '../domain/tracking-http';
-import { bannerIdField, partnerIdField, subIdField, timestampField, urlField, uuidField } from '../domain/validation';
+import { bannerIdField, partnerIdField, subIdField, occurredAtField, urlField, uuidField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
-import { HttpProblem } from '../http/problem';
 import { browserEndpoint } from '../http/browser-endpoint';
 import { referralCookieAnswer, type ReportedClick } from '../services/referral-cookie';
 
@@ -29,14 +28,11 @@ const browserClick = z.object(clickFields);
 const importedClick = z
   .object({
     ...clickFields,
-    occurredAt: timestampField.optional(),
+    occurredAt: occurredAtField.optional(),
     ip: z.union([z.ipv4(), z.ipv6()]).optional(),
     userAgent: z.string().max(1024).optional(),
   })
   .strict();
-
-/** How long before now an imported click may be dated ahead (clock skew). */
-const futureSkewMs = 5 * 60_000;
 
 export function clickRoutes(context: Context): Router {
   const router = Router();
@@ -50,12 +46,6 @@ export function clickRoutes(context: Context): Router {
       const body = fromServer
         ? importedClick.parse(req.body)
         : { ...browserClick.parse(req.body), occurredAt: undefined, ip: undefined, userAgent: undefined };
-      if (body.occurredAt && body.occurredAt.getTime() > now.getTime() + futureSkewMs) {
-        throw new HttpProblem(400, 'occurredAt is in the future.', {
-          slug: 'invalid-request',
-          errors: [{ field: 'occurredAt', message: 'must not be in the future' }],
-        });
-      }
       const outcome = await context.tracking.clicks.submit({
         cid: body.cid,
         partnerId: body.aid,

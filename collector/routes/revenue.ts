@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { amountField, currencyField, externalIdField, lineKindField, timestampField } from '../domain/validation';
+import { MAX_AMOUNT } from '../domain/bounds';
+import { amountField, currencyField, externalIdField, lineKindField, occurredAtField } from '../domain/validation';
 import { requireServerKey } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordRevenue } from '../services/revenue';
@@ -11,15 +12,15 @@ const invoice = z
   .object({
     eventId: externalIdField,
     customerId: externalIdField,
-    occurredAt: timestampField.optional(),
+    occurredAt: occurredAtField.optional(),
     currency: currencyField.optional(),
     lines: z
       .array(z.object({ kind: lineKindField, amount: amountField }).strict())
       .min(1)
       .max(200)
       .refine(
-        (lines) => Number.isSafeInteger(lines.reduce((sum, line) => sum + line.amount, 0)),
-        'the lines add up to more than can be counted exactly',
+        (lines) => lines.reduce((sum, line) => sum + line.amount, 0) <= MAX_AMOUNT,
+        `the lines add up to more than ${MAX_AMOUNT} minor units, the most one invoice may total`,
       ),
   })
   .strict();

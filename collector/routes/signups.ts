@@ -1,12 +1,12 @@
 // POST /v1/signups: from the merchant's server (server key), or from the browser with the
-// signature the merchant's server computed: hex HMAC-SHA256(ASHOP_SIGNUP_SECRET, customerId).
+// signature the merchant's server computed (domain/signup-signature.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../auth/api-keys';
 import type { Context } from '../context';
-import { couponSignupSignature, signupSignature } from '../domain/signup-signature';
+import { signupSignature } from '../domain/signup-signature';
 import { emailSchema } from '../domain/account-fields';
-import { externalIdField, timestampField } from '../domain/validation';
+import { externalIdField, occurredAtField } from '../domain/validation';
 import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordSignup } from '../services/signups';
@@ -22,7 +22,7 @@ const fields = {
   couponCode: z.string().max(64).optional(),
 };
 const browserSignup = z.object(fields);
-const serverSignup = z.object({ ...fields, occurredAt: timestampField.optional() }).strict();
+const serverSignup = z.object({ ...fields, occurredAt: occurredAtField.optional() }).strict();
 
 export function signupRoutes(context: Context): Router {
   const router = Router();
@@ -40,13 +40,18 @@ export function signupRoutes(context: Context): Router {
           throw new HttpProblem(401, 'A signup from a browser needs the signature (or send it with a server key).', {
             slug: 'signature-required',
           });
-        // A code rides only inside the signed payload: the signature covers it.
-        const expected =
-          body.couponCode === undefined
-            ? signupSignature(context.config.signupSecret, body.customerId)
-            : couponSignupSignature(context.config.signupSecret, body.customerId, body.couponCode);
-        if (!sameSecret(body.signature.toLowerCase(), expected))
-          throw new HttpProblem(401, 'The signature does not match the customerId.', { slug: 'invalid-signature' });
+        // What the merchant signed decides: an email and a code ride only inside the signed payload.
+        const given = body.signature.toLowerCase();
+        const { signupSecret } = context.config;
+        const signs = (email: string | undefined) =>
+          sameSecret(given, signupSignature(signupSecret, body.customerId, email, body.couponCode));
+        const emailSigned = body.email !== undefined && signs(body.email);
+        if (!emailSigned && !signs(undefined))
+          throw new HttpProblem(401, 'The signature does not match the customerId (and email, coupon code).', {
+            slug: 'invalid-signature',
+          });
+        // An email the merchant did not sign is the browser's word only: it decides nothing.
+        if (!emailSigned) body.email = undefined;
       }
       const attribution = await recordSignup(context, body);
       res.status(attribution.attributed ? 201 : 200).json(attribution);

@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
 import { audit } from './audit';
+import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { sendMail } from './mail';
 import { emitWebhookEvent } from './webhook-events';
@@ -166,13 +167,20 @@ async function sendConfirmation(
       `Your partner ID: ${partner._id}`,
       `Your partner link: ${partnerLink(config, partner._id)}`,
       '',
-      'You earn 25% of every plan and app invoice of the customers you refer, for their lifetime.',
+      // The configured rate, as a percentage (ppm × 100 formats as percent: 250000 → "25").
+      `You earn ${formatRate(config.commissionRate * 100)}% of every plan and app invoice of the customers you refer, for their lifetime.`,
     ].join('\n'),
   });
 }
 
 const invalidToken = () => new DomainError('invalid', 'This link is invalid or was already used.', 'invalid-token');
 const expiredToken = () => new DomainError('invalid', 'This link has expired. Request a new one.', 'token-expired');
+
+/** A token is used up by one insert under its hash: of concurrent uses, exactly one goes on. */
+async function useToken(models: ServiceDeps['models'], tokenHash: string, use: string): Promise<void> {
+  const taken = await claimOnce(models, `token:${tokenHash}`, use);
+  if (!taken.won) throw invalidToken();
+}
 
 export async function confirmEmail(
   { config, models }: ServiceDeps,
@@ -183,17 +191,17 @@ export async function confirmEmail(
   if (!parsed || !partner || partner.status !== 'pending' || !tokenMatches(parsed.secret, partner.confirmTokenHash))
     throw invalidToken();
   if (!partner.confirmTokenExpiresAt || partner.confirmTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  await useToken(models, partner.confirmTokenHash!, `confirm:${partner._id}`);
   // With manual approval a confirmed partner waits for an operator (services/partner-approval.ts).
   const status = config.partnerApproval === 'manual' ? 'pending_approval' : 'active';
-  const result = await models.Partner.updateOne(
-    { _id: partner._id, status: 'pending', confirmTokenHash: partner.confirmTokenHash },
+  await models.Partner.updateOne(
+    { _id: partner._id, status: 'pending' },
     { $set: { status }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
   );
-  if (result.modifiedCount !== 1) throw invalidToken();
   await emitWebhookEvent(models, 'partner.status_changed', `${partner._id}:confirmed`, {
     partnerId: partner._id,
     from: 'pending',
-    to: 'active',
+    to: status,
     reason: 'email confirmed',
   });
   await audit(
@@ -294,10 +302,10 @@ export async function resetPassword({ models }: ServiceDeps, token: string, pass
   if (!parsed || !partner || partner.status === 'disabled' || !tokenMatches(parsed.secret, partner.resetTokenHash))
     throw invalidToken();
   if (!partner.resetTokenExpiresAt || partner.resetTokenExpiresAt.getTime() < Date.now()) throw expiredToken();
+  await useToken(models, partner.resetTokenHash!, `reset:${partner._id}`);
   const passwordHash = await hashPassword(password);
-  const result = await models.Partner.updateOne(
-    { _id: partner._id, resetTokenHash: partner.resetTokenHash },
+  await models.Partner.updateOne(
+    { _id: partner._id },
     { $set: { passwordHash }, $unset: { resetTokenHash: 1, resetTokenExpiresAt: 1 }, $inc: { tokenVersion: 1 } },
   );
-  if (result.modifiedCount !== 1) throw invalidToken();
 }

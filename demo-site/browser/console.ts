@@ -556,11 +556,16 @@ function renderPayout(answer: PayoutAnswer): void {
   box.replaceChildren(...parts);
 }
 
-/** End of the chosen UTC day: a run "as of" a date includes everything available that day. */
+/**
+ * End of the chosen UTC day (a run "as of" a date includes everything available that day), but
+ * never later than now: the collector refuses runs dated in the future.
+ */
 function asOfValue(): string {
   const asOf = formValues(payoutForm).asOf;
   if (!asOf) throw new Error('Choose the "as of" date.');
-  return `${asOf}T23:59:59.999Z`;
+  const end = new Date(`${asOf}T23:59:59.999Z`);
+  const now = new Date();
+  return (end > now ? now : end).toISOString();
 }
 
 payoutForm.addEventListener('submit', (event) => {

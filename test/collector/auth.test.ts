@@ -227,21 +227,35 @@ describe('login', () => {
     await from('198.51.100.7', 99).expect(401);
   });
 
-  it('limits failed attempts per account', async () => {
+  it('limits failed attempts per account and address; the owner still logs in from elsewhere', async () => {
+    const fresh = await testCollector(db.connection());
     await signup('target@example.com').expect(201);
-    for (let i = 0; i < 10; i++)
-      await api()
+    const from = (ip: string, password: string) =>
+      request(fresh.app)
         .post('/v1/auth/login')
-        .send({ email: 'target@example.com', password: `guess ${i}` })
-        .expect(401);
-    const limited = await api()
-      .post('/v1/auth/login')
-      .send({ email: 'target@example.com', password: 'a good password' })
-      .expect(429);
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'target@example.com', password });
+    for (let i = 0; i < 10; i++) await from('203.0.113.9', `guess ${i}`).expect(401);
+    const limited = await from('203.0.113.9', 'a good password').expect(429);
     expect(limited.body.type).toBe('/problems/too-many-requests');
     expect(limited.headers['ratelimit-policy']).toBeDefined();
-    // Other accounts are not locked out by it.
-    await api().post('/v1/auth/login').send({ email: 'bob@example.com', password: 'a good password' }).expect(200);
+    // The attacker's failures from one address do not lock the owner out.
+    await from('198.51.100.20', 'a good password').expect(200);
+  });
+
+  it('an attacker guessing from many addresses only slows the account down; the owner gets in', async () => {
+    const fresh = await testCollector(db.connection());
+    await signup('owner@example.com').expect(201);
+    const from = (ip: string, password: string) =>
+      request(fresh.app)
+        .post('/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'owner@example.com', password });
+    for (let i = 0; i < 12; i++) await from(`203.0.113.${100 + i}`, `guess ${i}`).expect(401);
+    const started = Date.now();
+    await from('198.51.100.30', 'a good password').expect(200);
+    // 12 failures, 5 free, 200 ms each beyond: delayed, but in.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_300);
   });
 });
 

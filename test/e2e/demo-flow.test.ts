@@ -258,9 +258,14 @@ test('the operator unfreezes, overrides a rate, bills, previews and runs a payou
     /already billed/,
   );
 
-  // After the 120-day hold: $22 + $88 = $110, over the US$100 minimum.
-  const afterHold = new Date(Date.now() + 121 * 86_400_000).toISOString().slice(0, 10);
-  await operator.getByLabel('As of').fill(afterHold);
+  // 121 days later, after the 120-day hold: $22 + $88 = $110, over the US$100 minimum. Runs are
+  // never dated in the future, so the hold is made to have passed (the entries' availableAt moved
+  // back) and the run is as of today.
+  await demo.collector.collector.context.models.LedgerEntry.updateMany(
+    {},
+    { $set: { availableAt: new Date(Date.now() - 86_400_000) } },
+  );
+  await operator.getByLabel('As of').fill(new Date().toISOString().slice(0, 10));
   await operator.getByRole('button', { name: 'Preview' }).click();
   await operator.locator('#payout-result h3', { hasText: 'Preview' }).waitFor();
   await expect(operator.locator('#payout-result').innerText()).resolves.toMatch(/alice@agency\.example\s+\$110\.00/);

@@ -125,7 +125,10 @@ describe('parseReferral', () => {
   });
 });
 
-test('sameEmail ignores case and surrounding spaces only', () => {
+test('sameEmail ignores case, surrounding spaces and +tags', () => {
   expect(sameEmail('A@B.example', ' a@b.example')).toBe(true);
-  expect(sameEmail('a+1@b.example', 'a@b.example')).toBe(false);
+  expect(sameEmail('a+1@b.example', 'a@b.example')).toBe(true);
+  expect(sameEmail('Ann+shop+x@B.example', 'ann@b.example')).toBe(true);
+  expect(sameEmail('anne@b.example', 'ann@b.example')).toBe(false);
+  expect(sameEmail('ann@b.example', 'ann@c.example')).toBe(false);
 });

@@ -183,7 +183,9 @@ describe('clicks', () => {
         expect(unknown.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/colour/) })]);
         const future = new Date(Date.now() + 86_400_000).toISOString();
         const res = await post(clickBody(partnerId, { occurredAt: future }), serverKey).expect(400);
-        expect(res.body.errors).toEqual([{ field: 'occurredAt', message: 'must not be in the future' }]);
+        expect(res.body.errors).toEqual([
+          { field: 'occurredAt', message: expect.stringMatching(/^must not be in the future/) },
+        ]);
       });
 
       test('browsers cannot backdate clicks or set the IP: those fields are ignored', async () => {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
-import { couponSignupSignature, signupSignature } from '../../../collector/domain/signup-signature';
+import { signupSignature } from '../../../collector/domain/signup-signature';
 import { testAdminKey, testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
@@ -191,7 +191,7 @@ describe('coupon codes', () => {
     const signed = await browser({
       customerId,
       couponCode: code,
-      signature: couponSignupSignature(secret, customerId, code),
+      signature: signupSignature(secret, customerId, undefined, code),
     }).expect(201);
     expect(signed.body).toEqual({ attributed: true, partnerId, method: 'coupon' });
   });

@@ -42,7 +42,13 @@ describe('signups', () => {
       .send(
         JSON.stringify({
           ...body,
-          signature: body.signature ?? signupSignature(collector.context.config.signupSecret, String(body.customerId)),
+          signature:
+            body.signature ??
+            signupSignature(
+              collector.context.config.signupSecret,
+              String(body.customerId),
+              typeof body.email === 'string' ? body.email : undefined,
+            ),
         }),
       );
   const fromServer = (body: Record<string, unknown>) =>
@@ -181,6 +187,37 @@ describe('signups', () => {
         }).expect(200);
         expect(res.body).toEqual({ attributed: false, reason: 'self_referral' });
         expect(await collector.context.models.Customer.exists({ _id: 'c-self' })).toBeNull();
+      });
+
+      test('self-referral through a +tag, from a server or with a signed email', async () => {
+        const { partnerId, email } = await createTestPartner(collector);
+        const tagged = email.replace('@', '+shop@');
+        const viaServer = await fromServer({
+          customerId: 'c-self-tag',
+          email: tagged,
+          referral: referralOf(await click(partnerId)),
+        }).expect(200);
+        expect(viaServer.body).toEqual({ attributed: false, reason: 'self_referral' });
+        const viaBrowser = await fromBrowser({
+          customerId: 'c-self-tag-2',
+          email: tagged.toUpperCase(),
+          referral: referralOf(await click(partnerId)),
+        }).expect(200);
+        expect(viaBrowser.body).toEqual({ attributed: false, reason: 'self_referral' });
+      });
+
+      test('a browser cannot leave out or swap the email its signature covers', async () => {
+        const { partnerId, email } = await createTestPartner(collector);
+        const signed = signupSignature(collector.context.config.signupSecret, 'c-drop', email);
+        const referral = referralOf(await click(partnerId));
+        await fromBrowser({ customerId: 'c-drop', referral, signature: signed }).expect(401);
+        await fromBrowser({ customerId: 'c-drop', email: 'other@x.example', referral, signature: signed }).expect(401);
+        // An email next to a customerId-only signature is not the merchant's word: it is not kept.
+        const unsigned = signupSignature(collector.context.config.signupSecret, 'c-unsigned');
+        await fromBrowser({ customerId: 'c-unsigned', email: 'x@y.example', referral, signature: unsigned }).expect(
+          201,
+        );
+        expect((await collector.context.models.Customer.findById('c-unsigned').lean())?.email).toBeUndefined();
       });
     });
 
