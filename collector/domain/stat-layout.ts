@@ -1,4 +1,4 @@
-// The layout of the counters partners and operators read (DESIGN.md §8, "flat with history").
+// The layout of the counters partners and operators read (README "Read models").
 // Pure functions: which bucket a fact lands in, how increments add up, how a period is read back.
 //
 // - A partner's month is ONE bucket document, `_id` = `<partnerId>|YYYY-MM` (UTC): daily totals and,
@@ -22,6 +22,9 @@ export const dimensions = ['banner', 'data1', 'data2', 'page', 'coupon'] as cons
 export type Dimension = (typeof dimensions)[number];
 
 /** Distinct values kept per dimension and month before the rest count as `otherKey`. */
+/** A coupon customer came through a code, not a click: its facts count only under the code. */
+const couponDimensions: readonly Dimension[] = ['coupon'];
+const clickDimensions: readonly Dimension[] = dimensions.filter((dimension) => dimension !== 'coupon');
 export const maxKeysPerDimension = 200;
 export const noneKey = '-';
 export const otherKey = '~other';
@@ -125,7 +128,7 @@ export function groupContributions(contributions: readonly Contribution[]): {
     }
     const dd = dayOfMonth(contribution.day);
     addCounters((bucket.inc.days[dd] ??= {}), contribution.counters);
-    for (const dimension of dimensions) {
+    for (const dimension of contribution.coupon ? couponDimensions : clickDimensions) {
       const byKey = bucket.inc.dims[dimension];
       addCounters(((byKey[dimensionKey(contribution[dimension])] ??= {})[dd] ??= {}), contribution.counters);
     }

@@ -1,5 +1,6 @@
 // Login (partners and operators), password reset by emailed one-time token.
 import { Router, type Request } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Context } from '../context';
 import {
@@ -38,7 +39,8 @@ export function authRoutes(context: Context): Router {
     windowMs: window,
     limit: 10,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) => `account:${bodyEmail(req)}|${req.ip ?? ''}`,
+    // ipKeyGenerator folds an IPv6 address to its /56, so one host cannot rotate around the limit.
+    keyGenerator: (req) => `account:${bodyEmail(req)}|${ipKeyGenerator(req.ip ?? '')}`,
   });
   const perAccount = failureSlowDown({
     windowMs: window,

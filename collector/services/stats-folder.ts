@@ -1,4 +1,4 @@
-// Counters that equal the facts (DESIGN.md §8–9). Nothing is counted in process memory:
+// Counters that equal the facts (README "Read models"). Nothing is counted in process memory:
 //
 // 1. Before a fact is stored, its delta is inserted under a key derived from the fact
 //    (`invoice:<eventId>`, ...; one `clicks:<batch>` per group-committed click batch). A replay or a

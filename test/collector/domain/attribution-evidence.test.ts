@@ -2,7 +2,7 @@
 // checks, the collector's cookie answer and the health report's shares.
 import { shares, sourceOf } from '../../../collector/domain/attribution-health';
 import { checkCoupon, couponKey } from '../../../collector/domain/coupon';
-import { dimensionKey, groupContributions, noneKey, signupContribution } from '../../../collector/domain/stat-layout';
+import { dimensionKey, groupContributions, signupContribution } from '../../../collector/domain/stat-layout';
 import { isLivePartner } from '../../../collector/domain/partner-live';
 import { chooseEvidence, type Evidence } from '../../../collector/domain/signup-evidence';
 import { referralCookieAction, requestCookie } from '../../../collector/domain/tracking-http';
@@ -87,7 +87,8 @@ describe('coupons', () => {
     const { buckets } = groupContributions([signup]);
     const bucket = buckets.get('p1|2026-03')!;
     expect(bucket.inc.dims.coupon[dimensionKey('save10')]).toEqual({ '31': { signups: 1 } });
-    expect(bucket.inc.dims.banner[noneKey]).toEqual({ '31': { signups: 1 } });
+    expect(bucket.inc.dims.banner).toEqual({});
+    expect(bucket.inc.days).toEqual({ '31': { signups: 1 } });
   });
 });
 
