@@ -9,6 +9,8 @@ import { apiOperations } from '../../../collector/routes';
 import { testAdminKey, testCollector, testServerKey } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
+import { apiReferencePage } from '../../../demo-site/pages/api-docs';
+import { escapeHtml } from '../../../demo-site/pages/html';
 
 const db = useTestDatabase(__filename);
 let collector: Collector;
@@ -135,4 +137,16 @@ describe('the documented schemas are the ones the routes parse with', () => {
       expect(await parsedWith(op, op.query!)).toBe(true);
     },
   );
+});
+
+describe('the reference page /docs/api', () => {
+  it('shows every operation with its auth and request fields', () => {
+    const text = apiReferencePage();
+    for (const op of apiOperations) {
+      expect(text).toContain(`${op.method.toUpperCase()} ${openApiPath(op.path)}`);
+      expect(text).toContain(escapeHtml(op.summary));
+    }
+    expect(text).toContain('<code>idempotencyKey</code>');
+    expect(text).toContain('admin key or token');
+  });
 });
