@@ -13,6 +13,7 @@ import type { Logger } from '../collector/logger';
 import type { Models } from '../collector/models';
 import { siteApi } from './api';
 import { consolePage } from './pages/admin';
+import { apiReferencePage } from './pages/api-docs';
 import { mailboxClosedPage, mailboxPage } from './pages/mail';
 import { featuresPage, homePage, notFoundPage, pricingPage, signupPage } from './pages/marketing';
 import {
@@ -98,6 +99,7 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/settings', send(settingsPage));
   app.get('/partners/confirm-email', send(confirmEmailPage));
   app.get('/admin/', send(consolePage));
+  app.get('/docs/api', send(apiReferencePage));
   app.get('/mail/', async (req, res) => {
     // Reset and confirmation links are in here: anyone who can read them can take an account.
     if (!isLoopbackAddress(req.socket.remoteAddress)) {

@@ -14,6 +14,11 @@ import {
 import { failureSlowDown } from '../http/login-throttle';
 import { limiter } from '../http/rate-limit';
 import { logIn, requestPasswordReset, resetPassword } from '../services/partner-accounts';
+import type { Operation } from '../http/openapi';
+
+const loginBody = z.object({ email: z.string().max(EMAIL_MAX_LENGTH), password: z.string().max(PASSWORD_MAX_LENGTH) });
+const resetBody = z.object({ email: emailSchema });
+const resetConfirmBody = z.object({ token: tokenSchema, password: passwordSchema });
 
 const minute = 60_000;
 
@@ -52,24 +57,49 @@ export function authRoutes(context: Context): Router {
   const resetLimit = limiter({ what: 'password reset requests', windowMs: 60 * minute, limit: 10 });
 
   router.post('/v1/auth/login', perIp, perAccountAndIp, perAccount, async (req, res) => {
-    const { email, password } = z
-      .object({ email: z.string().max(EMAIL_MAX_LENGTH), password: z.string().max(PASSWORD_MAX_LENGTH) })
-      .parse(req.body);
+    const { email, password } = loginBody.parse(req.body);
     res.json(await logIn(context, email, password));
   });
 
   router.post('/v1/auth/password-reset', resetLimit, async (req, res) => {
-    const { email } = z.object({ email: emailSchema }).parse(req.body);
+    const { email } = resetBody.parse(req.body);
     await requestPasswordReset(context, email);
     // The same answer whether or not the account exists.
     res.status(202).json({ status: 'sent', detail: 'If an account has this email, a reset link is on its way.' });
   });
 
   router.post('/v1/auth/password-reset/confirm', resetLimit, async (req, res) => {
-    const { token, password } = z.object({ token: tokenSchema, password: passwordSchema }).parse(req.body);
+    const { token, password } = resetConfirmBody.parse(req.body);
     await resetPassword(context, token, password);
     res.json({ status: 'reset' });
   });
 
   return router;
 }
+
+export const authDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/auth/login',
+    summary: 'Log in (partner or admin account): a session token.',
+    auth: 'public',
+    body: loginBody,
+    responses: { '200': 'The token and the account.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/password-reset',
+    summary: 'Email a password reset link (same answer whether or not the account exists).',
+    auth: 'public',
+    body: resetBody,
+    responses: { '202': 'Sent if the account exists.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/password-reset/confirm',
+    summary: 'Set a new password with the emailed token.',
+    auth: 'public',
+    body: resetConfirmBody,
+    responses: { '200': 'Reset.' },
+  },
+];

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Context } from '../context';
 import { bannerHtml, bannerLink } from '../domain/banner-html';
 import { requirePartner } from '../http/auth';
+import type { Operation } from '../http/openapi';
 
 export function bannerRoutes(context: Context): Router {
   const router = Router();
@@ -23,3 +24,13 @@ export function bannerRoutes(context: Context): Router {
   });
   return router;
 }
+
+export const bannerDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/banners',
+    summary: "Active banners with the partner's link and HTML.",
+    auth: 'partner',
+    responses: { '200': 'Banners.' },
+  },
+];

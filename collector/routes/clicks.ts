@@ -8,6 +8,7 @@ import { bannerIdField, partnerIdField, subIdField, occurredAtField, urlField, u
 import { optionalCaller } from '../http/auth';
 import { browserEndpoint } from '../http/browser-endpoint';
 import { referralCookieAnswer, type ReportedClick } from '../services/referral-cookie';
+import type { Operation } from '../http/openapi';
 
 const optional = <T extends z.ZodType>(field: T) => field.nullish().transform((value) => value ?? undefined);
 
@@ -90,3 +91,14 @@ async function answerWithCookie(
     encode: String,
   });
 }
+
+export const clickDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/clicks',
+    summary: 'A click from the SDK; with the server key, an imported click (may add occurredAt, ip, userAgent).',
+    auth: 'browser',
+    body: importedClick,
+    responses: { '202': 'Stored; sets the referral cookie on same-site requests.' },
+  },
+];

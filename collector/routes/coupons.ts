@@ -7,6 +7,15 @@ import { couponFields } from '../domain/coupon';
 import { actorOf, requirePartner, requireServerKey } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { checkCouponCode, couponCounts, createCoupon, listCoupons } from '../services/coupons';
+import type { Operation } from '../http/openapi';
+
+const requestBody = z
+  .object({
+    code: couponFields.code,
+    discount: couponFields.details.discount,
+    description: couponFields.details.description,
+  })
+  .strict();
 
 const partnerOf = (req: Request) => {
   if (req.caller?.kind !== 'partner')
@@ -36,14 +45,7 @@ export function couponRoutes(context: Context): Router {
   });
 
   router.post('/v1/me/coupons', requirePartner(context), async (req, res) => {
-    const input = z
-      .object({
-        code: couponFields.code,
-        discount: couponFields.details.discount,
-        description: couponFields.details.description,
-      })
-      .strict()
-      .parse(req.body);
+    const input = requestBody.parse(req.body);
     const partnerId = partnerOf(req);
     res
       .status(201)
@@ -52,3 +54,28 @@ export function couponRoutes(context: Context): Router {
 
   return router;
 }
+
+export const couponDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/coupons/:code',
+    summary: 'Check a coupon code at checkout: valid or the reason not.',
+    auth: 'server-key',
+    responses: { '200': 'The check.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/coupons',
+    summary: "The partner's coupon codes with signups and customers.",
+    auth: 'partner',
+    responses: { '200': 'Coupons.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/me/coupons',
+    summary: 'Request a coupon code (pending until an operator decides).',
+    auth: 'partner',
+    body: requestBody,
+    responses: { '201': 'The pending coupon.' },
+  },
+];

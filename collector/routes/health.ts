@@ -2,6 +2,7 @@
 // an orchestrator restarts the process), readiness (the database answers a ping) and metrics.
 import { Router } from 'express';
 import type { Context } from '../context';
+import type { Operation } from '../http/openapi';
 
 const pingTimeoutMs = 2000;
 
@@ -42,3 +43,27 @@ async function ping(connection: Context['connection']): Promise<boolean> {
     clearTimeout(timer);
   }
 }
+
+export const healthDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: 503 once the database has been down too long.',
+    auth: 'public',
+    responses: { '200': 'Alive.', '503': 'Unhealthy.' },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: the database answers a ping.',
+    auth: 'public',
+    responses: { '200': 'Ready.', '503': 'Database unavailable.' },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics.',
+    auth: 'public',
+    responses: { '200': 'Metrics in the Prometheus text format.' },
+  },
+];

@@ -2,25 +2,47 @@
 import type { Express } from 'express';
 import type { Context } from '../context';
 import { databaseGuard } from '../http/database-guard';
-import { adminRoutes } from './admin';
-import { authRoutes } from './auth';
-import { bannerRoutes } from './banners';
-import { clickRoutes } from './clicks';
-import { couponRoutes } from './coupons';
-import { healthRoutes } from './health';
-import { meRoutes } from './me';
-import { partnerRoutes } from './partners';
-import { redirectRoutes } from './redirect';
-import { refundRoutes } from './refunds';
-import { revenueRoutes } from './revenue';
-import { sdkRoutes } from './sdk';
-import { settingsRoutes } from './settings';
-import { signupRoutes } from './signups';
-import { stripeRoutes } from './stripe';
+import { openApiOperation, openApiRoute, type Operation } from '../http/openapi';
+import { adminDocs, adminRoutes } from './admin';
+import { authDocs, authRoutes } from './auth';
+import { bannerDocs, bannerRoutes } from './banners';
+import { clickDocs, clickRoutes } from './clicks';
+import { couponDocs, couponRoutes } from './coupons';
+import { healthDocs, healthRoutes } from './health';
+import { meDocs, meRoutes } from './me';
+import { partnerDocs, partnerRoutes } from './partners';
+import { redirectDocs, redirectRoutes } from './redirect';
+import { refundDocs, refundRoutes } from './refunds';
+import { revenueDocs, revenueRoutes } from './revenue';
+import { sdkDocs, sdkRoutes } from './sdk';
+import { settingsDocs, settingsRoutes } from './settings';
+import { signupDocs, signupRoutes } from './signups';
+import { stripeDocs, stripeRoutes } from './stripe';
+
+/** Every operation the collector serves, as /openapi.json describes them. */
+export const apiOperations: readonly Operation[] = [
+  ...healthDocs,
+  ...sdkDocs,
+  openApiOperation,
+  ...clickDocs,
+  ...redirectDocs,
+  ...signupDocs,
+  ...revenueDocs,
+  ...refundDocs,
+  ...partnerDocs,
+  ...authDocs,
+  ...couponDocs,
+  ...settingsDocs,
+  ...meDocs,
+  ...bannerDocs,
+  ...adminDocs,
+  ...stripeDocs,
+];
 
 export function mountRoutes(app: Express, context: Context): void {
   app.use(healthRoutes(context));
   app.use(sdkRoutes());
+  app.use(openApiRoute(apiOperations));
   // Everything below needs the database.
   app.use(databaseGuard(context.database));
   app.use(clickRoutes(context));

@@ -11,6 +11,16 @@ import { HttpProblem } from '../http/problem';
 import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { partnerPayouts } from '../services/partner-payouts';
 import { commissionLines, partnerStats } from '../services/reports';
+import type { Operation } from '../http/openapi';
+
+const profileBody = z
+  .object({
+    name: nameSchema.optional(),
+    payoutEmail: emailSchema.nullable().optional(),
+    website: websiteSchema.nullable().optional(),
+  })
+  .strict();
+const statsQuery = dayRangeSchema(() => new Date());
 
 const statuses = ['pending', 'payable', 'paid', 'reversed'] as const;
 const listQuery = z.object({
@@ -18,6 +28,7 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+const reportQuery = listQuery.pick({ status: true });
 
 const me = (req: Request) => {
   const caller = req.caller;
@@ -38,20 +49,13 @@ export function meRoutes(context: Context): Router {
   });
 
   router.patch('/v1/me', async (req, res) => {
-    const changes = z
-      .object({
-        name: nameSchema.optional(),
-        payoutEmail: emailSchema.nullable().optional(),
-        website: websiteSchema.nullable().optional(),
-      })
-      .strict()
-      .parse(req.body);
+    const changes = profileBody.parse(req.body);
     const partner = await updateProfile(context, me(req), changes);
     res.json(partnerProfile(config, partner));
   });
 
   router.get('/v1/me/stats', async (req, res) => {
-    const range = dayRangeSchema(() => new Date()).parse(req.query);
+    const range = statsQuery.parse(req.query);
     res.json(await partnerStats(context, me(req), range, new Date()));
   });
 
@@ -73,7 +77,7 @@ export function meRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/report.csv', async (req, res) => {
-    const { status } = listQuery.pick({ status: true }).parse(req.query);
+    const { status } = reportQuery.parse(req.query);
     const all = await commissionLines(context, me(req), new Date());
     const lines = status ? all.filter((line) => line.status === status) : all;
     const csv = toCsv(
@@ -112,3 +116,52 @@ export function meRoutes(context: Context): Router {
 
   return router;
 }
+
+export const meDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/me',
+    summary: "The logged-in partner's profile and link.",
+    auth: 'partner',
+    responses: { '200': 'The profile.' },
+  },
+  {
+    method: 'patch',
+    path: '/v1/me',
+    summary: 'Update name, payout email or website.',
+    auth: 'partner',
+    body: profileBody,
+    responses: { '200': 'The profile.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/stats',
+    summary: 'Clicks, signups, revenue and commissions per day.',
+    auth: 'partner',
+    query: statsQuery,
+    responses: { '200': 'Stats.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/commissions',
+    summary: "The partner's commission lines, paged.",
+    auth: 'partner',
+    query: listQuery,
+    responses: { '200': 'A page of lines.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/payouts',
+    summary: "The partner's payouts.",
+    auth: 'partner',
+    responses: { '200': 'Payouts.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/report.csv',
+    summary: "The partner's commission lines as CSV.",
+    auth: 'partner',
+    query: reportQuery,
+    responses: { '200': 'CSV.' },
+  },
+];

@@ -5,21 +5,24 @@ import type { Context } from '../context';
 import { confirmEmail, resendConfirmation, signUp } from '../services/partner-accounts';
 import { emailSchema, nameSchema, passwordSchema, tokenSchema, websiteSchema } from '../domain/account-fields';
 import { limiter } from '../http/rate-limit';
+import type { Operation } from '../http/openapi';
+
+const signUpBody = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: nameSchema,
+  payoutEmail: emailSchema.optional(),
+  website: websiteSchema.optional(),
+});
+const tokenBody = z.object({ token: tokenSchema });
+const resendBody = z.object({ email: emailSchema });
 
 export function partnerRoutes(context: Context): Router {
   const router = Router();
   const signupLimit = limiter({ what: 'sign-ups from this address', windowMs: 60 * 60_000, limit: 50 });
 
   router.post('/v1/partners', signupLimit, async (req, res) => {
-    const input = z
-      .object({
-        email: emailSchema,
-        password: passwordSchema,
-        name: nameSchema,
-        payoutEmail: emailSchema.optional(),
-        website: websiteSchema.optional(),
-      })
-      .parse(req.body);
+    const input = signUpBody.parse(req.body);
     const created = await signUp(context, input, (error) =>
       req.log.error({ err: error }, 'the confirmation email could not be sent'),
     );
@@ -27,12 +30,12 @@ export function partnerRoutes(context: Context): Router {
   });
 
   router.post('/v1/partners/confirm', async (req, res) => {
-    const { token } = z.object({ token: tokenSchema }).parse(req.body);
+    const { token } = tokenBody.parse(req.body);
     res.json(await confirmEmail(context, token));
   });
 
   router.post('/v1/partners/confirm/resend', signupLimit, async (req, res) => {
-    const { email } = z.object({ email: emailSchema }).parse(req.body);
+    const { email } = resendBody.parse(req.body);
     await resendConfirmation(context, email);
     res
       .status(202)
@@ -41,3 +44,30 @@ export function partnerRoutes(context: Context): Router {
 
   return router;
 }
+
+export const partnerDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/partners',
+    summary: 'Partner sign-up; emails a confirmation link.',
+    auth: 'public',
+    body: signUpBody,
+    responses: { '201': 'The pending partner.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/partners/confirm',
+    summary: "Confirm a partner's email with the emailed token.",
+    auth: 'public',
+    body: tokenBody,
+    responses: { '200': 'Confirmed.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/partners/confirm/resend',
+    summary: 'Send the confirmation link again.',
+    auth: 'public',
+    body: resendBody,
+    responses: { '202': 'Sent if a pending account has this email.' },
+  },
+];

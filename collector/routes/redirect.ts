@@ -11,6 +11,7 @@ import type { Context } from '../context';
 import { redirectTarget, withReferralHash } from '../domain/tracking-http';
 import { bannerIdField, partnerIdField, subIdField } from '../domain/validation';
 import { HttpProblem } from '../http/problem';
+import type { Operation } from '../http/openapi';
 
 const query = z.object({
   bid: bannerIdField.optional(),
@@ -64,3 +65,14 @@ export function redirectRoutes(context: Context): Router {
   });
   return router;
 }
+
+export const redirectDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/r/:aid',
+    summary: 'Partner link without the SDK: records the click and redirects to the site.',
+    auth: 'public',
+    query,
+    responses: { '302': 'Redirect to the target page.' },
+  },
+];

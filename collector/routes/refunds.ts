@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { amountField, externalIdField } from '../domain/validation';
 import { requireServerKey } from '../http/auth';
 import { recordRefund } from '../services/refunds';
+import type { Operation } from '../http/openapi';
 
 const refund = z
   .object({
@@ -24,3 +25,14 @@ export function refundRoutes(context: Context): Router {
   });
   return router;
 }
+
+export const refundDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/refunds',
+    summary: 'A refund or chargeback of a recorded invoice; idempotent on eventId.',
+    auth: 'server-key',
+    body: refund,
+    responses: { '200': 'Already recorded.', '201': 'Recorded, with the reversed commissions.' },
+  },
+];

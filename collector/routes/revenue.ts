@@ -7,6 +7,7 @@ import { amountField, currencyField, externalIdField, lineKindField, occurredAtF
 import { requireServerKey } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordRevenue } from '../services/revenue';
+import type { Operation } from '../http/openapi';
 
 const invoice = z
   .object({
@@ -47,3 +48,14 @@ export function requireProgramCurrency(context: Context, currency: string | unde
   }
   return expected;
 }
+
+export const revenueDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/revenue',
+    summary: 'An invoice from the billing system; idempotent on eventId.',
+    auth: 'server-key',
+    body: invoice,
+    responses: { '200': 'Already recorded.', '201': 'Recorded, with its commissions.' },
+  },
+];

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { sdkBundleDir } from '../paths';
 import { HttpProblem } from '../http/problem';
+import type { Operation } from '../http/openapi';
 
 const weekSeconds = 7 * 24 * 60 * 60;
 
@@ -24,3 +25,20 @@ export function sdkRoutes(): Router {
   });
   return router;
 }
+
+export const sdkDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/sdk/ashop.min.js',
+    summary: 'The browser SDK for a script tag.',
+    auth: 'public',
+    responses: { '200': 'JavaScript.' },
+  },
+  {
+    method: 'get',
+    path: '/sdk/ashop.mjs',
+    summary: 'The browser SDK as an ES module.',
+    auth: 'public',
+    responses: { '200': 'JavaScript.' },
+  },
+];

@@ -15,6 +15,17 @@ import {
   settingsOf,
   updateNotifications,
 } from '../services/partner-settings';
+import type { Operation } from '../http/openapi';
+
+const notificationsBody = z.strictObject(
+  Object.fromEntries(notificationKinds.map((kind) => [kind, z.boolean().optional()])),
+);
+const passwordBody = z.strictObject({
+  currentPassword: z.string().min(1, 'is required').max(200),
+  newPassword: passwordSchema,
+});
+const emailChangeBody = z.strictObject({ email: emailSchema, password: z.string().min(1, 'is required').max(200) });
+const tokenBody = z.object({ token: tokenSchema });
 
 const minute = 60_000;
 
@@ -37,23 +48,17 @@ export function settingsRoutes(context: Context): Router {
   });
 
   router.patch('/v1/me/notifications', partner, async (req, res) => {
-    const changes = z
-      .strictObject(Object.fromEntries(notificationKinds.map((kind) => [kind, z.boolean().optional()])))
-      .parse(req.body);
+    const changes = notificationsBody.parse(req.body);
     res.json(await updateNotifications(context, partnerId(req.caller), changes));
   });
 
   router.post('/v1/me/password', partner, passwordChecks, async (req, res) => {
-    const { currentPassword, newPassword } = z
-      .strictObject({ currentPassword: z.string().min(1, 'is required').max(200), newPassword: passwordSchema })
-      .parse(req.body);
+    const { currentPassword, newPassword } = passwordBody.parse(req.body);
     res.json(await changePassword(context, partnerId(req.caller), currentPassword, newPassword));
   });
 
   router.post('/v1/me/email-change', partner, passwordChecks, mailLimit, async (req, res) => {
-    const { email, password } = z
-      .strictObject({ email: emailSchema, password: z.string().min(1, 'is required').max(200) })
-      .parse(req.body);
+    const { email, password } = emailChangeBody.parse(req.body);
     res.status(202).json({ pendingEmail: await requestEmailChange(context, partnerId(req.caller), email, password) });
   });
 
@@ -62,9 +67,58 @@ export function settingsRoutes(context: Context): Router {
   });
 
   router.post('/v1/partners/email-change/confirm', async (req, res) => {
-    const { token } = z.object({ token: tokenSchema }).parse(req.body);
+    const { token } = tokenBody.parse(req.body);
     res.json(await confirmEmailChange(context, token));
   });
 
   return router;
 }
+
+export const settingsDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/me/settings',
+    summary: "The partner's settings (email, notifications).",
+    auth: 'partner',
+    responses: { '200': 'Settings.' },
+  },
+  {
+    method: 'patch',
+    path: '/v1/me/notifications',
+    summary: 'Turn notification emails on or off.',
+    auth: 'partner',
+    body: notificationsBody,
+    responses: { '200': 'The settings.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/me/password',
+    summary: 'Change the password (needs the current one).',
+    auth: 'partner',
+    body: passwordBody,
+    responses: { '200': 'Changed.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/me/email-change',
+    summary: 'Change the login email: a confirmation link goes to the new address.',
+    auth: 'partner',
+    body: emailChangeBody,
+    responses: { '202': 'The pending email.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/me/email-change/resend',
+    summary: 'Send the email-change link again.',
+    auth: 'partner',
+    responses: { '202': 'The pending email.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/partners/email-change/confirm',
+    summary: 'Confirm a new login email with the emailed token.',
+    auth: 'public',
+    body: tokenBody,
+    responses: { '200': 'Confirmed.' },
+  },
+];

@@ -11,6 +11,7 @@ import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordSignup } from '../services/signups';
 import { browserEndpoint } from '../http/browser-endpoint';
+import type { Operation } from '../http/openapi';
 
 const fields = {
   customerId: externalIdField,
@@ -59,3 +60,14 @@ export function signupRoutes(context: Context): Router {
   );
   return router;
 }
+
+export const signupDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/signups',
+    summary: 'A signup: from the server (server key) or the browser with the signature the server computed.',
+    auth: 'browser',
+    body: serverSignup,
+    responses: { '200': 'Already recorded.', '201': 'Recorded, with its attribution.' },
+  },
+];

@@ -7,6 +7,7 @@ import type { Context } from '../context';
 import type { StripeEventLike } from '../domain/stripe';
 import { HttpProblem } from '../http/problem';
 import { handleStripeEvent } from '../services/stripe-billing';
+import type { Operation } from '../http/openapi';
 
 export const stripeWebhookPath = '/v1/integrations/stripe/webhook';
 
@@ -39,3 +40,14 @@ export function stripeRoutes(context: Context): Router {
   });
   return router;
 }
+
+export const stripeDocs: Operation[] = [
+  {
+    method: 'post',
+    path: stripeWebhookPath,
+    summary:
+      "Stripe's events (customer.created, checkout.session.completed, invoice.paid, charge.refunded, credit notes).",
+    auth: 'stripe-signature',
+    responses: { '200': 'Handled or ignored.', '400': 'Bad signature.' },
+  },
+];

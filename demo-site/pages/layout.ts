@@ -88,7 +88,7 @@ export function page(options: PageOptions): string {
   <main id="main">${options.body}</main>
   <footer class="foot">
     <div class="wrap">
-      <p>© 2026 Ashop Commerce (a demo). <a href="/">Store platform</a> · <a href="/partners/">Partner program</a> · <a href="/admin/">Operator console</a> · <a href="/mail/">Dev mailbox</a></p>
+      <p>© 2026 Ashop Commerce (a demo). <a href="/">Store platform</a> · <a href="/partners/">Partner program</a> · <a href="/docs/api">API reference</a> · <a href="/admin/">Operator console</a> · <a href="/mail/">Dev mailbox</a></p>
     </div>
   </footer>
 </body>

@@ -8,6 +8,7 @@ import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { audit } from '../../services/audit';
 import { isDuplicateKey } from '../../services/duplicates';
+import type { Operation } from '../../http/openapi';
 
 const fields = {
   name: z.string().trim().min(1).max(120),
@@ -88,3 +89,36 @@ export function adminBannerRoutes(context: Context): Router {
 
   return router;
 }
+
+export const adminBannerDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/banners',
+    summary: 'List banners.',
+    auth: 'admin',
+    responses: { '200': 'Banners.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/banners',
+    summary: 'Create a banner.',
+    auth: 'admin',
+    body: createSchema,
+    responses: { '201': 'The banner.' },
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/banners/:id',
+    summary: 'Update a banner.',
+    auth: 'admin',
+    body: updateSchema,
+    responses: { '200': 'The banner.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/banners/:id',
+    summary: 'Delete a banner.',
+    auth: 'admin',
+    responses: { '204': 'Deleted.' },
+  },
+];

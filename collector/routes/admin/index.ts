@@ -4,14 +4,15 @@ import { Router } from 'express';
 import type { Context } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import { idempotencyKeys } from '../../http/idempotency';
-import { adminBannerRoutes } from './banners';
-import { adminCouponRoutes } from './coupons';
-import { adminPartnerRecordRoutes } from './partner-records';
-import { adminPartnerRoutes } from './partners';
-import { adminPayoutRoutes } from './payouts';
-import { adminRecordRoutes } from './records';
-import { adminReportRoutes } from './reports';
-import { adminWebhookRoutes } from './webhooks';
+import type { Operation } from '../../http/openapi';
+import { adminBannerDocs, adminBannerRoutes } from './banners';
+import { adminCouponDocs, adminCouponRoutes } from './coupons';
+import { adminPartnerRecordDocs, adminPartnerRecordRoutes } from './partner-records';
+import { adminPartnerDocs, adminPartnerRoutes } from './partners';
+import { adminPayoutDocs, adminPayoutRoutes } from './payouts';
+import { adminRecordDocs, adminRecordRoutes } from './records';
+import { adminReportDocs, adminReportRoutes } from './reports';
+import { adminWebhookDocs, adminWebhookRoutes } from './webhooks';
 
 export function adminRoutes(context: Context): Router {
   const router = Router();
@@ -26,3 +27,14 @@ export function adminRoutes(context: Context): Router {
   router.use(adminCouponRoutes(context));
   return router;
 }
+
+export const adminDocs: Operation[] = [
+  ...adminPartnerDocs,
+  ...adminPartnerRecordDocs,
+  ...adminBannerDocs,
+  ...adminReportDocs,
+  ...adminPayoutDocs,
+  ...adminWebhookDocs,
+  ...adminRecordDocs,
+  ...adminCouponDocs,
+];

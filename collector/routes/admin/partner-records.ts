@@ -10,10 +10,28 @@ import { approvalQueue, decideApproval } from '../../services/partner-approval';
 import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
 import { partnerPayouts } from '../../services/partner-payouts';
 import { commissionLines } from '../../services/reports';
+import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
 /** Adjustments are bounded: a typo of a few zeros must not become a payout. */
 const maxAdjustment = 10_000_000;
+
+const noteBody = z.strictObject({ text: z.string().trim().min(1, 'is required').max(2000) });
+const adjustmentBody = z.strictObject({
+  amount: z
+    .number()
+    .int('must be whole minor units (cents)')
+    .min(-maxAdjustment)
+    .max(maxAdjustment)
+    .refine((amount) => amount !== 0, 'must not be 0'),
+  reason: reasonSchema,
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 characters of A–Z a–z 0–9 _ . : -'),
+  availableAt: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
+    .transform((text) => new Date(text))
+    .optional(),
+});
+const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema });
 
 export function adminPartnerRecordRoutes(context: Context): Router {
   const { models } = context;
@@ -39,29 +57,14 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   });
 
   router.post('/v1/admin/partners/:id/notes', async (req, res) => {
-    const { text } = z.strictObject({ text: z.string().trim().min(1, 'is required').max(2000) }).parse(req.body);
+    const { text } = noteBody.parse(req.body);
     res
       .status(201)
       .json(await addPartnerNote(context, { partnerId: req.params.id, text, author: actorOf(req.caller) }));
   });
 
   router.post('/v1/admin/partners/:id/adjustments', async (req, res) => {
-    const input = z
-      .strictObject({
-        amount: z
-          .number()
-          .int('must be whole minor units (cents)')
-          .min(-maxAdjustment)
-          .max(maxAdjustment)
-          .refine((amount) => amount !== 0, 'must not be 0'),
-        reason: reasonSchema,
-        idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 characters of A–Z a–z 0–9 _ . : -'),
-        availableAt: z
-          .union([z.iso.datetime({ offset: true }), z.iso.date()])
-          .transform((text) => new Date(text))
-          .optional(),
-      })
-      .parse(req.body);
+    const input = adjustmentBody.parse(req.body);
     const result = await addAdjustment(context, { ...input, partnerId: req.params.id, actor: actorOf(req.caller) });
     res.status(result.created ? 201 : 200).json(result.entry);
   });
@@ -71,9 +74,7 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   });
 
   router.post('/v1/admin/partners/:id/approval', async (req, res) => {
-    const { decision, reason } = z
-      .strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema })
-      .parse(req.body);
+    const { decision, reason } = approvalBody.parse(req.body);
     const result = await decideApproval(context, {
       partnerId: req.params.id,
       decision,
@@ -86,3 +87,58 @@ export function adminPartnerRecordRoutes(context: Context): Router {
 
   return router;
 }
+
+export const adminPartnerRecordDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/partners/:id/commissions',
+    summary: "A partner's commission lines.",
+    auth: 'admin',
+    responses: { '200': 'Lines.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/partners/:id/payouts',
+    summary: "A partner's payouts.",
+    auth: 'admin',
+    responses: { '200': 'Payouts.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/partners/:id/notes',
+    summary: "The operators' notes on a partner.",
+    auth: 'admin',
+    responses: { '200': 'Notes.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/partners/:id/notes',
+    summary: 'Add a note on a partner.',
+    auth: 'admin',
+    body: noteBody,
+    responses: { '201': 'The note.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/partners/:id/adjustments',
+    summary: 'A manual bonus or deduction; idempotent on idempotencyKey.',
+    auth: 'admin',
+    body: adjustmentBody,
+    responses: { '200': 'Already recorded.', '201': 'The ledger line.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/approvals',
+    summary: 'Partners waiting for approval.',
+    auth: 'admin',
+    responses: { '200': 'The queue.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/partners/:id/approval',
+    summary: 'Approve or reject a pending partner.',
+    auth: 'admin',
+    body: approvalBody,
+    responses: { '200': 'The decision.' },
+  },
+];

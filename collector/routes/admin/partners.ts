@@ -9,6 +9,7 @@ import { partnerStatuses } from '../../models/partner';
 import { audit } from '../../services/audit';
 import { partnerProfile } from '../../services/partner-accounts';
 import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
+import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -20,19 +21,21 @@ const rateSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   return rate ?? z.NEVER;
 });
 
+const listQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  status: z.enum(partnerStatuses).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const statusBody = z.object({ status: z.enum(settableStatuses), reason: reasonSchema });
+const updateBody = z.object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() }).strict();
+
 export function adminPartnerRoutes(context: Context): Router {
   const { config, models } = context;
   const router = Router();
 
   router.get('/v1/admin/partners', async (req, res) => {
-    const { q, status, page, limit } = z
-      .object({
-        q: z.string().trim().max(200).optional(),
-        status: z.enum(partnerStatuses).optional(),
-        page: z.coerce.number().int().min(1).max(100_000).default(1),
-        limit: z.coerce.number().int().min(1).max(500).default(50),
-      })
-      .parse(req.query);
+    const { q, status, page, limit } = listQuery.parse(req.query);
     const filter: Record<string, unknown> = {};
     if (status) filter.status = status;
     if (q) {
@@ -61,7 +64,7 @@ export function adminPartnerRoutes(context: Context): Router {
   });
 
   router.post('/v1/admin/partners/:id/status', async (req, res) => {
-    const { status, reason } = z.object({ status: z.enum(settableStatuses), reason: reasonSchema }).parse(req.body);
+    const { status, reason } = statusBody.parse(req.body);
     const change = await changePartnerStatus(context, {
       partnerId: req.params.id,
       status,
@@ -74,10 +77,7 @@ export function adminPartnerRoutes(context: Context): Router {
   });
 
   router.patch('/v1/admin/partners/:id', async (req, res) => {
-    const { commissionRate, reason } = z
-      .object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() })
-      .strict()
-      .parse(req.body);
+    const { commissionRate, reason } = updateBody.parse(req.body);
     const partner = await models.Partner.findById(req.params.id, { commissionRate: 1 }).lean();
     if (!partner) throw new HttpProblem(404, `No partner ${req.params.id}.`, { slug: 'partner-not-found' });
     await models.Partner.updateOne(
@@ -98,3 +98,37 @@ export function adminPartnerRoutes(context: Context): Router {
 
   return router;
 }
+
+export const adminPartnerDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/partners',
+    summary: 'Partners, searched and filtered, paged.',
+    auth: 'admin',
+    query: listQuery,
+    responses: { '200': 'A page of partners.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/partners/:id',
+    summary: 'One partner with its audit history.',
+    auth: 'admin',
+    responses: { '200': 'The partner.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/partners/:id/status',
+    summary: 'Freeze, disable or reactivate a partner.',
+    auth: 'admin',
+    body: statusBody,
+    responses: { '200': 'The change.' },
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/partners/:id',
+    summary: "Set (or clear with null) the partner's commission rate.",
+    auth: 'admin',
+    body: updateBody,
+    responses: { '200': 'The partner.' },
+  },
+];

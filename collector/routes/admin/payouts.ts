@@ -6,6 +6,7 @@ import { parseInstant } from '../../domain/bounds';
 import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
 import { actorOf } from '../../http/auth';
 import { batchOf, completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
+import type { Operation } from '../../http/openapi';
 
 const instant = z.string().transform((text, ctx) => {
   const date = parseInstant(text);
@@ -13,22 +14,28 @@ const instant = z.string().transform((text, ctx) => {
   return date ?? z.NEVER;
 });
 
+const runBody = z.object({ asOf: instant.optional(), preview: z.boolean().default(false) }).strict();
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const completeBody = z
+  .object({
+    failed: z.array(z.string().min(1).max(64)).max(10_000).default([]),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict();
+
 export function adminPayoutRoutes(context: Context): Router {
   const { models } = context;
   const router = Router();
 
   router.post('/v1/admin/payouts', async (req, res) => {
-    const { asOf, preview } = z
-      .object({ asOf: instant.optional(), preview: z.boolean().default(false) })
-      .strict()
-      .parse(req.body ?? {});
+    const { asOf, preview } = runBody.parse(req.body ?? {});
     const run = await runPayout(context, { asOf: asOf ?? new Date(), actor: actorOf(req.caller), preview });
     // A run with nobody to pay creates no batch: 200 with payoutId null.
     res.status(run.payoutId ? 201 : 200).json(run);
   });
 
   router.get('/v1/admin/payouts', async (req, res) => {
-    const { limit } = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).parse(req.query);
+    const { limit } = listQuery.parse(req.query);
     const payouts = await models.Payout.find().sort({ createdAt: -1 }).limit(limit).lean();
     res.json({ items: payouts.map(payoutView) });
   });
@@ -49,15 +56,57 @@ export function adminPayoutRoutes(context: Context): Router {
   });
 
   router.post('/v1/admin/payouts/:id/complete', async (req, res) => {
-    const { failed, note } = z
-      .object({
-        failed: z.array(z.string().min(1).max(64)).max(10_000).default([]),
-        note: z.string().trim().max(500).optional(),
-      })
-      .strict()
-      .parse(req.body ?? {});
+    const { failed, note } = completeBody.parse(req.body ?? {});
     res.json(await completePayout(context, { payoutId: req.params.id, failed, note, actor: actorOf(req.caller) }));
   });
 
   return router;
 }
+
+export const adminPayoutDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/admin/payouts',
+    summary: 'Run a payout of everything payable as of a date (or preview it).',
+    auth: 'admin',
+    body: runBody,
+    responses: { '200': 'Nobody to pay (payoutId null) or a preview.', '201': 'The payout batch.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/payouts',
+    summary: 'Recent payouts.',
+    auth: 'admin',
+    query: listQuery,
+    responses: { '200': 'Payouts.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/payouts/:id',
+    summary: 'One payout.',
+    auth: 'admin',
+    responses: { '200': 'The payout.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/payouts/:id/paypal.csv',
+    summary: 'The batch as a PayPal mass payment CSV.',
+    auth: 'admin',
+    responses: { '200': 'CSV.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/payouts/:id/paypal.json',
+    summary: 'The batch as a PayPal Payouts API request.',
+    auth: 'admin',
+    responses: { '200': 'JSON.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/payouts/:id/complete',
+    summary: 'Mark a payout paid, except the failed partners.',
+    auth: 'admin',
+    body: completeBody,
+    responses: { '200': 'The completed payout.' },
+  },
+];

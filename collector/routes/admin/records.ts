@@ -6,6 +6,7 @@ import { pageQuery } from '../../domain/cursor';
 import { externalIdField, partnerIdField } from '../../domain/validation';
 import { ledgerKinds } from '../../models/ledger-entry';
 import { getCommission, getCustomer, listCommissions, listCustomers } from '../../services/records';
+import type { Operation } from '../../http/openapi';
 
 const customerQuery = z.object({ ...pageQuery, partnerId: partnerIdField.optional() }).strict();
 const commissionQuery = z
@@ -41,3 +42,36 @@ export function adminRecordRoutes(context: Context): Router {
 
   return router;
 }
+
+export const adminRecordDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/customers',
+    summary: 'Customers, filtered, with cursor pagination.',
+    auth: 'admin',
+    query: customerQuery,
+    responses: { '200': 'A page and the next cursor.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/customers/:id',
+    summary: 'One customer.',
+    auth: 'admin',
+    responses: { '200': 'The customer.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/commissions',
+    summary: 'Ledger lines, filtered, with cursor pagination.',
+    auth: 'admin',
+    query: commissionQuery,
+    responses: { '200': 'A page and the next cursor.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/commissions/:id',
+    summary: 'One ledger line.',
+    auth: 'admin',
+    responses: { '200': 'The line.' },
+  },
+];

@@ -7,6 +7,7 @@ import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
 import { partnersReport, type ReportRow } from '../../services/reports';
+import type { Operation } from '../../http/openapi';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
 const columns: Column[] = [
@@ -27,6 +28,13 @@ const columns: Column[] = [
   ['balance', (row) => row.balance, true],
 ];
 const sortable = columns.map(([name]) => name) as [string, ...string[]];
+
+const rangeQuery = dayRangeSchema(() => new Date());
+const auditQuery = z.object({
+  subject: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
 export function adminReportRoutes(context: Context): Router {
   const router = Router();
@@ -75,19 +83,13 @@ export function adminReportRoutes(context: Context): Router {
 
   // Attribution health: signups of the period by method and source, and those not attributed by reason.
   router.get('/v1/admin/reports/attribution', async (req, res) => {
-    const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
+    const range = rangeQuery.parse({ from: req.query.from, to: req.query.to });
     await context.tracking.flush();
     res.json(await attributionReport(context, range));
   });
 
   router.get('/v1/admin/audit', async (req, res) => {
-    const { subject, action, limit } = z
-      .object({
-        subject: z.string().max(200).optional(),
-        action: z.string().max(100).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
-      })
-      .parse(req.query);
+    const { subject, action, limit } = auditQuery.parse(req.query);
     const filter = { ...(subject ? { subject } : {}), ...(action ? { action } : {}) };
     const entries = await context.models.AuditEntry.find(filter, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
     res.json({ items: entries });
@@ -95,3 +97,36 @@ export function adminReportRoutes(context: Context): Router {
 
   return router;
 }
+
+export const adminReportDocs: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/reports/partners',
+    summary: 'Per-partner report over a period (from, to, sort, order, format).',
+    auth: 'admin',
+    responses: { '200': 'Rows as JSON (or CSV with format=csv).' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/reports/partners.csv',
+    summary: 'The per-partner report as CSV.',
+    auth: 'admin',
+    responses: { '200': 'CSV.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/reports/attribution',
+    summary: 'Attribution health: signups by method and source, unattributed by reason.',
+    auth: 'admin',
+    query: rangeQuery,
+    responses: { '200': 'The report.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/audit',
+    summary: 'The audit log, newest first.',
+    auth: 'admin',
+    query: auditQuery,
+    responses: { '200': 'Entries.' },
+  },
+];

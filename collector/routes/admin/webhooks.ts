@@ -15,6 +15,7 @@ import {
   sendTestEvent,
   updateEndpoint,
 } from '../../services/webhook-endpoints';
+import type { Operation } from '../../http/openapi';
 
 const fields = {
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -29,6 +30,7 @@ const updateSchema = z
   .object({ ...fields, status: z.enum(['enabled', 'disabled']) })
   .partial()
   .strict();
+const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 const rotateSchema = z.object({ graceHours: z.number().int().min(0).max(168).default(24) }).strict();
 
 export function adminWebhookRoutes(context: Context): Router {
@@ -65,10 +67,73 @@ export function adminWebhookRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/webhooks/:id/deliveries', async (req, res) => {
-    const { limit } = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).parse(req.query);
+    const { limit } = deliveriesQuery.parse(req.query);
     await findEndpoint(context, req.params.id);
     res.json({ items: await listDeliveries(context, req.params.id, limit) });
   });
 
   return router;
 }
+
+export const adminWebhookDocs: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/admin/webhooks',
+    summary: 'Register a webhook endpoint for some events.',
+    auth: 'admin',
+    body: createSchema,
+    responses: { '201': 'The endpoint with its signing secret.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/webhooks',
+    summary: 'List webhook endpoints.',
+    auth: 'admin',
+    responses: { '200': 'Endpoints.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/webhooks/:id',
+    summary: 'One webhook endpoint.',
+    auth: 'admin',
+    responses: { '200': 'The endpoint.' },
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/webhooks/:id',
+    summary: 'Change URL, events, description, or enable/disable.',
+    auth: 'admin',
+    body: updateSchema,
+    responses: { '200': 'The endpoint.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/webhooks/:id',
+    summary: 'Delete a webhook endpoint.',
+    auth: 'admin',
+    responses: { '204': 'Deleted.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/webhooks/:id/rotate-secret',
+    summary: 'New signing secret; the old one stays valid for graceHours.',
+    auth: 'admin',
+    body: rotateSchema,
+    responses: { '200': 'The new secret.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/webhooks/:id/test',
+    summary: 'Send a test event.',
+    auth: 'admin',
+    responses: { '202': 'Queued.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/webhooks/:id/deliveries',
+    summary: 'The delivery log with status codes.',
+    auth: 'admin',
+    query: deliveriesQuery,
+    responses: { '200': 'Deliveries.' },
+  },
+];

@@ -1,0 +1,124 @@
+// The OpenAPI 3.1 document, built from what each route file declares next to its zod schemas: the
+// request schemas in the document are the very objects the routes parse with, so they cannot drift.
+import { isDeepStrictEqual } from 'node:util';
+import { Router } from 'express';
+import { z } from 'zod';
+
+/** Who may call an operation (and how). */
+export type Auth = 'public' | 'browser' | 'server-key' | 'partner' | 'admin' | 'stripe-signature';
+
+export interface Operation {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Express-style path (`/v1/admin/partners/:id`). */
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: z.ZodType;
+  /** An object schema (possibly refined) over the query string. */
+  query?: z.ZodType;
+  /** Status code → description. */
+  responses: Record<string, string>;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** A request schema as JSON Schema, as the client must send it (before transforms and defaults). */
+export function requestSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      // A default made per request (a fresh random ID) is no fixed value a client could rely on.
+      const def = zodSchema._zod.def;
+      if (def.type === 'default' && !isDeepStrictEqual(def.defaultValue, def.defaultValue)) delete jsonSchema.default;
+    },
+  });
+  return rest;
+}
+
+const securitySchemes = {
+  serverKey: { type: 'http', scheme: 'bearer', description: 'ASHOP_SERVER_KEY (server-to-server calls).' },
+  adminKey: { type: 'http', scheme: 'bearer', description: 'ASHOP_ADMIN_KEY, an API key, or an admin session token.' },
+  partnerToken: { type: 'http', scheme: 'bearer', description: 'A partner session token from POST /v1/auth/login.' },
+  stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature' },
+} as const;
+
+const securityOf: Record<Auth, Array<Record<string, string[]>>> = {
+  public: [],
+  browser: [{}, { serverKey: [] }],
+  'server-key': [{ serverKey: [] }],
+  partner: [{ partnerToken: [] }],
+  admin: [{ adminKey: [] }],
+  'stripe-signature': [{ stripeSignature: [] }],
+};
+
+export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+export function openApiDocument(operations: readonly Operation[]): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const op of operations) {
+    const path = openApiPath(op.path);
+    const parameters: JsonSchema[] = [...op.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (op.query) {
+      const query = requestSchema(op.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      }
+    }
+    const responses = Object.fromEntries(
+      Object.entries(op.responses).map(([status, description]) => [status, { description }]),
+    );
+    paths[path] ??= {};
+    paths[path][op.method] = {
+      summary: op.summary,
+      'x-auth': op.auth,
+      security: securityOf[op.auth],
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: requestSchema(op.body) } } } }
+        : {}),
+      responses: {
+        ...responses,
+        default: {
+          description: 'An error, as RFC 9457 problem+json.',
+          content: { 'application/problem+json': { schema: { type: 'object' } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ashop Partners collector API',
+      // The version of the /v1 API's contract, not of the package.
+      version: '1.0.0',
+      description: 'Partner (affiliate) tracking, billing events, the partner portal and the operator API.',
+    },
+    components: { securitySchemes },
+    paths,
+  };
+}
+
+export const openApiOperation: Operation = {
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document (OpenAPI 3.1).',
+  auth: 'public',
+  responses: { '200': 'The document.' },
+};
+
+/** GET /openapi.json: public and cacheable (it changes only with a deploy). */
+export function openApiRoute(operations: readonly Operation[]): Router {
+  const router = Router();
+  const body = JSON.stringify(openApiDocument(operations));
+  router.get('/openapi.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/json').send(body);
+  });
+  return router;
+}

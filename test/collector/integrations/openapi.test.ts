@@ -1,0 +1,152 @@
+// /openapi.json against the app itself: every mounted route is documented (and nothing else), and
+// each documented request schema is the very object its route parses with.
+import type { Express } from 'express';
+import request from 'supertest';
+import type { z } from 'zod';
+import type { Collector } from '../../../collector/app';
+import { openApiPath, requestSchema, type Operation } from '../../../collector/http/openapi';
+import { apiOperations } from '../../../collector/routes';
+import { testAdminKey, testCollector, testServerKey } from '../../support/collector';
+import { useTestDatabase } from '../../support/db';
+import { createTestPartner } from '../../support/partners';
+import { apiReferencePage } from '../../../demo-site/pages/api-docs';
+import { escapeHtml } from '../../../demo-site/pages/html';
+
+const db = useTestDatabase(__filename);
+let collector: Collector;
+let partnerToken: string;
+
+beforeAll(async () => {
+  collector = await testCollector(db.connection());
+  partnerToken = (await createTestPartner(collector)).token;
+});
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** `METHOD /path` of every route mounted on the app, found by walking Express's router stack. */
+function mountedRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const method of Object.keys(layer.route.methods))
+          for (const path of paths) found.push(`${method.toUpperCase()} ${path}`);
+      } else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found;
+}
+
+type Document = { paths: Record<string, Record<string, Record<string, unknown>>> };
+
+describe('GET /openapi.json', () => {
+  let document: Document;
+
+  beforeAll(async () => {
+    const res = await request(collector.app).get('/openapi.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.headers['cache-control']).toMatch(/public/);
+    document = res.body as Document;
+  });
+
+  it('is an OpenAPI 3.1 document', () => {
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: expect.any(String) } });
+  });
+
+  it('documents every mounted route, and only those', () => {
+    // CORS preflights of the browser endpoints are protocol, not API operations.
+    const mounted = mountedRoutes(collector.app).filter((route) => !route.startsWith('OPTIONS '));
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(new Set(mounted.map((route) => openApiPath(route))).size).toBe(mounted.length);
+    expect([...documented].sort()).toEqual(mounted.map((route) => openApiPath(route)).sort());
+    expect(mounted.length).toBeGreaterThan(60);
+  });
+
+  it('states each request body as the JSON Schema of the route’s zod schema', () => {
+    const withBody = apiOperations.filter((op) => op.body);
+    expect(withBody.length).toBeGreaterThan(25);
+    for (const op of withBody) {
+      const content = document.paths[openApiPath(op.path)]![op.method]!.requestBody as {
+        content: { 'application/json': { schema: unknown } };
+      };
+      expect(content.content['application/json'].schema).toEqual(requestSchema(op.body!));
+    }
+  });
+
+  it('lists each query schema’s fields as query parameters', () => {
+    for (const op of apiOperations.filter((o) => o.query)) {
+      const { properties } = requestSchema(op.query!) as { properties: Record<string, unknown> };
+      const parameters = document.paths[openApiPath(op.path)]![op.method]!.parameters as Array<{
+        name: string;
+        in: string;
+        schema: unknown;
+      }>;
+      const query = Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+      expect(query).toEqual(properties);
+    }
+  });
+});
+
+describe('the documented schemas are the ones the routes parse with', () => {
+  const credentials = (op: Operation): string | undefined =>
+    ({ admin: testAdminKey, 'server-key': testServerKey, browser: testServerKey, partner: partnerToken })[
+      op.auth as 'admin'
+    ];
+
+  /** Calls the route with an empty input and reports whether `schema` was the one asked to parse it. */
+  async function parsedWith(op: Operation, schema: z.ZodType): Promise<boolean> {
+    let called = false;
+    const own = Object.getOwnPropertyDescriptor(schema, 'parse');
+    const original = schema.parse.bind(schema);
+    // Shadows the method on this one object: only the route holding this very instance can call it.
+    schema.parse = ((data: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) => {
+      called = true;
+      return original(data, params);
+    }) as typeof schema.parse;
+    try {
+      const path = op.path.replace(/:(\w+)/g, 'x');
+      const key = credentials(op);
+      let call = request(collector.app)[op.method](path);
+      if (key) call = call.set('Authorization', `Bearer ${key}`);
+      const res = op.body ? await call.send({}) : await call;
+      expect(res.status).toBeLessThan(500);
+    } finally {
+      if (own) Object.defineProperty(schema, 'parse', own);
+      else delete (schema as { parse?: unknown }).parse;
+    }
+    return called;
+  }
+
+  it.each(apiOperations.filter((op) => op.body).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    'body of %s',
+    async (_name, op) => {
+      expect(await parsedWith(op, op.body!)).toBe(true);
+    },
+  );
+
+  it.each(apiOperations.filter((op) => op.query).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    'query of %s',
+    async (_name, op) => {
+      expect(await parsedWith(op, op.query!)).toBe(true);
+    },
+  );
+});
+
+describe('the reference page /docs/api', () => {
+  it('shows every operation with its auth and request fields', () => {
+    const text = apiReferencePage();
+    for (const op of apiOperations) {
+      expect(text).toContain(`${op.method.toUpperCase()} ${openApiPath(op.path)}`);
+      expect(text).toContain(escapeHtml(op.summary));
+    }
+    expect(text).toContain('<code>idempotencyKey</code>');
+    expect(text).toContain('admin key or token');
+  });
+});
