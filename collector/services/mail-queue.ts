@@ -3,6 +3,7 @@
 // services/mail.ts, each attempt under a lease taken by a unique insert (`<job>:<attempt>`), so
 // several collector processes never send one job at once. Failures are retried with backoff.
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mailRetryAt } from '../domain/mail-retry';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
@@ -15,11 +16,15 @@ export interface MailJob extends MailMessage {
   key: string;
 }
 
+/** Wakes this process's running senders, so mail queued here goes out at once, not at the next poll. */
+const queued = new EventEmitter().setMaxListeners(0);
+
 /** Queues the mail; false when a job with this key was already queued (or sent). */
 export async function queueMail(models: Models, job: MailJob, now = new Date()): Promise<boolean> {
   const { key, ...message } = job;
   try {
     await models.MailJob.create({ _id: key, ...message, status: 'pending', attempts: 0, dueAt: now, createdAt: now });
+    queued.emit('job');
     return true;
   } catch (error) {
     if (isDuplicateKey(error)) return false;
@@ -110,14 +115,25 @@ export function createMailSender(deps: ServiceDeps & { logger: Logger }, options
 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
-  let stopped = false;
+  let stopped = true;
+  let again = false;
   const tick = () => {
+    again = false;
     running = runOnce()
       .catch((error: unknown) => logger.error({ err: error }, 'mail sender pass failed'))
       .finally(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(tick, pollMs);
+        if (!stopped) timer = setTimeout(tick, again ? 0 : pollMs);
       });
+  };
+  const wake = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(tick, 0);
   };
 
   return {
@@ -127,10 +143,12 @@ export function createMailSender(deps: ServiceDeps & { logger: Logger }, options
     },
     start() {
       stopped = false;
+      queued.on('job', wake);
       timer = setTimeout(tick, 0);
     },
     async stop() {
       stopped = true;
+      queued.off('job', wake);
       clearTimeout(timer);
       await running;
     },
