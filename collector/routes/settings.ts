@@ -15,6 +15,7 @@ import {
   settingsOf,
   updateNotifications,
 } from '../services/partner-settings';
+import { unsubscribe } from '../services/partner-notifications';
 
 const minute = 60_000;
 
@@ -31,6 +32,13 @@ export function settingsRoutes(context: Context): Router {
     keyGenerator: (req) => `settings:${partnerId(req.caller)}`,
   });
   const mailLimit = limiter({ what: 'emails to a new address', windowMs: 60 * minute, limit: 10 });
+
+  // The link in notification emails: GET so a click works, POST for one-click unsubscribe (RFC 8058).
+  for (const method of ['get', 'post'] as const)
+    router[method]('/v1/partners/unsubscribe', async (req, res) => {
+      const { token } = z.object({ token: z.string().min(1, 'is required').max(300) }).parse(req.query);
+      res.json({ unsubscribed: await unsubscribe(context, token) });
+    });
 
   router.get('/v1/me/settings', partner, async (req, res) => {
     res.json(await settingsOf(context, partnerId(req.caller)));
