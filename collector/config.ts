@@ -18,6 +18,8 @@ export interface Config {
   /** /healthz answers 503 once the database has been unreachable this long. */
   unhealthyAfterSeconds: number;
   siteUrl: string;
+  /** The collector's own public origin: base of links in emails that the API answers (unsubscribe). */
+  publicUrl: string;
   allowedOrigins: string[];
   jwtSecret: string;
   signupSecret: string;
@@ -115,6 +117,7 @@ const schema = z.object({
   ASHOP_TRUST_PROXY: trustProxy,
   ASHOP_UNHEALTHY_AFTER_SECONDS: whole(60, 1),
   ASHOP_SITE_URL: origin.default('http://localhost:8080'),
+  ASHOP_PUBLIC_URL: origin.optional(),
   ASHOP_ALLOWED_ORIGINS: optionalText.pipe(
     z
       .string()
@@ -196,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.ASHOP_TRUST_PROXY,
     unhealthyAfterSeconds: e.ASHOP_UNHEALTHY_AFTER_SECONDS,
     siteUrl: e.ASHOP_SITE_URL,
+    publicUrl: e.ASHOP_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     allowedOrigins: e.ASHOP_ALLOWED_ORIGINS ?? [e.ASHOP_SITE_URL],
     jwtSecret: e.ASHOP_JWT_SECRET ?? stored!.jwtSecret,
     signupSecret: e.ASHOP_SIGNUP_SECRET ?? stored!.signupSecret,

@@ -9,6 +9,7 @@ import { openConnection } from './db/connection';
 import { startEngine, type Engine } from './db/engine';
 import type { Logger } from './logger';
 import { syncIndexes } from './models';
+import { createMailSender } from './services/mail-queue';
 import { scheduleRetention } from './services/retention';
 import { createWebhookDispatcher } from './services/webhook-dispatcher';
 
@@ -44,6 +45,9 @@ export async function startCollectorService(
     const webhooks = createWebhookDispatcher(collector.context);
     webhooks.start();
     collector.context.onClose(() => webhooks.stop());
+    const mail = createMailSender(collector.context);
+    mail.start();
+    collector.context.onClose(() => mail.stop());
     const url = urlOf(config.host, config.port);
     let stopping: Promise<void> | undefined;
     const stop = () =>

@@ -11,6 +11,8 @@ import { customerSchema } from './customer';
 import { firstSeenSchema } from './first-seen';
 import { idempotencyKeySchema } from './idempotency-key';
 import { ledgerEntrySchema } from './ledger-entry';
+import { mailJobSchema } from './mail-job';
+import { mailLeaseSchema } from './mail-lease';
 import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
@@ -49,6 +51,8 @@ export function createModels(connection: Connection) {
     AdminUser: connection.model('AdminUser', adminUserSchema),
     AuditEntry: connection.model('AuditEntry', auditEntrySchema),
     OutboxMessage: connection.model('OutboxMessage', outboxMessageSchema),
+    MailJob: connection.model('MailJob', mailJobSchema),
+    MailLease: connection.model('MailLease', mailLeaseSchema),
     FirstSeen: connection.model('FirstSeen', firstSeenSchema),
     VisitorSalt: connection.model('VisitorSalt', visitorSaltSchema),
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),

@@ -26,6 +26,8 @@ const passwordBody = z.strictObject({
 });
 const emailChangeBody = z.strictObject({ email: emailSchema, password: z.string().min(1, 'is required').max(200) });
 const tokenBody = z.object({ token: tokenSchema });
+const unsubscribeQuery = z.object({ token: z.string().min(1, 'is required').max(300) });
+import { unsubscribe } from '../services/partner-notifications';
 
 const minute = 60_000;
 
@@ -42,6 +44,13 @@ export function settingsRoutes(context: Context): Router {
     keyGenerator: (req) => `settings:${partnerId(req.caller)}`,
   });
   const mailLimit = limiter({ what: 'emails to a new address', windowMs: 60 * minute, limit: 10 });
+
+  // The link in notification emails: GET so a click works, POST for one-click unsubscribe (RFC 8058).
+  for (const method of ['get', 'post'] as const)
+    router[method]('/v1/partners/unsubscribe', async (req, res) => {
+      const { token } = unsubscribeQuery.parse(req.query);
+      res.json({ unsubscribed: await unsubscribe(context, token) });
+    });
 
   router.get('/v1/me/settings', partner, async (req, res) => {
     res.json(await settingsOf(context, partnerId(req.caller)));
@@ -121,4 +130,12 @@ export const settingsDocs: Operation[] = [
     body: tokenBody,
     responses: { '200': 'Confirmed.' },
   },
+  ...(['get', 'post'] as const).map((method): Operation => ({
+    method,
+    path: '/v1/partners/unsubscribe',
+    summary: 'Turn off one kind of notification email from the signed link in that email.',
+    auth: 'public',
+    query: unsubscribeQuery,
+    responses: { '200': '`{unsubscribed}`: the kind turned off.' },
+  })),
 ];

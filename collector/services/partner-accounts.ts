@@ -13,7 +13,7 @@ import type { ServiceDeps } from './deps';
 import { audit } from './audit';
 import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
-import { sendMail } from './mail';
+import { queueMail } from './mail-queue';
 import { emitWebhookEvent } from './webhook-events';
 
 export const confirmTokenHours = 48;
@@ -97,8 +97,9 @@ const emailTaken = () =>
   );
 
 /**
- * Creates the account and emails the confirmation link. A mail failure does not undo the account
- * (the partner can ask for a new link): it is reported to `onMailError` and as `emailSent: false`.
+ * Creates the account and queues the confirmation mail (services/mail-queue.ts sends it). A failure
+ * to queue does not undo the account (the partner can ask for a new link): it is reported to
+ * `onMailError` and as `emailSent: false`.
  */
 export async function signUp(
   deps: ServiceDeps,
@@ -137,7 +138,7 @@ export async function signUp(
       status: 'pending',
     });
     try {
-      await sendConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm.token);
+      await queueConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm);
       return { partnerId, status: 'pending', emailSent: true };
     } catch (error) {
       onMailError(error);
@@ -146,13 +147,14 @@ export async function signUp(
   }
 }
 
-async function sendConfirmation(
+async function queueConfirmation(
   deps: ServiceDeps,
   partner: { _id: string; email: string; name: string },
-  token: string,
+  { token, hash }: { token: string; hash: string },
 ) {
   const { config } = deps;
-  await sendMail(deps, {
+  await queueMail(deps.models, {
+    key: `confirm:${hash}`,
     to: partner.email,
     subject: 'Confirm your Ashop partner account',
     text: [
@@ -217,19 +219,25 @@ export async function confirmEmail(
   return { status };
 }
 
-/** A new confirmation link for a pending account (the old one stops working). Silent otherwise. */
+/**
+ * A new confirmation link for a pending account (the old one stops working). Silent otherwise,
+ * and the same work either way (one lookup, one token, one keyed update), so neither the answer
+ * nor its timing tells whether the address has a pending account; the mail itself is only queued.
+ */
 export async function resendConfirmation(deps: ServiceDeps, emailGiven: string): Promise<void> {
   const partner = await deps.models.Partner.findOne({ email: normalizeEmail(emailGiven), status: 'pending' }).lean();
-  if (!partner) return;
-  const confirm = issueToken(partner._id);
+  const confirm = issueToken(partner?._id ?? generatePartnerId());
   await deps.models.Partner.updateOne(
-    { _id: partner._id, status: 'pending' },
+    { _id: partner?._id ?? unknownAccountId, status: 'pending' },
     {
       $set: { confirmTokenHash: confirm.hash, confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour) },
     },
   );
-  await sendConfirmation(deps, partner, confirm.token);
+  if (partner) await queueConfirmation(deps, partner, confirm);
 }
+
+/** An `_id` no partner has (IDs are generated, never empty): the keyed update for unknown emails. */
+const unknownAccountId = '';
 
 export type LoginResult =
   | { token: string; role: 'partner'; partner: ReturnType<typeof partnerProfile> }
@@ -269,18 +277,23 @@ export async function logIn(
   throw new DomainError('unauthenticated', 'Wrong email or password.', 'invalid-credentials');
 }
 
-/** Emails a reset link when a (not disabled) partner has this email; silent either way. */
+/**
+ * Queues a reset link when a (not disabled) partner has this email; silent either way, with the
+ * same work either way (one lookup, one token, one keyed update) and no SMTP on the request.
+ */
 export async function requestPasswordReset(deps: ServiceDeps, emailGiven: string): Promise<void> {
   const { config, models } = deps;
-  const partner = await models.Partner.findOne({ email: normalizeEmail(emailGiven) }).lean();
-  if (!partner || partner.status === 'disabled') return;
-  const reset = issueToken(partner._id);
+  const found = await models.Partner.findOne({ email: normalizeEmail(emailGiven) }).lean();
+  const partner = found && found.status !== 'disabled' ? found : null;
+  const reset = issueToken(partner?._id ?? generatePartnerId());
   // A new token replaces the stored hash: earlier reset links stop working.
   await models.Partner.updateOne(
-    { _id: partner._id },
+    { _id: partner?._id ?? unknownAccountId },
     { $set: { resetTokenHash: reset.hash, resetTokenExpiresAt: new Date(Date.now() + resetTokenHours * hour) } },
   );
-  await sendMail(deps, {
+  if (!partner) return;
+  await queueMail(models, {
+    key: `reset:${reset.hash}`,
     to: partner.email,
     subject: 'Reset your Ashop partner password',
     text: [

@@ -4,7 +4,7 @@
 import { DomainError } from '../domain/errors';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
-import { sendMail } from './mail';
+import { queueMail } from './mail-queue';
 import { claimOnce } from './claim-once';
 import { partnerLink } from './partner-accounts';
 
@@ -52,7 +52,8 @@ export async function decideApproval(
     reason: input.reason,
     details: { from: 'pending_approval', to: status, decision: input.decision },
   });
-  await sendMail(deps, {
+  await queueMail(deps.models, {
+    key: `approval:${partner._id}`,
     to: partner.email,
     subject:
       input.decision === 'approve'

@@ -8,7 +8,7 @@ import { DomainError } from '../domain/errors';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { isDuplicateKey } from './duplicates';
-import { sendMail } from './mail';
+import { queueMail } from './mail-queue';
 import { claimOnce } from './claim-once';
 
 export const notificationKinds = ['newSignup', 'firstInvoice', 'payoutSent', 'statusChange'] as const;
@@ -109,8 +109,14 @@ const emailTaken = () =>
     fields: [{ field: 'email', message: 'is used by another account' }],
   });
 
-async function mailEmailChange(deps: ServiceDeps, name: string, to: string, token: string): Promise<void> {
-  await sendMail(deps, {
+async function mailEmailChange(
+  deps: ServiceDeps,
+  name: string,
+  to: string,
+  { token, hash }: { token: string; hash: string },
+): Promise<void> {
+  await queueMail(deps.models, {
+    key: `email-change:${hash}`,
     to,
     subject: 'Confirm your new Ashop partner login email',
     text: [
@@ -162,7 +168,7 @@ async function issueEmailChange(
     subject: `partner:${partner._id}`,
     details: { to: email },
   });
-  await mailEmailChange(deps, partner.name, email, change.token);
+  await mailEmailChange(deps, partner.name, email, change);
   return { email, expiresAt };
 }
 
@@ -213,7 +219,8 @@ export async function confirmEmailChange(deps: ServiceDeps, token: string): Prom
     subject: `partner:${partner._id}`,
     details: { from, to },
   });
-  await sendMail(deps, {
+  await queueMail(models, {
+    key: `email-changed:${partner.emailChangeTokenHash}`,
     to: from,
     subject: 'Your Ashop partner login email was changed',
     text: [

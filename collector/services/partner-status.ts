@@ -7,6 +7,7 @@ import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { reverseUnpaidCommissions } from './commission-fate';
 import { seam } from './seams';
+import { notifyPartner } from './partner-notifications';
 import { emitWebhookEvent } from './webhook-events';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
@@ -24,7 +25,8 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
-  await emitWebhookEvent(models, 'partner.status_changed', `${change.partnerId}:${randomUUID()}`, {
+  const changeId = `${change.partnerId}:${randomUUID()}`;
+  await emitWebhookEvent(models, 'partner.status_changed', changeId, {
     partnerId: change.partnerId,
     from: partner.status,
     to: change.status,
@@ -44,6 +46,15 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
     reason: change.reason,
     details: { from: partner.status, to: change.status, ...(reversed ? { reversed } : {}) },
   });
+  if (partner.status !== change.status)
+    await notifyPartner(deps, change.partnerId, 'statusChange', {
+      key: changeId,
+      subject: `Your Ashop partner account is now ${change.status}`,
+      lines: [
+        `your Ashop partner account changed from ${partner.status} to ${change.status}.`,
+        `Reason: ${change.reason}`,
+      ],
+    });
   return {
     partnerId: change.partnerId,
     from: partner.status,

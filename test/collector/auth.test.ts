@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
 import { signToken } from '../../collector/auth/tokens';
-import { testCollector } from '../support/collector';
+import { drainMail, testCollector } from '../support/collector';
 import { useTestDatabase } from '../support/db';
 
 const db = useTestDatabase(__filename);
@@ -17,7 +17,9 @@ const inbox: Array<{ to: string; raw: string }> = [];
 const decodeQp = (text: string) =>
   text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
-function lastMailTo(address: string): string {
+/** Sends what is queued, then the newest mail the SMTP server got for `address`. */
+async function lastMailTo(address: string): Promise<string> {
+  await drainMail(collector);
   const mail = [...inbox].reverse().find((message) => message.to === address);
   if (!mail) throw new Error(`no mail to ${address}`);
   return decodeQp(mail.raw);
@@ -68,7 +70,7 @@ describe('sign-up → email → confirm → login → stats', () => {
     });
     const partnerId = created.body.partnerId as string;
 
-    const mail = lastMailTo('ann@example.com');
+    const mail = await lastMailTo('ann@example.com');
     expect(mail).toMatch(/Subject: Confirm your Ashop partner account/);
     expect(mail).toContain(`Your partner ID: ${partnerId}`);
     expect(mail).toContain(`Your partner link: http://localhost:8080/#a_aid=${partnerId}`);
@@ -130,7 +132,7 @@ describe('sign-up → email → confirm → login → stats', () => {
     const pending = await signup('DUP@example.com').expect(409);
     await api()
       .post('/v1/partners/confirm')
-      .send({ token: tokenFrom(lastMailTo('dup@example.com'), 'confirm') })
+      .send({ token: tokenFrom(await lastMailTo('dup@example.com'), 'confirm') })
       .expect(200);
     const active = await signup('dup@example.com').expect(409);
     expect(active.body).toEqual(pending.body);
@@ -138,7 +140,7 @@ describe('sign-up → email → confirm → login → stats', () => {
 
   it('refuses an expired confirmation link', async () => {
     const { body } = await signup('late@example.com').expect(201);
-    const token = tokenFrom(lastMailTo('late@example.com'), 'confirm');
+    const token = tokenFrom(await lastMailTo('late@example.com'), 'confirm');
     await collector.context.models.Partner.updateOne(
       { _id: body.partnerId },
       { $set: { confirmTokenExpiresAt: new Date(Date.now() - 1000) } },
@@ -147,23 +149,30 @@ describe('sign-up → email → confirm → login → stats', () => {
     expect(res.body.type).toBe('/problems/token-expired');
     // A new link replaces it.
     await api().post('/v1/partners/confirm/resend').send({ email: 'late@example.com' }).expect(202);
-    const fresh = tokenFrom(lastMailTo('late@example.com'), 'confirm');
+    const fresh = tokenFrom(await lastMailTo('late@example.com'), 'confirm');
     expect(fresh).not.toBe(token);
     await api().post('/v1/partners/confirm').send({ token }).expect(400);
     await api().post('/v1/partners/confirm').send({ token: fresh }).expect(200);
   });
 
-  it('keeps the account when the email cannot be sent, and a new link can be asked for', async () => {
+  it('queues the confirmation when the mail server is down, and retries it later', async () => {
     const broken = await testCollector(db.connection(), { SMTP_URL: 'smtp://127.0.0.1:1' });
     const res = await request(broken.app)
       .post('/v1/partners')
       .send({ email: 'unlucky@example.com', password: 'a good password', name: 'Un Lucky' })
       .expect(201);
-    expect(res.body).toMatchObject({ status: 'pending', emailSent: false });
-    await api().post('/v1/partners/confirm/resend').send({ email: 'unlucky@example.com' }).expect(202);
+    expect(res.body).toMatchObject({ status: 'pending', emailSent: true });
+    await drainMail(broken);
+    const { MailJob } = collector.context.models;
+    const [job] = await MailJob.find({ to: 'unlucky@example.com' }).lean();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.any(String) });
+    expect(job!.dueAt.getTime()).toBeGreaterThan(Date.now());
+    // Once due, a sender with a working mail server delivers it.
+    await drainMail(collector, new Date(job!.dueAt.getTime() + 1));
+    expect(await MailJob.findById(job!._id).lean()).toMatchObject({ status: 'sent', attempts: 2 });
     await api()
       .post('/v1/partners/confirm')
-      .send({ token: tokenFrom(lastMailTo('unlucky@example.com'), 'confirm') })
+      .send({ token: tokenFrom(await lastMailTo('unlucky@example.com'), 'confirm') })
       .expect(200);
   });
 
@@ -319,9 +328,9 @@ describe('password reset', () => {
     const before = await login('a good password').expect(200);
 
     await api().post('/v1/auth/password-reset').send({ email }).expect(202);
-    const first = tokenFrom(lastMailTo(email), 'reset');
+    const first = tokenFrom(await lastMailTo(email), 'reset');
     await api().post('/v1/auth/password-reset').send({ email }).expect(202);
-    const second = tokenFrom(lastMailTo(email), 'reset');
+    const second = tokenFrom(await lastMailTo(email), 'reset');
     expect(second).not.toBe(first);
 
     const stale = await api()
@@ -345,11 +354,42 @@ describe('password reset', () => {
     await api().get('/v1/me').set('Authorization', `Bearer ${after.body.token}`).expect(200);
   });
 
+  it('only queues mail on the request, for known emails, with the same work either way', async () => {
+    // A mail server that cannot be reached: the requests must not try it.
+    const broken = await testCollector(db.connection(), { SMTP_URL: 'smtp://127.0.0.1:1' });
+    const { MailJob, Partner } = broken.context.models;
+    const jobs = () => MailJob.countDocuments();
+    const sent = inbox.length;
+    await signup('waiting@example.com').expect(201);
+    await drainMail(collector);
+    for (const [path, known] of [
+      ['/v1/auth/password-reset', email],
+      ['/v1/partners/confirm/resend', 'waiting@example.com'],
+    ] as const) {
+      const updates = jest.spyOn(Partner, 'updateOne');
+      const finds = jest.spyOn(Partner, 'findOne');
+      const before = await jobs();
+      const unknown = await request(broken.app).post(path).send({ email: 'nobody@example.com' }).expect(202);
+      expect(await jobs()).toBe(before);
+      const found = await request(broken.app).post(path).send({ email: known }).expect(202);
+      expect(found.body).toEqual(unknown.body);
+      expect(await jobs()).toBe(before + 1);
+      // One lookup and one keyed update each, whether or not the account exists.
+      expect(finds).toHaveBeenCalledTimes(2);
+      expect(updates).toHaveBeenCalledTimes(2);
+      updates.mockRestore();
+      finds.mockRestore();
+    }
+    expect(inbox.length).toBe(sent + 1);
+    await drainMail(collector);
+    expect(inbox.length).toBe(sent + 3);
+  });
+
   it('answers the same for unknown emails and refuses expired reset tokens', async () => {
     const unknown = await api().post('/v1/auth/password-reset').send({ email: 'nobody@example.com' }).expect(202);
     const known = await api().post('/v1/auth/password-reset').send({ email }).expect(202);
     expect(unknown.body).toEqual(known.body);
-    const token = tokenFrom(lastMailTo(email), 'reset');
+    const token = tokenFrom(await lastMailTo(email), 'reset');
     await collector.context.models.Partner.updateOne(
       { email },
       { $set: { resetTokenExpiresAt: new Date(Date.now() - 1) } },

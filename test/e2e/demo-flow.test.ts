@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   eventually,
   joinProgram,
+  openMail,
   logIn,
   metric,
   metricAfterRefresh,
@@ -302,10 +303,9 @@ test('a partner resets a forgotten password from the emailed link', async () => 
   await page.getByRole('button', { name: 'Email me a reset link' }).click();
   await page.locator('form .status.ok').waitFor();
 
-  await page.goto(`${demo.siteUrl}/mail/`);
-  await page
-    .locator('article.mail', { hasText: 'Reset your Ashop partner password' })
-    .first()
+  await (
+    await openMail(page, demo.siteUrl, 'Reset your Ashop partner password')
+  )
     .locator('a[href*="/partners/reset?token="]')
     .click();
   await page.getByLabel('New password').fill('a brand new passphrase');

@@ -114,6 +114,22 @@ export interface PartnerAccount {
   partnerId: string;
 }
 
+/**
+ * Opens the dev mailbox once it shows a mail containing `text` (mail is queued and sent in the
+ * background), and returns that mail's article.
+ */
+export async function openMail(page: Page, siteUrl: string, text: string) {
+  const message = page.locator('article.mail', { hasText: text }).first();
+  await eventually(
+    async () => {
+      await page.goto(`${siteUrl}/mail/`);
+      return message.count();
+    },
+    (count) => count > 0,
+  );
+  return message;
+}
+
 /** Signs up on /partners/signup and confirms from the dev mailbox, as a person would. */
 export async function joinProgram(page: Page, siteUrl: string, name: string, email: string): Promise<PartnerAccount> {
   const password = 'correct horse battery';
@@ -128,8 +144,7 @@ export async function joinProgram(page: Page, siteUrl: string, name: string, ema
   const partnerId = /partner ID is ([A-Za-z0-9_-]+)/.exec(await status.innerText())?.[1];
   if (!partnerId) throw new Error(`no partner ID in "${await status.innerText()}"`);
 
-  await page.goto(`${siteUrl}/mail/`);
-  const message = page.locator('article.mail', { hasText: `To ${email}` }).first();
+  const message = await openMail(page, siteUrl, `To ${email}`);
   await message.locator('a[href*="/partners/confirm?token="]').click();
   await page.getByRole('heading', { name: 'Your email is confirmed' }).waitFor();
   return { name, email, password, partnerId };

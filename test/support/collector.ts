@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createCollector, type Collector } from '../../collector/app';
 import { loadConfig, type Config } from '../../collector/config';
 import { syncIndexes } from '../../collector/models';
+import { createMailSender, type MailSender } from '../../collector/services/mail-queue';
 
 export const testServerKey = 'test-server-key-0123456789';
 export const testAdminKey = 'test-admin-key-0123456789';
@@ -23,4 +24,16 @@ export async function testCollector(connection: Connection, env: NodeJS.ProcessE
   const collector = createCollector({ config: testConfig(env), connection, logger: pino({ level: 'silent' }) });
   await syncIndexes(collector.context.models);
   return collector;
+}
+
+const mailSenders = new WeakMap<Collector, MailSender>();
+
+/** Sends the collector's queued mail that is due by `now` (tests run no background sender). */
+export async function drainMail(collector: Collector, now?: Date): Promise<void> {
+  let sender = mailSenders.get(collector);
+  if (!sender) {
+    sender = createMailSender(collector.context);
+    mailSenders.set(collector, sender);
+  }
+  await sender.drain(now);
 }
