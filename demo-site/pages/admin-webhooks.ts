@@ -1,15 +1,6 @@
 // The console's Webhooks section: endpoints, their secrets, test events and the delivery log.
+import { webhookEventTypes as eventTypes } from '../../collector/domain/webhooks';
 import { html } from './html';
-
-const eventTypes = [
-  'partner.created',
-  'partner.status_changed',
-  'customer.attributed',
-  'commission.created',
-  'commission.reversed',
-  'payout.created',
-  'payout.completed',
-];
 
 export const webhooksSection = html`<section id="webhooks" class="panel" aria-labelledby="webhooks-title">
     <h2 id="webhooks-title">Webhooks</h2>
