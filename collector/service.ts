@@ -10,6 +10,7 @@ import { startEngine, type Engine } from './db/engine';
 import type { Logger } from './logger';
 import { syncIndexes } from './models';
 import { createMailSender } from './services/mail-queue';
+import { settleBatches } from './services/payouts';
 import { scheduleRetention } from './services/retention';
 import { createWebhookDispatcher } from './services/webhook-dispatcher';
 
@@ -42,6 +43,7 @@ export async function startCollectorService(
     const server = await listen(collector.app, config.port, config.host, 'PORT');
     // Only once listening: a start-up that fails leaves no job running against a closed connection.
     scheduleRetention(collector.context);
+    settleAfterStart(collector.context);
     const webhooks = createWebhookDispatcher(collector.context);
     webhooks.start();
     collector.context.onClose(() => webhooks.stop());
@@ -64,6 +66,19 @@ export async function startCollectorService(
     await engine.stop();
     throw error;
   }
+}
+
+/**
+ * A payout batch that a stopped process left between two steps (a completion decided but not all
+ * failed items given back, a sealed batch not yet open) is finished at once, not at the next run.
+ */
+function settleAfterStart(context: Collector['context']): void {
+  const done = settleBatches(context, 'system:start-up').then(
+    (moved) => moved.length && context.logger.info({ payouts: moved }, 'payout batches left mid-step finished'),
+    (error: unknown) =>
+      context.logger.warn({ err: error }, 'payout batches not settled at start-up; the next run does it'),
+  );
+  context.onClose(() => done.then(() => undefined));
 }
 
 /** Stops accepting, lets in-flight requests finish (10 s at most), then drops what is left. */

@@ -156,8 +156,8 @@ function launch(launcher: Launcher): EngineProcess {
         resolveUri(uri);
       }
     };
-    lines(child.stdout, onLine);
-    lines(child.stderr, onLine);
+    readLines(child.stdout, onLine);
+    readLines(child.stderr, onLine);
     child.once('error', (error) => {
       clearTimeout(timeout);
       reject(new EngineUnavailableError(`${kind} could not start: ${error.message}`));
@@ -256,7 +256,8 @@ async function startSupervised(launcher: Launcher, options: EngineOptions): Prom
 
 const silent: EngineLogger = { warn: () => {}, error: () => {} };
 
-function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+/** Calls `onLine` with each complete line a process prints (without the newline). */
+export function readLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   if (!stream) return;
   let buffer = '';
   stream.setEncoding('utf8');

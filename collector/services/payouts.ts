@@ -131,6 +131,7 @@ async function claimForBatch(models: Models, payoutId: string, plan: PartnerPlan
     commissions.map((entry) => fateKey(entry._id)),
     holder,
   );
+  await seam('payout.run:fates-taken');
   const lost = new Set(commissions.filter((_entry, index) => !fates[index]).map((entry) => entry._id));
   const wanted = plan.claimable.filter((entry) =>
     entry.kind === 'commission' ? !lost.has(entry._id) : !(entry.reverses && lost.has(entry.reverses)),
@@ -196,7 +197,7 @@ export async function runPayout(
     );
   }
 
-  await releaseAbandonedRuns(deps, actor);
+  await settleBatches(deps, actor);
   const payoutId = newPayoutId(asOf);
   let created = false;
   const items: Array<PayoutItemView & { entryIds: string[] }> = [];
@@ -266,14 +267,8 @@ export async function runPayout(
       'payout-abandoned',
     );
   }
-  await models.Payout.updateOne({ _id: payoutId }, { $set: { status: 'open' } });
-  await emitWebhookEvent(models, 'payout.created', payoutId, {
-    payoutId,
-    asOf,
-    currency: config.currency,
-    total: sumAmounts(items),
-    items: items.map(({ partnerId, amount }) => ({ partnerId, amount })),
-  });
+  await seam('payout.run:sealed');
+  await openSealed(models, { _id: payoutId, asOf, currency: config.currency, items });
   await audit(deps, {
     actor,
     action: 'payout.run',
@@ -290,20 +285,53 @@ async function releaseAllOf(models: Models, payoutId: string): Promise<number> {
 }
 
 /**
- * A run that died between claiming entries and sealing its batch would leave those entries locked
- * to a batch that pays nobody. The next run takes the seal as `abandoned` (so the dead run, were it
- * only slow, can never open it), then releases its claims and marks it abandoned.
+ * A sealed batch is open: its status, and the `payout.created` event (keyed by the batch, so
+ * recording it again after a crash adds nothing).
  */
-async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<void> {
+async function openSealed(
+  models: Models,
+  payout: { _id: string; asOf: Date; currency: string; items: Array<{ partnerId: string; amount: number }> },
+) {
+  await models.Payout.updateOne({ _id: payout._id }, { $set: { status: 'open' } });
+  await emitWebhookEvent(models, 'payout.created', payout._id, {
+    payoutId: payout._id,
+    asOf: payout.asOf,
+    currency: payout.currency,
+    total: sumAmounts(payout.items),
+    items: payout.items.map(({ partnerId, amount }) => ({ partnerId, amount })),
+  });
+}
+
+/**
+ * Before a run plans, every batch a process left between two steps is brought to a state the
+ * README's machine names, so no entry stays locked to a batch that will never pay it:
+ * - completed by its claim but not in its status (a kill mid-completion): the completion's effects
+ *   are applied again (failed items give their entries back);
+ * - sealed `open` but still `claiming`: opened;
+ * - claiming for longer than `abandonedAfterMs` (the run died before sealing): the next run takes
+ *   the seal as `abandoned` (so the dead run, were it only slow, can never open it), then releases
+ *   its claims and marks it abandoned.
+ * Batches not yet completed are few (operators complete them), so listing them is cheap. Runs
+ * before every run and when a collector starts; returns the batches whose status it moved on.
+ */
+export async function settleBatches(deps: ServiceDeps, actor: string): Promise<string[]> {
   const { models } = deps;
+  const unsettled = await models.Payout.find({ status: { $in: ['claiming', 'open'] } }, { _id: 1, status: 1 }).lean();
   const cutoff = new Date(Date.now() - abandonedAfterMs);
-  const stale = await models.Payout.find({ status: 'claiming', createdAt: { $lt: cutoff } }, { _id: 1 }).lean();
+  const stale: string[] = [];
+  const moved: string[] = [];
+  for (const { _id: payoutId, status } of unsettled) {
+    const payout = await findPayout(deps, payoutId);
+    if (payout.status !== status) moved.push(payoutId);
+    else if (payout.status === 'claiming' && payout.createdAt < cutoff) stale.push(payoutId);
+  }
   if (stale.length) await seam('payout.abandon:listed');
-  for (const { _id: payoutId } of stale) {
+  for (const payoutId of stale) {
     const sealed = await claimOnce<Sealed>(models, sealedKey(payoutId), `abandon:${actor}`, { outcome: 'abandoned' });
+    moved.push(payoutId);
     if (sealed.claim.data?.outcome === 'open') {
       // The run sealed it and stopped before writing its status.
-      await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'open' } });
+      await openSealed(models, await loadPayout(models, payoutId));
       continue;
     }
     const releasedEntries = await releaseAllOf(models, payoutId);
@@ -317,6 +345,7 @@ async function releaseAbandonedRuns(deps: ServiceDeps, actor: string): Promise<v
       });
     }
   }
+  return moved;
 }
 
 async function loadPayout(models: Models, payoutId: string) {
@@ -339,7 +368,7 @@ export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payout
     payout.status === 'claiming' &&
     (await findClaim<Sealed>(models, sealedKey(payoutId)))?.data?.outcome === 'open'
   ) {
-    await models.Payout.updateOne({ _id: payoutId, status: 'claiming' }, { $set: { status: 'open' } });
+    await openSealed(models, payout);
     return { ...payout, status: 'open' };
   }
   return payout;
@@ -377,20 +406,23 @@ export function payoutView(payout: StoredPayout) {
 export type PayoutView = ReturnType<typeof payoutView>;
 
 /**
- * The effects of a decided completion, safe to repeat: item statuses, then the failed items'
- * entries given back (a disabled partner's are reversed at once).
+ * The effects of a decided completion, safe to repeat: the failed items' entries given back (a
+ * disabled partner's are reversed at once), then the item statuses. The status comes last, so a
+ * batch that says `completed` has given everything back, and one that a kill stopped halfway
+ * still says `open` and is finished by the next read of it or the next run (settleBatches).
  */
 async function applyCompletion(models: Models, payout: StoredPayout, failed: ReadonlySet<string>, at: Date) {
   const items = payout.items.map((item) => ({
     ...item,
     status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
   }));
-  await models.Payout.updateOne({ _id: payout._id }, { $set: { status: 'completed', completedAt: at, items } });
   for (const item of items.filter((candidate) => candidate.status === 'failed')) {
     await releasePartner(models, payout._id, item.partnerId, item.entryIds);
     const partner = await models.Partner.findById(item.partnerId, { status: 1 }).lean();
     if (partner?.status === 'disabled') await reverseUnpaidCommissions(models, item.partnerId);
+    await seam('payout.complete:item-released');
   }
+  await models.Payout.updateOne({ _id: payout._id }, { $set: { status: 'completed', completedAt: at, items } });
   return items;
 }
 

@@ -6,10 +6,13 @@ const handlers = new Map<string, Handler>();
 
 export type SeamName =
   | 'payout.run:planned' // a run decided to pay a partner, before claiming their entries
+  | 'payout.run:fates-taken' // a run took a partner's commission fates, before locking the entries
   | 'payout.run:claimed' // a run claimed one partner's entries, before re-checking the partner
   | 'payout.abandon:listed' // a run listed stale batches, before taking their seal
   | 'payout.run:sealing' // a run wrote its items, before deciding open-vs-abandoned
+  | 'payout.run:sealed' // a run won the seal, before writing the status open
   | 'payout.complete:decided' // a completion won, before its effects
+  | 'payout.complete:item-released' // a completion gave one failed item's entries back, before the next
   | 'partner.disable:status-set' // a disable set the status, before sweeping
   | 'revenue:priced' // an invoice read its partner, before recording the event and commission
   | 'refund:slot-taken'; // a refund took its slot, before planning its ledger entry

@@ -5,8 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../collector/db/engine';
+import { freePort, readLines } from '../../collector/db/engine';
 import { projectRoot } from '../../collector/paths';
+import type { SeamName } from '../../collector/services/seams';
 import { testAdminKey, testServerKey } from './collector';
 
 export interface ChildCollectorOptions {
@@ -20,6 +21,11 @@ export interface ChildCollectorOptions {
   port?: number;
   /** How long start-up may take (the first embedded engine build takes longer; it is prebuilt in tests). */
   startTimeoutMs?: number;
+  /**
+   * `<seam>` or `<seam>#<pass>`: that pass through the seam (services/seams.ts) never returns and
+   * logs "held at seam" (see waitForHold), so a test can kill the process at that very step.
+   */
+  holdAt?: `${SeamName}` | `${SeamName}#${number}`;
 }
 
 export interface ChildResponse {
@@ -57,7 +63,7 @@ export class ChildCollector {
   engineUri: string | undefined;
 
   private constructor(
-    private readonly options: ChildCollectorOptions,
+    private options: ChildCollectorOptions,
     readonly port: number,
   ) {}
 
@@ -101,8 +107,12 @@ export class ChildCollector {
       PORT: String(this.port),
       HOST: '127.0.0.1',
       ...(this.options.mongodbUri ? { MONGODB_URI: this.options.mongodbUri } : {}),
+      ...(this.options.holdAt ? { ASHOP_TEST_HOLD_AT: this.options.holdAt } : {}),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'collector', 'server.ts')], {
+    const entry = this.options.holdAt
+      ? join(projectRoot, 'test', 'support', 'child-server.ts')
+      : join(projectRoot, 'collector', 'server.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -215,9 +225,15 @@ export class ChildCollector {
     if (this.enginePid !== undefined) await processGone(this.enginePid, 10_000);
   }
 
-  /** Starts the collector again with the same options, port and data folder. */
-  async restart(): Promise<void> {
+  /** Resolves once the process is held at the seam named by `holdAt`. */
+  waitForHold(timeoutMs = 30_000): Promise<LogLine> {
+    return this.waitForLog((line) => line.msg === 'held at seam', timeoutMs);
+  }
+
+  /** Starts the collector again on the same port and data folder (`changes`: another holdAt or env). */
+  async restart(changes: Pick<ChildCollectorOptions, 'holdAt' | 'env'> = {}): Promise<void> {
     await this.kill();
+    this.options = { ...this.options, holdAt: undefined, ...changes, env: { ...this.options.env, ...changes.env } };
     await this.launch();
   }
 }
@@ -259,18 +275,4 @@ function parseLine(raw: string): LogLine {
     }
   }
   return { msg: raw };
-}
-
-function readLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
-  let buffer = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffer += chunk;
-    let index: number;
-    while ((index = buffer.indexOf('\n')) >= 0) {
-      onLine(buffer.slice(0, index));
-      buffer = buffer.slice(index + 1);
-    }
-  });
 }
