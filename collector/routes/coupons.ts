@@ -34,7 +34,6 @@ export function couponRoutes(context: Context): Router {
 
   router.get('/v1/me/coupons', requirePartner(context), async (req, res) => {
     const coupons = await listCoupons(context, { partnerId: partnerOf(req) });
-    await context.tracking.flush();
     const counts = await couponCounts(context, coupons);
     res.json({
       items: coupons.map(({ createdBy: _by, decidedBy: _decider, ...coupon }) => ({

@@ -117,7 +117,12 @@ export interface AttributionReport {
 }
 
 /** Sums the days' summaries (read by key); all shares together add up to exactly 100 (or 0 without signups). */
-export async function attributionReport(context: Pick<Context, 'models'>, range: DayRange): Promise<AttributionReport> {
+export async function attributionReport(
+  context: Pick<Context, 'models'> & Partial<Pick<Context, 'tracking'>>,
+  range: DayRange,
+): Promise<AttributionReport> {
+  // The day summaries this process still queues are written first.
+  await context.tracking?.flush();
   const days = await Promise.all(eachDay(range).map((day) => context.models.AttributionDay.findById(day).lean()));
   const sources = new Map<AttributionSource, number>(attributionSources.map((source) => [source, 0]));
   const reasons = new Map<string, number>();

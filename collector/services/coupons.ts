@@ -117,10 +117,12 @@ export async function listCoupons(
  * partner-month buckets from the month the code was created to now, read by `_id`.
  */
 export async function couponCounts(
-  { models }: Deps,
+  { models, tracking }: Deps & Pick<ServiceDeps, 'tracking'>,
   coupons: readonly CouponView[],
   now = new Date(),
 ): Promise<Map<string, { signups: number; customers: number }>> {
+  // Counted up to this moment: what this process has queued is folded first.
+  await tracking?.flush();
   const counts = new Map(coupons.map((coupon) => [coupon.code, { signups: 0, customers: 0 }]));
   const since = new Map<string, Date>();
   for (const coupon of coupons) {

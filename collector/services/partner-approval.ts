@@ -45,6 +45,7 @@ export async function decideApproval(
   if (!(await claimOnce(models, `approval:${partner._id}`, input.actor)).won) throw notWaiting();
   const status = input.decision === 'approve' ? 'active' : 'disabled';
   await models.Partner.updateOne({ _id: partner._id }, { $set: { status } });
+  deps.tracking?.partners.forget(partner._id);
   await audit(deps, {
     actor: input.actor,
     action: 'partner.status',

@@ -25,6 +25,8 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
   await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
+  // Other collector processes pick the change up when their cache entry expires (seconds).
+  deps.tracking?.partners.forget(change.partnerId);
   const changeId = `${change.partnerId}:${randomUUID()}`;
   await emitWebhookEvent(models, 'partner.status_changed', changeId, {
     partnerId: change.partnerId,

@@ -37,7 +37,6 @@ export function adminCouponRoutes(context: Context): Router {
   router.get('/v1/admin/coupons', async (req, res) => {
     const query = listQuery.parse(req.query);
     const coupons = await listCoupons(context, query);
-    await context.tracking.flush();
     const counts = await couponCounts(context, coupons);
     const items = coupons.map((coupon) => ({ ...coupon, ...counts.get(coupon.code)! }));
     if (query.format === 'json') {

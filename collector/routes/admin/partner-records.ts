@@ -81,7 +81,6 @@ export function adminPartnerRecordRoutes(context: Context): Router {
       reason,
       actor: actorOf(req.caller),
     });
-    context.tracking.partners.forget(req.params.id);
     res.json(result);
   });
 

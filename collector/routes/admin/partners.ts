@@ -71,8 +71,6 @@ export function adminPartnerRoutes(context: Context): Router {
       reason,
       actor: actorOf(req.caller),
     });
-    // Other collector processes pick the change up when their cache entry expires (seconds).
-    context.tracking.partners.forget(req.params.id);
     res.json(change);
   });
 

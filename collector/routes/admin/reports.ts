@@ -84,7 +84,6 @@ export function adminReportRoutes(context: Context): Router {
   // Attribution health: signups of the period by method and source, and those not attributed by reason.
   router.get('/v1/admin/reports/attribution', async (req, res) => {
     const range = rangeQuery.parse({ from: req.query.from, to: req.query.to });
-    await context.tracking.flush();
     res.json(await attributionReport(context, range));
   });
 
