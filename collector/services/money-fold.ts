@@ -207,15 +207,13 @@ export function signupBookOp(customer: CustomerFacts & { _id: string; partnerId:
   };
 }
 
-/** The book op of an invoice of a bound customer. */
+/** The book op of an invoice of a bound customer (with the customer's signup, so the book never lacks it). */
 export function invoiceBookOp(
   invoice: { partnerId: string; customerId: string; occurredAt: Date; commissionable: number },
-  customerBoundAt: Date,
+  customer: CustomerFacts & { _id: string; partnerId: string },
 ): BookOp {
   return {
-    partnerId: invoice.partnerId,
-    month: monthOfDate(customerBoundAt),
-    customerId: invoice.customerId,
+    ...signupBookOp(customer),
     invoice: { occurredAt: invoice.occurredAt, commissionable: invoice.commissionable },
   };
 }
