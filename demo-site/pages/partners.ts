@@ -234,6 +234,27 @@ export function confirmEmailPage(): string {
   );
 }
 
+/**
+ * Where the link in a notification email lands. Opening it changes nothing (mail scanners open
+ * links); the partner confirms with the button, which POSTs the token.
+ */
+export function unsubscribePage(): string {
+  return partners(
+    '/partners/unsubscribe',
+    'Email notifications · Ashop Partners',
+    html`<section class="wrap narrow">
+  <h1>Stop these emails?</h1>
+  <form class="form" data-form="unsubscribe" novalidate>
+    <p id="unsubscribe-what">Checking your link…</p>
+    <button class="button" type="submit" disabled>Stop these emails</button>
+    ${status}
+  </form>
+  <p class="muted">You can turn each kind of email on or off in your portal's <a href="/partners/settings">Settings</a>.</p>
+</section>`,
+    ['partner-account'],
+  );
+}
+
 export function settingsPage(): string {
   return page({
     title: 'Settings · Ashop Partners',
