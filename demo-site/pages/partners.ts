@@ -2,6 +2,7 @@
 // reset, login) and the partner portal. Forms and the portal are driven by browser scripts that
 // call the collector through the site's /ashop/ proxy.
 import { portalCouponSection } from './attribution';
+import { portalPerformanceSection } from './portal-sections';
 import { html, type Html } from './html';
 import { page } from './layout';
 
@@ -178,6 +179,8 @@ export function portalPage(): string {
     <h2 id="chart-title">Last 30 days</h2>
     <div id="chart" role="img" aria-label="Clicks, signups and commissions per day over the last 30 days"></div>
   </section>
+
+  ${portalPerformanceSection}
 
   <div class="grid two">
     <section aria-labelledby="link-title" class="panel">
