@@ -49,9 +49,8 @@ export async function recordRevenue(
   // Disabled partners earn nothing new; frozen ones accrue (their payouts are withheld).
   const earning = partner && partner.status !== 'disabled' ? partner : null;
   const sums = invoiceSums(input.lines, config.commissionableKinds);
-  const commission = earning
-    ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
-    : 0;
+  const rate = earning ? effectiveRate(earning.commissionRate, config.commissionRate) : undefined;
+  const commission = rate === undefined ? 0 : commissionFor(sums.commissionable, rate);
   const result: RevenueResult = { eventId: input.eventId, commission };
   await seam('revenue:priced');
   const occurredAt = input.occurredAt ?? now;
@@ -65,6 +64,7 @@ export async function recordRevenue(
     lines: input.lines,
     total: sums.total,
     commissionable: sums.commissionable,
+    ...(rate === undefined ? {} : { ratePpm: rate }),
     result,
     occurredAt,
     receivedAt: now,
@@ -90,6 +90,8 @@ interface StoredInvoice {
   partnerId?: string | null | undefined;
   currency: string;
   occurredAt: Date;
+  commissionable?: number | undefined;
+  ratePpm?: number | null | undefined;
   result: unknown;
 }
 
