@@ -18,6 +18,7 @@ import { mailboxClosedPage, mailboxPage } from './pages/mail';
 import { featuresPage, homePage, notFoundPage, pricingPage, signupPage } from './pages/marketing';
 import {
   confirmEmailPage,
+  unsubscribePage,
   confirmPage,
   loginPage,
   partnerSignupPage,
@@ -98,6 +99,7 @@ export async function createDemoSite(options: DemoSiteOptions): Promise<Express>
   app.get('/partners/portal', send(portalPage));
   app.get('/partners/settings', send(settingsPage));
   app.get('/partners/confirm-email', send(confirmEmailPage));
+  app.get('/partners/unsubscribe', send(unsubscribePage));
   app.get('/admin/', send(consolePage));
   app.get('/docs/api', send(apiReferencePage));
   app.get('/mail/', async (req, res) => {

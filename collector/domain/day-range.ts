@@ -19,9 +19,14 @@ const day = z
     'is not a valid date',
   );
 
-/** Query `from`/`to` → a range; defaults to the last 30 days ending today (UTC). */
-export function dayRangeSchema(now: () => Date) {
-  return z.object({ from: day.optional(), to: day.optional() }).transform(({ from, to }, ctx) => {
+/**
+ * Query `from`/`to` → a range; defaults to the last 30 days ending today (UTC). `extra` adds other
+ * query fields to the same object schema (so the OpenAPI document lists them all), passed through.
+ */
+export function dayRangeSchema<Extra extends z.ZodRawShape = Record<never, never>>(now: () => Date, extra?: Extra) {
+  const fields = { from: day.optional(), to: day.optional() };
+  return z.object({ ...fields, ...(extra ?? ({} as Extra)) }).transform((input, ctx) => {
+    const { from, to, ...rest } = input as { from?: string; to?: string } & Record<string, unknown>;
     const end = to ?? (from ? utcDay(new Date(Date.parse(from) + (defaultRangeDays - 1) * dayMs)) : utcDay(now()));
     const start = from ?? utcDay(new Date(Date.parse(end) - (defaultRangeDays - 1) * dayMs));
     const days = (Date.parse(end) - Date.parse(start)) / dayMs + 1;
@@ -35,7 +40,7 @@ export function dayRangeSchema(now: () => Date) {
       const problem = reportDayProblem(value, now());
       if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
     }
-    return { from: start, to: end };
+    return { ...(rest as z.infer<z.ZodObject<Extra>>), from: start, to: end };
   });
 }
 

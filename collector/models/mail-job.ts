@@ -10,6 +10,8 @@ export const mailJobSchema = new Schema(
     to: { type: String, required: true },
     subject: { type: String, required: true },
     text: { type: String, required: true },
+    /** A notification's one-click unsubscribe URL, sent as `List-Unsubscribe`. */
+    unsubscribeUrl: { type: String },
     status: { type: String, enum: ['pending', 'sent', 'failed'], required: true },
     attempts: { type: Number, required: true },
     dueAt: { type: Date, required: true },

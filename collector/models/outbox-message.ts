@@ -8,6 +8,8 @@ export const outboxMessageSchema = new Schema(
     subject: { type: String, required: true },
     text: { type: String, required: true },
     html: { type: String },
+    /** What the `List-Unsubscribe` header would carry (notifications only). */
+    unsubscribeUrl: { type: String },
     createdAt: { type: Date, required: true },
   },
   { collection: 'outbox', versionKey: false },

@@ -11,6 +11,7 @@ import { couponDocs, couponRoutes } from './coupons';
 import { healthDocs, healthRoutes } from './health';
 import { meDocs, meRoutes } from './me';
 import { partnerDocs, partnerRoutes } from './partners';
+import { performanceDocs, performanceRoutes } from './performance';
 import { redirectDocs, redirectRoutes } from './redirect';
 import { refundDocs, refundRoutes } from './refunds';
 import { revenueDocs, revenueRoutes } from './revenue';
@@ -34,6 +35,7 @@ export const apiOperations: readonly Operation[] = [
   ...couponDocs,
   ...settingsDocs,
   ...meDocs,
+  ...performanceDocs,
   ...bannerDocs,
   ...adminDocs,
   ...stripeDocs,
@@ -55,6 +57,7 @@ export function mountRoutes(app: Express, context: Context): void {
   app.use(couponRoutes(context));
   app.use(settingsRoutes(context));
   app.use(meRoutes(context));
+  app.use(performanceRoutes(context));
   app.use(bannerRoutes(context));
   app.use(adminRoutes(context));
 }

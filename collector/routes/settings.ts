@@ -27,7 +27,7 @@ const passwordBody = z.strictObject({
 const emailChangeBody = z.strictObject({ email: emailSchema, password: z.string().min(1, 'is required').max(200) });
 const tokenBody = z.object({ token: tokenSchema });
 const unsubscribeQuery = z.object({ token: z.string().min(1, 'is required').max(300) });
-import { unsubscribe } from '../services/partner-notifications';
+import { unsubscribe, unsubscribeState } from '../services/partner-notifications';
 
 const minute = 60_000;
 
@@ -45,12 +45,17 @@ export function settingsRoutes(context: Context): Router {
   });
   const mailLimit = limiter({ what: 'emails to a new address', windowMs: 60 * minute, limit: 10 });
 
-  // The link in notification emails: GET so a click works, POST for one-click unsubscribe (RFC 8058).
-  for (const method of ['get', 'post'] as const)
-    router[method]('/v1/partners/unsubscribe', async (req, res) => {
-      const { token } = unsubscribeQuery.parse(req.query);
-      res.json({ unsubscribed: await unsubscribe(context, token) });
-    });
+  // GET only tells what the link would turn off: mail scanners open links, and must not
+  // unsubscribe anyone. POST turns it off: the site's unsubscribe page after the partner confirms,
+  // or a mail client's one-click button (RFC 8058, `List-Unsubscribe-Post`; its form body is ignored).
+  router.get('/v1/partners/unsubscribe', async (req, res) => {
+    const { token } = unsubscribeQuery.parse(req.query);
+    res.json(await unsubscribeState(context, token));
+  });
+  router.post('/v1/partners/unsubscribe', async (req, res) => {
+    const { token } = unsubscribeQuery.parse(req.query);
+    res.json({ unsubscribed: await unsubscribe(context, token) });
+  });
 
   router.get('/v1/me/settings', partner, async (req, res) => {
     res.json(await settingsOf(context, partnerId(req.caller)));
@@ -130,12 +135,20 @@ export const settingsDocs: Operation[] = [
     body: tokenBody,
     responses: { '200': 'Confirmed.' },
   },
-  ...(['get', 'post'] as const).map((method): Operation => ({
-    method,
+  {
+    method: 'get',
     path: '/v1/partners/unsubscribe',
-    summary: 'Turn off one kind of notification email from the signed link in that email.',
+    summary: 'What the signed link in a notification email turns off; changes nothing (scanners open links).',
+    auth: 'public',
+    query: unsubscribeQuery,
+    responses: { '200': '`{kind, subscribed}`: the notification kind and whether it is on.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/partners/unsubscribe',
+    summary: 'Turn off one kind of notification email (the site page after confirming, or one-click RFC 8058).',
     auth: 'public',
     query: unsubscribeQuery,
     responses: { '200': '`{unsubscribed}`: the kind turned off.' },
-  })),
+  },
 ];

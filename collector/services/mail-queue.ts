@@ -85,7 +85,12 @@ export function createMailSender(deps: ServiceDeps & { logger: Logger }, options
     if (!current || current.status !== 'pending' || current.attempts !== job.attempts) return false;
     await options.beforeSend?.(job._id, n);
     try {
-      await sendMail(deps, { to: current.to, subject: current.subject, text: current.text });
+      await sendMail(deps, {
+        to: current.to,
+        subject: current.subject,
+        text: current.text,
+        unsubscribeUrl: current.unsubscribeUrl ?? undefined,
+      });
     } catch (error) {
       const next = mailRetryAt(now, n, retryBaseMs, maxAttempts);
       const lastError = error instanceof Error ? error.message : String(error);

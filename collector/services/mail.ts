@@ -8,6 +8,11 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /**
+   * A notification's one-click unsubscribe URL (RFC 8058): sent as `List-Unsubscribe` with
+   * `List-Unsubscribe-Post`, so a mail client can offer its own unsubscribe button.
+   */
+  unsubscribeUrl?: string | undefined;
 }
 
 const transports = new WeakMap<Config, Transporter>();
@@ -29,8 +34,20 @@ function transportFor(config: Config, smtpUrl: string): Transporter {
 }
 
 export async function sendMail({ config, models }: ServiceDeps, message: MailMessage): Promise<void> {
+  const { unsubscribeUrl, ...mail } = message;
   if (config.smtpUrl) {
-    await transportFor(config, config.smtpUrl).sendMail({ from: config.mailFrom, ...message });
+    await transportFor(config, config.smtpUrl).sendMail({
+      from: config.mailFrom,
+      ...mail,
+      ...(unsubscribeUrl
+        ? {
+            headers: {
+              'List-Unsubscribe': `<${unsubscribeUrl}>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            },
+          }
+        : {}),
+    });
     return;
   }
   await models.OutboxMessage.create({ from: config.mailFrom, ...message, createdAt: new Date() });

@@ -18,6 +18,8 @@ import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fa
 import { insertNew } from './duplicates';
 import { recordClaimDeltas } from './money-fold';
 import type { ServiceDeps } from './deps';
+import { formatMinor } from '../domain/money';
+import { notifyPartner } from './partner-notifications';
 import { seam } from './seams';
 import { emitWebhookEvent } from './webhook-events';
 
@@ -371,12 +373,13 @@ async function loadPayout(models: Models, payoutId: string) {
 type StoredPayout = Awaited<ReturnType<typeof loadPayout>>;
 
 /** The batch; a status its deciding claim is ahead of (a process stopped in between) is brought up to date. */
-export async function findPayout({ models }: Pick<ServiceDeps, 'models'>, payoutId: string): Promise<StoredPayout> {
+export async function findPayout(deps: ServiceDeps, payoutId: string): Promise<StoredPayout> {
+  const { models } = deps;
   const payout = await loadPayout(models, payoutId);
   if (payout.status === 'completed' || payout.status === 'abandoned') return payout;
   const completed = await findClaim<Completed>(models, completedKey(payoutId));
   if (completed) {
-    await applyCompletion(models, payout, new Set(completed.data?.failed ?? []), completed.at);
+    await applyCompletion(deps, payout, new Set(completed.data?.failed ?? []), completed.at);
     return loadPayout(models, payoutId);
   }
   if (
@@ -422,11 +425,13 @@ export type PayoutView = ReturnType<typeof payoutView>;
 
 /**
  * The effects of a decided completion, safe to repeat: the failed items' entries given back (a
- * disabled partner's are reversed at once), then the item statuses. The status comes last, so a
- * batch that says `completed` has given everything back, and one that a kill stopped halfway
- * still says `open` and is finished by the next read of it or the next run (settleBatches).
+ * disabled partner's are reversed at once), a mail per paid item (keyed by batch and partner, so a
+ * repeat queues none), then the item statuses. The status comes last, so a batch that says
+ * `completed` has given everything back, and one that a kill stopped halfway still says `open` and
+ * is finished by the next read of it or the next run (settleBatches).
  */
-async function applyCompletion(models: Models, payout: StoredPayout, failed: ReadonlySet<string>, at: Date) {
+async function applyCompletion(deps: ServiceDeps, payout: StoredPayout, failed: ReadonlySet<string>, at: Date) {
+  const { models } = deps;
   const items = payout.items.map((item) => ({
     ...item,
     status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
@@ -437,6 +442,15 @@ async function applyCompletion(models: Models, payout: StoredPayout, failed: Rea
     if (partner?.status === 'disabled') await reverseUnpaidCommissions(models, item.partnerId);
     await seam('payout.complete:item-released');
   }
+  for (const item of items.filter((candidate) => candidate.status === 'paid'))
+    await notifyPartner(deps, item.partnerId, 'payoutSent', {
+      key: `${payout._id}:${item.partnerId}`,
+      subject: `Your Ashop commission payout of ${formatMinor(item.amount)} ${payout.currency} was sent`,
+      lines: [
+        `we sent you ${formatMinor(item.amount)} ${payout.currency} via PayPal to ${item.payoutEmail} (payout ${payout._id}).`,
+        'Your portal lists the commissions it paid.',
+      ],
+    });
   await models.Payout.updateOne({ _id: payout._id }, { $set: { status: 'completed', completedAt: at, items } });
   return items;
 }
@@ -478,7 +492,7 @@ export async function completePayout(
     );
   }
   if (decided.won) await seam('payout.complete:decided');
-  const items = await applyCompletion(models, payout, new Set(decidedFailed), decided.claim.at);
+  const items = await applyCompletion(deps, payout, new Set(decidedFailed), decided.claim.at);
   // Also on a repeated completion: the first one may have stopped before recording the event.
   await emitWebhookEvent(models, 'payout.completed', payout._id, {
     payoutId: payout._id,

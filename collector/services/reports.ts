@@ -48,6 +48,19 @@ export interface PartnerStats {
 const rename = <K extends string>(rows: Array<{ key: string | null } & Counters>, name: K): Breakdown<K> =>
   rows.map(({ key, ...counters }) => ({ [name]: key, ...counters }) as Record<K, string | null> & Counters);
 
+/** A partner's counters over the days asked, by day and by dimension: one keyed read per month. */
+export async function periodOf(models: Models, partnerId: string, range: DayRange) {
+  const buckets = await Promise.all(
+    monthsOf(range).map((month) =>
+      models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
+    ),
+  );
+  return periodCounters(
+    range,
+    buckets.filter((bucket) => bucket !== null) as unknown as Array<BucketIncrements & { month: string }>,
+  );
+}
+
 /**
  * Counters (and commission earned) over the days asked; `commission` by status and `balance` are
  * the partner's current standing over the whole ledger (what is pending, payable, paid today).
@@ -59,19 +72,11 @@ export async function partnerStats(
   range: DayRange,
   now: Date,
 ): Promise<PartnerStats> {
-  const [buckets, ledger] = await Promise.all([
-    Promise.all(
-      monthsOf(range).map((month) =>
-        models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
-      ),
-    ),
+  const [period, standing] = await Promise.all([
+    periodOf(models, partnerId, range),
     standingOf(models, partnerId, now),
   ]);
-  const period = periodCounters(
-    range,
-    buckets.filter((bucket) => bucket !== null) as unknown as Array<BucketIncrements & { month: string }>,
-  );
-  const { balance, ...commission } = ledger;
+  const { balance, ...commission } = standing;
   const { commission: earned, ...counters } = period.totals;
   return {
     from: range.from,

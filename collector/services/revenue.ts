@@ -3,11 +3,14 @@
 // A replay completes a ledger entry a crashed process did not write, and answers the stored result.
 import type { Context } from '../context';
 import { commissionFor, effectiveRate, invoiceSums, type InvoiceLine } from '../domain/commission';
+import { formatMinor } from '../domain/money';
 import { DomainError } from '../domain/errors';
+import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { fingerprint } from './fingerprint';
 import { reverseForDisable } from './commission-fate';
 import { appendLedgerEntry, commissionEntry } from './ledger-writer';
+import { notifyPartner } from './partner-notifications';
 import { seam } from './seams';
 
 export interface RevenueInput {
@@ -104,15 +107,42 @@ async function replay(context: Context, stored: StoredInvoice, print: string): P
  * Writes the invoice's commission entry if it has one (a no-op when it exists), then looks at the
  * partner again: one disabled since the invoice was priced may have swept before the entry existed,
  * so the invoice reverses its own fresh commission (the disable's sweep and this are one fate).
+ * Then the partner hears of the customer's first invoice (a replay finishes what a crash left).
  */
 export async function completeInvoiceLedger(context: Context, invoice: StoredInvoice): Promise<void> {
   const { commission } = invoice.result as RevenueResult;
-  if (commission <= 0 || !invoice.partnerId || !invoice.customerId) return;
-  const entry = commissionEntry(
-    { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission },
-    context.config.holdDays,
-  );
-  await appendLedgerEntry(context.models, entry);
-  const partner = await context.models.Partner.findById(invoice.partnerId, { status: 1 }).lean();
-  if (partner?.status === 'disabled') await reverseForDisable(context.models, entry);
+  if (!invoice.partnerId || !invoice.customerId) return;
+  if (commission > 0) {
+    const entry = commissionEntry(
+      { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId, commission },
+      context.config.holdDays,
+    );
+    await appendLedgerEntry(context.models, entry);
+    const partner = await context.models.Partner.findById(invoice.partnerId, { status: 1 }).lean();
+    if (partner?.status === 'disabled') await reverseForDisable(context.models, entry);
+  }
+  await notifyFirstInvoice(context, { ...invoice, partnerId: invoice.partnerId, customerId: invoice.customerId });
+}
+
+/**
+ * "First" is decided by a claim under the customer (the invoice that inserts it is the first, also
+ * when the mail is off, so a later invoice never claims to be the first); the mail job is keyed by
+ * the customer, so replays and concurrent duplicates of that invoice queue one mail.
+ */
+async function notifyFirstInvoice(
+  context: Context,
+  invoice: StoredInvoice & { partnerId: string; customerId: string },
+): Promise<void> {
+  const first = await claimOnce(context.models, `first-invoice:${invoice.customerId}`, invoice._id);
+  if (first.claim.holder !== invoice._id) return;
+  const { commission } = invoice.result as RevenueResult;
+  await notifyPartner(context, invoice.partnerId, 'firstInvoice', {
+    key: invoice.customerId,
+    subject: 'A customer you referred paid their first invoice',
+    lines: [
+      `customer ${invoice.customerId} paid their first invoice on ${invoice.occurredAt.toISOString().slice(0, 10)}.`,
+      `Your commission on it: ${formatMinor(commission)} ${invoice.currency}` +
+        (commission > 0 ? `, payable after the hold period.` : ' (nothing on it is commissionable).'),
+    ],
+  });
 }

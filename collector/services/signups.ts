@@ -8,6 +8,7 @@ import { chooseEvidence, linkEvidence, type Evidence, type JudgedClick } from '.
 import type { AttributionMethod } from '../domain/attribution-health';
 import { recordSignupFact } from './attribution-report';
 import { isDuplicateKey } from './duplicates';
+import { notifyPartner } from './partner-notifications';
 import { readVisitorHistory } from './visitor-history';
 import { emitWebhookEvent } from './webhook-events';
 
@@ -77,6 +78,17 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     boundAt: signupAt,
   });
   await recordSignupFact(context, input.customerId, signupAt, evidence);
+  // Only the binding insert's winner gets here, so the mail is queued once per customer.
+  await notifyPartner(context, evidence.partnerId, 'newSignup', {
+    key: input.customerId,
+    subject: 'A new customer signed up through you',
+    lines: [
+      `a customer signed up at Ashop through you on ${signupAt.toISOString().slice(0, 10)}.`,
+      `Customer ID: ${input.customerId}`,
+      `How: ${evidence.couponCode ? `coupon ${evidence.couponCode}` : `your link${evidence.bid ? ` (banner ${evidence.bid})` : ''}`}`,
+      'You earn commission on their invoices; your portal lists them under Customers.',
+    ],
+  });
   return { attributed: true, partnerId: evidence.partnerId, method: evidence.method };
 }
 

@@ -21,3 +21,10 @@ export function isoDay(date: Date): string {
 export function shortDate(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : '–';
 }
+
+/** Basis points (integer hundredths of a percent) as "12.34 %"; "–" for none. */
+export function percent(basisPoints: number | null): string {
+  if (basisPoints === null) return '–';
+  const magnitude = Math.abs(basisPoints);
+  return `${basisPoints < 0 ? '−' : ''}${Math.floor(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')} %`;
+}

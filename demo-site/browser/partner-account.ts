@@ -109,3 +109,47 @@ if (confirmEmail) {
     },
   );
 }
+
+/** What each notification kind is about, as the unsubscribe page names it. */
+const notificationAbout: Record<string, string> = {
+  newSignup: 'a store signs up through your link',
+  firstInvoice: 'a customer you referred pays a first invoice',
+  payoutSent: 'a payout is sent to you',
+  statusChange: 'your account status changes',
+};
+
+onSubmit('unsubscribe', async (_values, form) => {
+  const answer = await collector<{ unsubscribed: string }>(
+    `/v1/partners/unsubscribe?token=${encodeURIComponent(token ?? '')}`,
+    { method: 'POST' },
+  );
+  const heading = document.querySelector('h1');
+  if (heading) heading.textContent = 'You are unsubscribed';
+  form.querySelector('button')?.remove();
+  showStatus(form, `Done: we no longer email you when ${notificationAbout[answer.unsubscribed]}.`, 'ok');
+});
+
+const unsubscribeForm = document.querySelector<HTMLFormElement>('form[data-form="unsubscribe"]');
+if (unsubscribeForm) {
+  const what = unsubscribeForm.querySelector('p:not(.status)')!;
+  collector<{ kind: string; subscribed: boolean }>(
+    `/v1/partners/unsubscribe?token=${encodeURIComponent(token ?? '')}`,
+  ).then(
+    (state) => {
+      const about = notificationAbout[state.kind] ?? state.kind;
+      what.textContent = state.subscribed
+        ? `We email you when ${about}. Stop these emails?`
+        : `Emails when ${about} are already off.`;
+      const button = unsubscribeForm.querySelector('button')!;
+      if (state.subscribed) button.disabled = false;
+      else button.remove();
+    },
+    (error: unknown) => {
+      const heading = document.querySelector('h1');
+      if (heading) heading.textContent = 'This link did not work';
+      what.textContent = '';
+      unsubscribeForm.querySelector('button')?.remove();
+      showStatus(unsubscribeForm, errorText(error), 'error');
+    },
+  );
+}

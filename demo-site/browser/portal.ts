@@ -8,6 +8,7 @@ import { count, isoDay, money, shortDate } from './format';
 import type uPlot from 'uplot';
 import { loadUplot } from './uplot-global';
 import { initPortalCoupons } from './portal-coupons';
+import { initPortalPerformance } from './portal-performance';
 
 interface Me {
   partnerId: string;
@@ -388,6 +389,7 @@ const statusNotice: Record<string, string> = {
 };
 
 const coupons = initPortalCoupons(token);
+const performance = initPortalPerformance(token);
 
 async function load(): Promise<void> {
   root.setAttribute('aria-busy', 'true');
@@ -423,7 +425,7 @@ async function load(): Promise<void> {
     $('#updated').textContent = `updated ${now.toISOString().slice(11, 19)} UTC`;
     showStatus(root, statusNotice[profile.status] ?? '');
     await renderChart(last30.daily);
-    await coupons.load();
+    await Promise.all([coupons.load(), performance.load()]);
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {
       session.clear('partner');

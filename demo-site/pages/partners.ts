@@ -2,6 +2,7 @@
 // reset, login) and the partner portal. Forms and the portal are driven by browser scripts that
 // call the collector through the site's /ashop/ proxy.
 import { portalCouponSection } from './attribution';
+import { portalPerformanceSection } from './portal-sections';
 import { html, type Html } from './html';
 import { page } from './layout';
 
@@ -179,6 +180,8 @@ export function portalPage(): string {
     <div id="chart" role="img" aria-label="Clicks, signups and commissions per day over the last 30 days"></div>
   </section>
 
+  ${portalPerformanceSection}
+
   <div class="grid two">
     <section aria-labelledby="link-title" class="panel">
       <h2 id="link-title">Your partner link</h2>
@@ -229,6 +232,27 @@ export function confirmEmailPage(): string {
   <h1>Confirming your new email…</h1>
   <div data-form="confirm-email">${status}</div>
   <p><a class="button" href="/partners/login">Log in</a></p>
+</section>`,
+    ['partner-account'],
+  );
+}
+
+/**
+ * Where the link in a notification email lands. Opening it changes nothing (mail scanners open
+ * links); the partner confirms with the button, which POSTs the token.
+ */
+export function unsubscribePage(): string {
+  return partners(
+    '/partners/unsubscribe',
+    'Email notifications · Ashop Partners',
+    html`<section class="wrap narrow">
+  <h1>Stop these emails?</h1>
+  <form class="form" data-form="unsubscribe" novalidate>
+    <p id="unsubscribe-what">Checking your link…</p>
+    <button class="button" type="submit" disabled>Stop these emails</button>
+    ${status}
+  </form>
+  <p class="muted">You can turn each kind of email on or off in your portal's <a href="/partners/settings">Settings</a>.</p>
 </section>`,
     ['partner-account'],
   );
