@@ -45,27 +45,8 @@ export async function recordRevenue(
     : null;
   // Disabled partners earn nothing new; frozen ones accrue (their payouts are withheld).
   const earning = partner && partner.status !== 'disabled' ? partner : null;
-  const sums = invoiceSums(input.lines, config.commissionableKinds);
-  const commission = earning
-    ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
-    : 0;
-  const result: RevenueResult = { eventId: input.eventId, commission };
   await seam('revenue:priced');
-  const occurredAt = input.occurredAt ?? now;
-  const event = {
-    _id: input.eventId,
-    kind: 'invoice' as const,
-    fingerprint: print,
-    customerId: input.customerId,
-    partnerId: earning?._id,
-    currency: input.currency,
-    lines: input.lines,
-    total: sums.total,
-    commissionable: sums.commissionable,
-    result,
-    occurredAt,
-    receivedAt: now,
-  };
+  const event = invoiceEvent(config, input, earning, print, now);
   if (earning && customer) await context.tracking.stats.record('invoice', input.eventId);
   try {
     await models.RevenueEvent.create(event);
@@ -76,7 +57,36 @@ export async function recordRevenue(
     return replay(context, winner, print);
   }
   await completeInvoiceLedger(context, event);
-  return { created: true, result };
+  return { created: true, result: event.result };
+}
+
+/** The invoice fact as stored: its commission priced for the earning partner (none: 0). */
+export function invoiceEvent(
+  config: Pick<Context['config'], 'commissionableKinds' | 'commissionRate'>,
+  input: RevenueInput,
+  earning: { _id: string; commissionRate?: number | null | undefined } | null,
+  print: string,
+  now: Date,
+) {
+  const sums = invoiceSums(input.lines, config.commissionableKinds);
+  const commission = earning
+    ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
+    : 0;
+  const result: RevenueResult = { eventId: input.eventId, commission };
+  return {
+    _id: input.eventId,
+    kind: 'invoice' as const,
+    fingerprint: print,
+    customerId: input.customerId,
+    partnerId: earning?._id,
+    currency: input.currency,
+    lines: input.lines,
+    total: sums.total,
+    commissionable: sums.commissionable,
+    result,
+    occurredAt: input.occurredAt ?? now,
+    receivedAt: now,
+  };
 }
 
 interface StoredInvoice {
