@@ -20,6 +20,8 @@ import {
 } from '../../collector/domain/stat-layout';
 import { clickDocument } from '../../collector/services/click-writer';
 import { completedKey, sealedKey } from '../../collector/services/payouts';
+import { partnerPayoutEntry, payoutsStream } from '../../collector/services/partner-payouts';
+import { logEntryId } from '../../collector/domain/keyed-log';
 import { fingerprint } from '../../collector/services/fingerprint';
 import { commissionEntry } from '../../collector/services/ledger-writer';
 import { invoiceEvent } from '../../collector/services/revenue';
@@ -202,7 +204,8 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
 /**
  * A payout batch on the first of each month for what was earned the month before (the hold is not
  * modelled: the size of the batches is what matters here), as a run writes it: the batch with one
- * item per partner and the entries it pays, its seal, and its completion (all but the latest).
+ * item per partner and the entries it pays, its seal, its completion (all but the latest), and the
+ * partners' own lists.
  */
 async function writePayouts(
   db: BenchDb,
@@ -211,6 +214,7 @@ async function writePayouts(
 ): Promise<number> {
   const native = db.connection.db!;
   const months = [...earned.keys()].sort().slice(0, -1);
+  const listed = new Map<string, number>();
   for (const [index, month] of months.entries()) {
     const asOf = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1));
     const payoutId = `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_bench`;
@@ -229,6 +233,7 @@ async function writePayouts(
       status: completed ? 'completed' : 'open',
       items,
       withheld: [],
+      listed: true,
       createdBy: 'bench',
       createdAt: asOf,
       ...(completed ? { completedAt: asOf } : {}),
@@ -237,6 +242,14 @@ async function writePayouts(
     if (completed)
       claims.push({ _id: completedKey(payoutId), holder: 'complete:bench', data: { failed: [] } as never, at: asOf });
     await native.collection('once_claims').insertMany(claims as never[]);
+    // Each partner's keyed list, entry n for its n-th batch (what recordPartnerPayouts appends).
+    const batch = { _id: payoutId, asOf, currency: plan.config.currency, createdAt: asOf };
+    const entries = items.map((item) => {
+      const n = (listed.get(item.partnerId) ?? 0) + 1;
+      listed.set(item.partnerId, n);
+      return { _id: logEntryId(payoutsStream(item.partnerId), n), ...partnerPayoutEntry(batch, item) };
+    });
+    await native.collection('partner_payouts').insertMany(entries as never[]);
   }
   return months.length;
 }

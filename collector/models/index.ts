@@ -17,6 +17,7 @@ import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
 import { partnerNoteSchema } from './partner-note';
+import { partnerPayoutSchema } from './partner-payout';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
@@ -75,6 +76,7 @@ export function createModels(connection: Connection) {
     SignupFact: connection.model('SignupFact', signupFactSchema),
     AttributionDay: connection.model('AttributionDay', attributionDaySchema),
     PartnerNote: connection.model('PartnerNote', partnerNoteSchema),
+    PartnerPayout: connection.model('PartnerPayout', partnerPayoutSchema),
   };
 }
 

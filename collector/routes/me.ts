@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { emailSchema, nameSchema, websiteSchema } from '../domain/account-fields';
 import { toCsv } from '../domain/csv';
+import { encodeCursor, pageQuery } from '../domain/cursor';
 import { dayRangeSchema } from '../domain/day-range';
 import { formatMinor } from '../domain/money';
 import { requirePartner } from '../http/auth';
@@ -29,6 +30,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const reportQuery = listQuery.pick({ status: true });
+const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
 
 const me = (req: Request) => {
   const caller = req.caller;
@@ -73,7 +75,9 @@ export function meRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/payouts', async (req, res) => {
-    res.json({ items: await partnerPayouts(context, me(req)) });
+    const { limit, cursor } = payoutsQuery.parse(req.query);
+    const page = await partnerPayouts(context, me(req), { limit, after: cursor });
+    res.json({ items: page.items, nextCursor: page.nextAfter && encodeCursor(page.nextAfter) });
   });
 
   router.get('/v1/me/report.csv', async (req, res) => {
@@ -152,9 +156,10 @@ export const meDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/me/payouts',
-    summary: "The partner's payouts.",
+    summary: "The partner's payouts, newest first, paged with a cursor (`nextCursor`).",
     auth: 'partner',
-    responses: { '200': 'Payouts.' },
+    query: payoutsQuery,
+    responses: { '200': 'A page of payouts.' },
   },
   {
     method: 'get',
