@@ -10,6 +10,7 @@ import { jsonBodyLimit } from './http/body-limit';
 import { errorHandler, notFound } from './http/errors';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { migrateKeyedLists } from './services/keyed-lists-migration';
 import { createModels } from './models';
 import { mountRawBodyRoutes, mountRoutes } from './routes';
 import { createTrackingServices } from './services/tracking';
@@ -40,6 +41,10 @@ export function createCollector(options: CollectorOptions): Collector {
   const database = new DatabaseHealth(options.connection, options.logger);
   closeTasks.push(async () => database.close());
   tracking.stats.start();
+  const migrated = migrateKeyedLists(models, options.logger, tracking.stats.owner).catch((error: unknown) =>
+    options.logger.error({ err: error }, 'keyed list migration failed; it is retried at a later start'),
+  );
+  closeTasks.push(async () => void (await migrated));
   const context: Context = {
     config: options.config,
     connection: options.connection,

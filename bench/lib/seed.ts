@@ -27,3 +27,18 @@ export async function seedPartners(models: Models, ids: readonly string[]): Prom
   }));
   for (let i = 0; i < docs.length; i += 1000) await models.Partner.insertMany(docs.slice(i, i + 1000), { lean: true });
 }
+
+/** The banners the loaded clicks name, active, as an operator creates them. */
+export async function seedBanners(models: Models): Promise<void> {
+  await models.Banner.insertMany(
+    ['spring', 'summer', 'winter'].map((id) => ({
+      _id: id,
+      name: `Banner ${id}`,
+      imageUrl: `/banners/${id}.png`,
+      width: 728,
+      height: 90,
+      targetPath: '/pricing',
+      altText: `Ashop ${id} offer`,
+    })),
+  );
+}

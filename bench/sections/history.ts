@@ -1,31 +1,20 @@
 // A program with history: 1,000 partners, one year of clicks (10k, 100k, then 1M over 365 days),
-// commission ledger entries (half as many as clicks: 500k at 1M) and bound customers (50k at 1M).
-// At each size: p50/p95 of every hot read request, the documents one request reads (command
-// monitoring in the collector process, per collection), and the ratio to the first size.
-// Target: every ratio ≤ 1.5, a hard fail above 2 — cost must not grow with history.
-//
-// Data is written as the collector writes it: raw clicks (bench/lib/clicks.ts storedClick), ledger
-// entries built by the ledger writer's own builder, and the counter read models folded from those
-// facts by the folder's own functions (domain/stat-layout.ts), a batch per chunk, written in bulk.
-import { randomInt, randomUUID } from 'node:crypto';
+// an invoice and its commission ledger entry for every second click (500k at 1M) and a bound
+// customer for every twentieth (50k at 1M), loaded through the collector's own document builders
+// and fold code (bench/lib/history-loader.ts). Each size is its own database with its own collector;
+// the requests are then timed round by round across all sizes, so the load of a shared machine
+// falls on every size alike. Per request: p50/p95, the documents it read (command monitoring in
+// the collector process, per collection), and the ratio to the smallest size.
+// Target: every ratio ≤ 1.5, a hard fail above 2: cost must not grow with history.
+import { randomUUID } from 'node:crypto';
 import { signToken } from '../../collector/auth/tokens';
+import { loadConfig } from '../../collector/config';
 import { utcDay } from '../../collector/domain/days';
-import {
-  clickContribution,
-  foldIntoBucket,
-  foldIntoProgram,
-  groupContributions,
-  invoiceContribution,
-  landingPage,
-  type Bucket,
-  type Contribution,
-  type ProgramBucket,
-} from '../../collector/domain/stat-layout';
-import { commissionEntry } from '../../collector/services/ledger-writer';
 import { BenchChild } from '../lib/child';
-import { partnerIds, randomClick, storedClick } from '../lib/clicks';
+import { browserHeaders, partnerIds } from '../lib/clicks';
+import { loadHistory, type Loaded } from '../lib/history-loader';
 import type { ReadTally } from '../lib/read-counter';
-import { openBenchDb, seedPartners, type BenchDb } from '../lib/seed';
+import { openBenchDb, seedBanners, seedPartners } from '../lib/seed';
 import type { BenchOptions, SectionResult } from '../lib/section';
 import { percentile } from '../lib/stats';
 import { ms, num, type Row, type Verdict } from '../lib/table';
@@ -33,7 +22,6 @@ import { ms, num, type Row, type Verdict } from '../lib/table';
 const section = 'history';
 const partnerCount = 1000;
 const historyDays = 365;
-const holdDays = 120;
 
 interface Timing {
   p50: number;
@@ -48,76 +36,208 @@ interface Measured {
 
 interface Step {
   clicks: number;
-  ledger: number;
-  customers: number;
+  loaded: Loaded;
+  loadSeconds: number;
   requests: Measured[];
 }
 
-interface ReadModels {
-  buckets: Map<string, Bucket>;
-  programs: Map<string, ProgramBucket>;
-  seq: number;
+/** One request of a round: `run` answers its own status check; state flows from click to refund. */
+interface Probe {
+  name: string;
+  run(target: Target, round: Round): Promise<void>;
+}
+
+interface Target {
+  url: string;
+  collector: BenchChild;
+}
+
+interface Round {
+  cid?: string;
+  vid?: string;
+  customerId?: string;
+  eventId?: string;
 }
 
 export async function benchHistory(options: BenchOptions): Promise<SectionResult> {
-  const sizes = options.quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000];
-  const samples = options.quick ? 3 : 7;
+  // BENCH_HISTORY_SIZES=2000,5000 for a smoke run of the section itself.
+  const sizes = process.env.BENCH_HISTORY_SIZES
+    ? process.env.BENCH_HISTORY_SIZES.split(',').map(Number)
+    : options.quick
+      ? [10_000, 100_000]
+      : [10_000, 100_000, 1_000_000];
+  const samples = options.quick ? 9 : 15;
   const partners = partnerIds(partnerCount);
-  const today = utcDay(new Date());
-  const dayList = Array.from({ length: historyDays }, (_, index) =>
-    utcDay(new Date(Date.now() - index * 86_400_000)),
-  ).reverse();
-  const secret = options.collectorEnv.ASHOP_JWT_SECRET!;
-  const adminKey = `Bearer ${options.collectorEnv.ASHOP_ADMIN_KEY!}`;
-  const from30 = dayList.at(-30)!;
+  const probe = partners[0]!;
+  const now = new Date();
+  const config = loadConfig(options.collectorEnv);
+  const env = options.collectorEnv;
+  const today = utcDay(now);
+  const from30 = utcDay(new Date(now.getTime() - 29 * 86_400_000));
 
-  const dbName = `${options.dbPrefix}_history`;
-  const db = await openBenchDb(options.mongodbUri, dbName);
-  let collector: BenchChild | undefined;
-  const steps: Step[] = [];
+  const targets: Target[] = [];
+  const steps: Array<Omit<Step, 'requests'>> = [];
   try {
-    // Folding stays with this benchmark's loader: the collector under test only reads.
-    collector = await BenchChild.start('serve-collector.ts', {
-      ...options.collectorEnv,
-      BENCH_DB: dbName,
-      ASHOP_STATS_FOLD_MS: '3600000',
-    });
-    await seedPartners(db.models, partners);
-    const models: ReadModels = { buckets: new Map(), programs: new Map(), seq: 0 };
-    let loaded = 0;
     for (const size of sizes) {
+      const dbName = `${options.dbPrefix}_history_${size}`;
+      const db = await openBenchDb(options.mongodbUri, dbName);
       const started = Date.now();
-      await loadHistory(db, models, { from: loaded, to: size, partners, dayList });
-      loaded = size;
-      options.log(
-        `  ${num(size)} clicks, ${num(size / 2)} ledger entries, ${num(size / 20)} customers loaded (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-      );
-      const probe = partners[0]!;
-      const asPartner = `Bearer ${signToken(secret, probe, 'partner')}`;
-      const requests: Array<[string, string, string]> = [
-        ['GET /v1/me', '/v1/me', asPartner],
-        ['GET /v1/me/stats (30 days)', `/v1/me/stats?from=${from30}&to=${today}`, asPartner],
-        ['GET /v1/me/commissions (page 1 of 50)', '/v1/me/commissions?limit=50', asPartner],
-        ['GET /v1/me/payouts', '/v1/me/payouts', asPartner],
-        ['GET /v1/admin/partners (page of 50)', '/v1/admin/partners?limit=50', adminKey],
-        ['GET /v1/admin/partners/:id', `/v1/admin/partners/${probe}`, adminKey],
-        ['GET /v1/admin/reports/partners (30 days)', `/v1/admin/reports/partners?from=${from30}&to=${today}`, adminKey],
-      ];
-      const measured: Measured[] = [];
-      for (const [name, path, authorization] of requests) {
-        const url = `${collector.url}${path}`;
-        const reads = await readsOf(collector, () => get(url, authorization));
-        const timing = await timed(samples, () => get(url, authorization));
-        measured.push({ name, timing, reads });
-        options.log(`    ${name}: p50 ${timing.p50.toFixed(1)} ms, ${num(reads.documents)} documents read`);
+      let lastLog = started;
+      try {
+        await seedPartners(db.models, partners);
+        await seedBanners(db.models);
+        const loaded = await loadHistory(db, {
+          clicks: size,
+          partners,
+          probe,
+          days: historyDays,
+          now,
+          config,
+          progress: (count) => {
+            if (Date.now() - lastLog < 30_000 && count < size) return;
+            lastLog = Date.now();
+            const rate = count / ((Date.now() - started) / 1000);
+            options.log(`  ${num(size)}: ${num(count)} clicks loaded (${num(rate)} clicks/s)`);
+          },
+        });
+        const loadSeconds = (Date.now() - started) / 1000;
+        options.log(
+          `  ${num(size)} clicks, ${num(loaded.ledger)} ledger entries, ${num(loaded.customers)} customers loaded in ${loadSeconds.toFixed(1)} s`,
+        );
+        steps.push({ clicks: size, loaded, loadSeconds });
+      } finally {
+        await db.close();
       }
-      steps.push({ clicks: size, ledger: size / 2, customers: size / 20, requests: measured });
+      // Folding stays with the loader: the collector under test only reads what it is asked for.
+      const collector = await BenchChild.start('serve-collector.ts', {
+        ...env,
+        BENCH_DB: dbName,
+        ASHOP_STATS_FOLD_MS: '3600000',
+      });
+      targets.push({ url: collector.url, collector });
     }
+
+    const asPartner = `Bearer ${signToken(env.ASHOP_JWT_SECRET!, probe, 'partner')}`;
+    const asAdmin = `Bearer ${env.ASHOP_ADMIN_KEY!}`;
+    const asServer = `Bearer ${env.ASHOP_SERVER_KEY!}`;
+    const probes = probesFor({ probe, from30, today, asPartner, asAdmin, asServer });
+
+    // First a counted round (documents read per request and size), then timed rounds across sizes.
+    const reads: ReadTally[][] = targets.map(() => []);
+    for (const [index, target] of targets.entries()) {
+      const round: Round = {};
+      for (const request of probes)
+        reads[index]!.push(await readsOf(target.collector, () => request.run(target, round)));
+    }
+    const times: number[][][] = targets.map(() => probes.map(() => []));
+    for (let sample = 0; sample < samples; sample++) {
+      for (const [index, target] of targets.entries()) {
+        const round: Round = {};
+        for (const [p, request] of probes.entries()) {
+          const started = performance.now();
+          await request.run(target, round);
+          times[index]![p]!.push(performance.now() - started);
+        }
+      }
+    }
+    const measuredSteps: Step[] = steps.map((step, index) => ({
+      ...step,
+      requests: probes.map((request, p) => ({
+        name: request.name,
+        timing: { p50: percentile(times[index]![p]!, 50), p95: percentile(times[index]![p]!, 95) },
+        reads: reads[index]![p]!,
+      })),
+    }));
+    for (const step of measuredSteps)
+      for (const { name, timing, reads: tally } of step.requests)
+        options.log(
+          `    ${num(step.clicks)} ${name}: p50 ${timing.p50.toFixed(1)} ms, ${num(tally.documents)} documents read`,
+        );
+    return {
+      rows: rowsOf(measuredSteps),
+      data: { partners: partnerCount, days: historyDays, samples, steps: measuredSteps },
+    };
   } finally {
-    await collector?.stop(10_000);
-    await db.close();
+    for (const target of targets) await target.collector.stop(10_000);
   }
-  return { rows: rowsOf(steps), data: { partners: partnerCount, days: historyDays, samples, steps } };
+}
+
+function probesFor(keys: {
+  probe: string;
+  from30: string;
+  today: string;
+  asPartner: string;
+  asAdmin: string;
+  asServer: string;
+}): Probe[] {
+  const { probe, asPartner, asAdmin, asServer } = keys;
+  const read = (name: string, path: string, authorization: string): Probe => ({
+    name: `GET ${name}`,
+    run: async (target) => expectStatus(await send(target, 'GET', path, authorization), 200, name),
+  });
+  return [
+    {
+      name: 'POST /v1/clicks',
+      run: async (target, round) => {
+        round.cid = randomUUID();
+        round.vid = randomUUID();
+        const body = {
+          aid: probe,
+          cid: round.cid,
+          vid: round.vid,
+          url: 'http://localhost:8080/pricing',
+          userAgent: browserHeaders['User-Agent'],
+        };
+        expectStatus(await send(target, 'POST', '/v1/clicks', asServer, body), 202, 'click');
+      },
+    },
+    {
+      name: 'GET /r/:aid (redirect)',
+      run: async (target) =>
+        expectStatus(await send(target, 'GET', `/r/${probe}?bid=summer&to=/pricing`, undefined), 302, 'redirect'),
+    },
+    {
+      name: 'POST /v1/signups',
+      run: async (target, round) => {
+        round.customerId = `bench-${randomUUID()}`;
+        const body = { customerId: round.customerId, referral: { v: 1, aid: probe, cid: round.cid, vid: round.vid } };
+        expectStatus(await send(target, 'POST', '/v1/signups', asServer, body), 201, 'signup');
+      },
+    },
+    {
+      name: 'POST /v1/revenue',
+      run: async (target, round) => {
+        round.eventId = `bench-inv-${randomUUID()}`;
+        const body = {
+          eventId: round.eventId,
+          customerId: round.customerId,
+          currency: 'USD',
+          lines: [{ kind: 'plan', amount: 4900 }],
+        };
+        expectStatus(await send(target, 'POST', '/v1/revenue', asServer, body), 201, 'revenue');
+      },
+    },
+    {
+      name: 'POST /v1/refunds',
+      run: async (target, round) => {
+        const body = { eventId: `bench-re-${randomUUID()}`, refundOf: round.eventId, kind: 'refund' };
+        expectStatus(await send(target, 'POST', '/v1/refunds', asServer, body), 201, 'refund');
+      },
+    },
+    read('/v1/me', '/v1/me', asPartner),
+    read('/v1/me/stats (30 days)', `/v1/me/stats?from=${keys.from30}&to=${keys.today}`, asPartner),
+    read('/v1/me/commissions (page of 50)', '/v1/me/commissions?limit=50', asPartner),
+    read('/v1/me/payouts', '/v1/me/payouts', asPartner),
+    read('/v1/banners', '/v1/banners', asPartner),
+    read('/v1/admin/partners (page of 50)', '/v1/admin/partners?limit=50', asAdmin),
+    read('/v1/admin/partners/:id', `/v1/admin/partners/${probe}`, asAdmin),
+    read('/v1/admin/partners/:id/notes', `/v1/admin/partners/${probe}/notes`, asAdmin),
+    read(
+      '/v1/admin/reports/partners (30 days)',
+      `/v1/admin/reports/partners?from=${keys.from30}&to=${keys.today}`,
+      asAdmin,
+    ),
+  ];
 }
 
 function rowsOf(steps: Step[]): Row[] {
@@ -131,7 +251,7 @@ function rowsOf(steps: Step[]): Row[] {
       const verdict: Verdict = step === first ? 'info' : ratio <= 1.5 ? 'pass' : ratio <= 2 ? 'info' : 'FAIL';
       rows.push({
         section,
-        metric: `${name}, ${num(step.clicks)} clicks / ${num(step.ledger)} ledger`,
+        metric: `${name}, ${num(step.clicks)} clicks / ${num(step.loaded.ledger)} ledger`,
         target: step === first ? '' : 'p50 ≤ ×1.5 (fail > ×2)',
         measured: `${ms(timing.p50)} / ${ms(timing.p95)}; ${describeReads(reads)}`,
         baseline: step === first ? '' : `${ms(base.p50)} at ${num(first.clicks)}`,
@@ -151,102 +271,31 @@ function describeReads(tally: ReadTally): string {
   return `${num(tally.documents)} docs (${parts.join(', ') || 'none'})`;
 }
 
-async function get(url: string, authorization: string): Promise<void> {
-  const response = await fetch(url, { headers: { Authorization: authorization } });
-  const body = await response.text();
-  if (response.status !== 200)
-    throw new Error(`GET ${new URL(url).pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+async function send(
+  target: Target,
+  method: string,
+  path: string,
+  authorization: string | undefined,
+  body?: object,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      ...(authorization ? { Authorization: authorization } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+function expectStatus(answer: { status: number; text: string }, status: number, what: string): void {
+  if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
 }
 
 async function readsOf(collector: BenchChild, request: () => Promise<void>): Promise<ReadTally> {
   await collector.request('reads-reset');
   await request();
   return (await collector.request<{ tally: ReadTally }>('reads')).tally;
-}
-
-/** Sequential requests: the latency of the request itself, not of a queue. */
-async function timed(count: number, request: () => Promise<void>): Promise<Timing> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await request();
-    samples.push(performance.now() - started);
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-}
-
-/**
- * Clicks number `from` to `to` (random partners, days and banners over the year), with a ledger
- * entry for every second click and a bound customer for every twentieth; the first partner gets a
- * steady share of each, so its own history grows with the program's.
- */
-async function loadHistory(
-  db: BenchDb,
-  models: ReadModels,
-  plan: { from: number; to: number; partners: string[]; dayList: string[] },
-): Promise<void> {
-  const chunk = 5000;
-  const native = db.connection.db!;
-  let contributions: Contribution[] = [];
-  for (let start = plan.from; start < plan.to; start += chunk) {
-    const end = Math.min(plan.to, start + chunk);
-    const clicks: object[] = [];
-    const ledger: object[] = [];
-    const customers: object[] = [];
-    for (let n = start; n < end; n++) {
-      const click = randomClick(plan.partners);
-      const partnerId = n % 50 === 0 ? plan.partners[0]! : click.aid;
-      const day = plan.dayList[randomInt(plan.dayList.length)]!;
-      const occurredAt = new Date(`${day}T${String(randomInt(24)).padStart(2, '0')}:00:00Z`);
-      const stored = storedClick(click, { partnerId, occurredAt });
-      clicks.push(stored);
-      const where = { bid: click.bid, page: landingPage(click.url) };
-      contributions.push(clickContribution({ cid: click.cid, partnerId, day, unique: true, ...where }));
-      if (n % 20 === 0) {
-        customers.push({ _id: `cus_${click.cid}`, partnerId, clickId: click.cid, bid: click.bid, boundAt: occurredAt });
-      }
-      if (n % 2 === 0) {
-        const eventId = `inv_${randomUUID()}`;
-        const total = 2900 + randomInt(10) * 1000;
-        const commission = Math.floor(total / 4);
-        ledger.push({
-          ...commissionEntry(
-            { _id: eventId, partnerId, customerId: `cus_${click.cid}`, currency: 'USD', occurredAt, commission },
-            holdDays,
-          ),
-          createdAt: occurredAt,
-        });
-        contributions.push(invoiceContribution({ partnerId, occurredAt, total, commission }, where, false));
-      }
-    }
-    await native.collection('clicks').insertMany(clicks as never[], { ordered: false });
-    await native.collection('ledger').insertMany(ledger as never[], { ordered: false });
-    if (customers.length > 0) await native.collection('customers').insertMany(customers as never[], { ordered: false });
-    // Folded in batches of about 50k facts, as a folder catching up would.
-    if (contributions.length >= 50_000 || end === plan.to) {
-      foldInMemory(models, contributions);
-      contributions = [];
-    }
-  }
-  const docs = [...models.buckets.values(), ...models.programs.values()];
-  // Replaced whole: a drop, as FerretDB cannot delete that many documents in one command.
-  await db.models.StatBucket.collection.drop().catch(() => {});
-  for (let i = 0; i < docs.length; i += 500)
-    await native.collection('stat_buckets').insertMany(docs.slice(i, i + 500) as never[]);
-}
-
-/** One fold batch applied to read models kept in memory (what the folder does with stored ones). */
-function foldInMemory(models: ReadModels, contributions: Contribution[]): void {
-  models.seq += 1;
-  const { buckets, programs } = groupContributions(contributions);
-  for (const [id, bucket] of buckets)
-    models.buckets.set(
-      id,
-      foldIntoBucket(models.buckets.get(id) ?? null, id, bucket.partnerId, bucket.month, bucket.inc, models.seq),
-    );
-  for (const [id, program] of programs)
-    models.programs.set(
-      id,
-      foldIntoProgram(models.programs.get(id) ?? null, id, program.month, program.partners, models.seq),
-    );
 }

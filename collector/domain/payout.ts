@@ -5,6 +5,19 @@ import type { LedgerLine } from './ledger';
 import { formatMinor } from './money';
 import type { PartnerStatus } from '../models/partner';
 
+/** Claim keys of a batch's two decisions: sealed (open or abandoned), then completed (which items failed). */
+export const sealedKey = (payoutId: string) => `payout:${payoutId}:sealed`;
+export const completedKey = (payoutId: string) => `payout:${payoutId}:completed`;
+
+/** What a partner's item of a batch came to, from the batch's decisions (pending until completed). */
+export function itemOutcome(
+  partnerId: string,
+  completed: { failed: readonly string[]; at: Date } | undefined,
+): { status: 'pending' | 'paid' | 'failed'; completedAt: Date | null } {
+  if (!completed) return { status: 'pending', completedAt: null };
+  return { status: completed.failed.includes(partnerId) ? 'failed' : 'paid', completedAt: completed.at };
+}
+
 export const withheldReasons = [
   'disabled',
   'frozen',

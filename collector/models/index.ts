@@ -19,6 +19,7 @@ import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
 import { partnerNoteSchema } from './partner-note';
+import { partnerPayoutSchema } from './partner-payout';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
@@ -83,6 +84,7 @@ export function createModels(connection: Connection) {
     CustomerBook: connection.model('CustomerBook', customerBookSchema),
     MoneyTotal: connection.model('MoneyTotal', moneyTotalSchema),
     ReleaseDay: connection.model('ReleaseDay', releaseDaySchema),
+    PartnerPayout: connection.model('PartnerPayout', partnerPayoutSchema),
   };
 }
 

@@ -32,6 +32,8 @@ export const payoutSchema = new Schema(
         reason: { type: String, required: true },
       },
     ],
+    /** Its run writes each partner's keyed list (partner_payouts); batches of older versions are moved once. */
+    listed: { type: Boolean },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     completedAt: { type: Date },

@@ -73,6 +73,7 @@ const csvRow = (line: StatementLine, currency: string) => [
   line.binding?.signedUpAt ?? null,
   line.memo,
 ];
+const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
 
 const me = (req: Request) => {
   const caller = req.caller;
@@ -136,7 +137,9 @@ export function meRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/payouts', async (req, res) => {
-    res.json({ items: await partnerPayouts(context, me(req)) });
+    const { limit, cursor } = payoutsQuery.parse(req.query);
+    const page = await partnerPayouts(context, me(req), { limit, after: cursor });
+    res.json({ items: page.items, nextCursor: page.nextAfter && encodeCursor(page.nextAfter) });
   });
 
   router.get('/v1/me/report.csv', async (req, res) => {
@@ -207,9 +210,10 @@ export const meDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/me/payouts',
-    summary: "The partner's payouts.",
+    summary: "The partner's payouts, newest first, paged with a cursor (`nextCursor`).",
     auth: 'partner',
-    responses: { '200': 'Payouts.' },
+    query: payoutsQuery,
+    responses: { '200': 'A page of payouts.' },
   },
   {
     method: 'get',

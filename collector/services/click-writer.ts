@@ -164,25 +164,7 @@ export class ClickWriter {
     await stats.recordClicks(batch, counted);
     const stored = await insertNew(
       models.Click.collection,
-      inputs.map((input, i) =>
-        withoutUndefined({
-          _id: input.cid,
-          partnerId: input.partnerId,
-          bid: input.bid,
-          data1: input.data1,
-          data2: input.data2,
-          vid: input.vid,
-          url: input.url,
-          referrer: input.referrer,
-          visitorHash: facts[i]!.visitorHash,
-          bot: facts[i]!.bot,
-          counted: facts[i]!.counted,
-          unique: unique.has(i),
-          redirect: input.redirect || undefined,
-          occurredAt: input.occurredAt,
-          batch,
-        }),
-      ),
+      inputs.map((input, i) => clickDocument(input, facts[i]!, unique.has(i), batch)),
     );
     await stats.clicksStored(
       batch,
@@ -253,6 +235,32 @@ export class ClickWriter {
     });
     await appendVisitorClicks(models, fresh);
   }
+}
+
+/** A click as stored: the facts judged at ingestion (bot, counted, unique) and the batch it was counted in. */
+export function clickDocument(
+  input: ClickInput,
+  fact: { visitorHash: string; bot: boolean; counted: boolean },
+  unique: boolean,
+  batch: string,
+) {
+  return withoutUndefined({
+    _id: input.cid,
+    partnerId: input.partnerId,
+    bid: input.bid,
+    data1: input.data1,
+    data2: input.data2,
+    vid: input.vid,
+    url: input.url,
+    referrer: input.referrer,
+    visitorHash: fact.visitorHash,
+    bot: fact.bot,
+    counted: fact.counted,
+    unique,
+    redirect: input.redirect || undefined,
+    occurredAt: input.occurredAt,
+    batch,
+  });
 }
 
 function withoutUndefined<T extends object>(doc: T): T {

@@ -8,7 +8,15 @@
 // by winning its fate (commission-fate.ts), so a disable can never reverse it as well.
 import { randomBytes } from 'node:crypto';
 import { claimableEntries, type LedgerLine } from '../domain/ledger';
-import { decidePayout, sumAmounts, withheldReason, type Batch, type WithheldReason } from '../domain/payout';
+import {
+  completedKey,
+  decidePayout,
+  sealedKey,
+  sumAmounts,
+  withheldReason,
+  type Batch,
+  type WithheldReason,
+} from '../domain/payout';
 import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import type { PartnerStatus } from '../models/partner';
@@ -17,6 +25,7 @@ import { claimMany, claimOnce, findClaim, releaseClaims } from './claim-once';
 import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fate';
 import { insertNew } from './duplicates';
 import { recordClaimDeltas } from './money-fold';
+import { recordPartnerPayouts } from './partner-payouts';
 import type { ServiceDeps } from './deps';
 import { formatMinor } from '../domain/money';
 import { notifyPartner } from './partner-notifications';
@@ -49,8 +58,7 @@ export interface PayoutRun {
 /** A run still claiming after this long has died (a 1,000-partner run takes seconds). */
 export const abandonedAfterMs = 15 * 60_000;
 
-export const sealedKey = (payoutId: string) => `payout:${payoutId}:sealed`;
-export const completedKey = (payoutId: string) => `payout:${payoutId}:completed`;
+export { completedKey, sealedKey };
 interface Sealed {
   outcome: 'open' | 'abandoned';
 }
@@ -209,6 +217,7 @@ export async function runPayout(
 
   await settleBatches(deps, actor);
   const payoutId = newPayoutId(asOf);
+  const createdAt = new Date();
   let created = false;
   const items: Array<PayoutItemView & { entryIds: string[] }> = [];
   for await (const plan of partnerPlans(models, asOf)) {
@@ -227,8 +236,9 @@ export async function runPayout(
         status: 'claiming',
         items: [],
         withheld: [],
+        listed: true,
         createdBy: actor,
-        createdAt: new Date(),
+        createdAt,
       });
       created = true;
     }
@@ -265,6 +275,8 @@ export async function runPayout(
   }
   // Items first, then the seal: an open batch always has its items.
   await models.Payout.updateOne({ _id: payoutId }, { $set: { items, withheld } });
+  // Each partner's own list by key, before the seal: a batch that opens has them all.
+  await recordPartnerPayouts(models, { _id: payoutId, asOf, currency: config.currency, createdAt }, items);
   await seam('payout.run:sealing');
   const sealed = await claimOnce<Sealed>(models, sealedKey(payoutId), payoutHolder(payoutId), { outcome: 'open' });
   if (!sealed.won) {

@@ -48,13 +48,34 @@ export async function recordRevenue(
     : null;
   // Disabled partners earn nothing new; frozen ones accrue (their payouts are withheld).
   const earning = partner && partner.status !== 'disabled' ? partner : null;
+  await seam('revenue:priced');
+  const event = invoiceEvent(config, input, earning, print, now);
+  if (earning && customer) await context.tracking.stats.record('invoice', input.eventId);
+  try {
+    await models.RevenueEvent.create(event);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    const winner = await models.RevenueEvent.findById(input.eventId).lean();
+    if (!winner) throw error;
+    return replay(context, winner, print);
+  }
+  await completeInvoiceLedger(context, event);
+  return { created: true, result: event.result };
+}
+
+/** The invoice fact as stored: its commission priced for the earning partner (none: 0). */
+export function invoiceEvent(
+  config: Pick<Context['config'], 'commissionableKinds' | 'commissionRate'>,
+  input: RevenueInput,
+  earning: { _id: string; commissionRate?: number | null | undefined } | null,
+  print: string,
+  now: Date,
+) {
   const sums = invoiceSums(input.lines, config.commissionableKinds);
   const rate = earning ? effectiveRate(earning.commissionRate, config.commissionRate) : undefined;
   const commission = rate === undefined ? 0 : commissionFor(sums.commissionable, rate);
   const result: RevenueResult = { eventId: input.eventId, commission };
-  await seam('revenue:priced');
-  const occurredAt = input.occurredAt ?? now;
-  const event = {
+  return {
     _id: input.eventId,
     kind: 'invoice' as const,
     fingerprint: print,
@@ -66,20 +87,9 @@ export async function recordRevenue(
     commissionable: sums.commissionable,
     ...(rate === undefined ? {} : { ratePpm: rate }),
     result,
-    occurredAt,
+    occurredAt: input.occurredAt ?? now,
     receivedAt: now,
   };
-  if (earning && customer) await context.tracking.stats.record('invoice', input.eventId);
-  try {
-    await models.RevenueEvent.create(event);
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const winner = await models.RevenueEvent.findById(input.eventId).lean();
-    if (!winner) throw error;
-    return replay(context, winner, print);
-  }
-  await completeInvoiceLedger(context, event);
-  return { created: true, result };
 }
 
 interface StoredInvoice {

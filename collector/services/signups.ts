@@ -55,16 +55,7 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
   }
   await context.tracking.stats.record('signup', input.customerId);
   try {
-    await models.Customer.create({
-      _id: input.customerId,
-      partnerId: evidence.partnerId,
-      clickId: evidence.clickId,
-      bid: evidence.bid,
-      method: evidence.method,
-      couponCode: evidence.couponCode,
-      email: input.email,
-      boundAt: signupAt,
-    });
+    await models.Customer.create(customerDocument(input.customerId, evidence, input.email, signupAt));
   } catch (error) {
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
@@ -90,6 +81,25 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     ],
   });
   return { attributed: true, partnerId: evidence.partnerId, method: evidence.method };
+}
+
+/** A customer's binding to the partner the evidence names, for life. */
+export function customerDocument(
+  customerId: string,
+  evidence: Extract<Evidence, { attributed: true }>,
+  email: string | undefined,
+  boundAt: Date,
+) {
+  return {
+    _id: customerId,
+    partnerId: evidence.partnerId,
+    clickId: evidence.clickId,
+    bid: evidence.bid,
+    method: evidence.method,
+    couponCode: evidence.couponCode,
+    email,
+    boundAt,
+  };
 }
 
 /**

@@ -413,6 +413,22 @@ describe('exports and completion', () => {
     expect(itemOf(next, b)?.amount).toBe(20050);
     expect(itemOf(next, a)).toBeUndefined();
 
+    // The partner's list, a page at a time by key: newest first, each batch's outcome its own.
+    const newest = await api().get('/v1/me/payouts').query({ limit: 1 }).set('Authorization', `Bearer ${token}`);
+    expect(newest.body.items).toEqual([expect.objectContaining({ payoutId: next.payoutId, status: 'pending' })]);
+    const older = await api()
+      .get('/v1/me/payouts')
+      .query({ limit: 1, cursor: newest.body.nextCursor })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(older.body.items).toEqual([expect.objectContaining({ payoutId: run.payoutId, status: 'failed' })]);
+    expect(older.body.nextCursor).toBeNull();
+    await api()
+      .get('/v1/me/payouts')
+      .query({ cursor: 'not-a-cursor' })
+      .set('Authorization', `Bearer ${token}`)
+      .expect(400);
+
     const audit = await api()
       .get('/v1/admin/audit')
       .query({ subject: `payout:${run.payoutId}` })

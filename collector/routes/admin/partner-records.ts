@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
+import { encodeCursor, pageQuery } from '../../domain/cursor';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { addAdjustment } from '../../services/adjustments';
@@ -31,6 +32,7 @@ const adjustmentBody = z.strictObject({
     .transform((text) => new Date(text))
     .optional(),
 });
+const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema });
 
 export function adminPartnerRecordRoutes(context: Context): Router {
@@ -51,7 +53,9 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/partners/:id/payouts', async (req, res) => {
-    res.json({ items: await partnerPayouts(context, await existing(req.params.id)) });
+    const { limit, cursor } = payoutsQuery.parse(req.query);
+    const page = await partnerPayouts(context, await existing(req.params.id), { limit, after: cursor });
+    res.json({ items: page.items, nextCursor: page.nextAfter && encodeCursor(page.nextAfter) });
   });
 
   router.get('/v1/admin/partners/:id/notes', async (req, res) => {
@@ -100,9 +104,10 @@ export const adminPartnerRecordDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners/:id/payouts',
-    summary: "A partner's payouts.",
+    summary: "A partner's payouts, newest first, paged with a cursor (`nextCursor`).",
     auth: 'admin',
-    responses: { '200': 'Payouts.' },
+    query: payoutsQuery,
+    responses: { '200': 'A page of payouts.' },
   },
   {
     method: 'get',
