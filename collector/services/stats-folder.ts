@@ -297,7 +297,7 @@ export class StatsFolder {
     }
     await insertNew(
       StatApplied.collection,
-      batch.deltas.map((id) => ({ _id: id, seq: batch.seq })),
+      batch.deltas.map((id) => ({ _id: id, seq: batch.seq, at: new Date() })),
     );
     for (const id of batch.deltas) await StatDelta.deleteOne({ _id: id });
     await StatFold.updateOne({ _id: batch._id }, { $set: { done: true } });
