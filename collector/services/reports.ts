@@ -20,7 +20,9 @@ import {
   type BucketIncrements,
   type Counters,
   type ProgramBucket,
+  programPartnerId,
 } from '../domain/stat-layout';
+import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
 
@@ -69,7 +71,11 @@ export async function partnerStats(
   const [buckets, ledger] = await Promise.all([
     Promise.all(
       monthsOf(range).map((month) =>
-        models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
+        models.StatBucket.findOne(keyFilter(models.StatBucket, bucketId(partnerId, `${month}-01`), partnerId), {
+          days: 1,
+          dims: 1,
+          month: 1,
+        }).lean(),
       ),
     ),
     ledgerOf(models, partnerId),
@@ -146,7 +152,13 @@ export type ReportRow = { partnerId: string; name: string; email: string; status
 export async function partnersReport({ models }: ModelDeps, range: DayRange, now: Date): Promise<ReportRow[]> {
   const [partners, programs, entries, claims] = await Promise.all([
     models.Partner.find({}, { email: 1, name: 1, status: 1 }).lean(),
-    Promise.all(monthsOf(range).map((month) => models.StatBucket.findById(programBucketId(`${month}-01`)).lean())),
+    Promise.all(
+      monthsOf(range).map((month) =>
+        models.StatBucket.findOne(
+          keyFilter(models.StatBucket, programBucketId(`${month}-01`), programPartnerId),
+        ).lean(),
+      ),
+    ),
     models.LedgerEntry.find({}, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
     models.PayoutClaim.find({}, { _id: 1 }).lean(),
   ]);
