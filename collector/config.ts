@@ -36,6 +36,8 @@ export interface Config {
   commissionableKinds: string[];
   currency: string;
   clickRetentionDays: number;
+  /** Days sent mail and finished webhook deliveries (with their attempt leases) are kept. */
+  deliveryLogDays: number;
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -153,6 +155,7 @@ const schema = z.object({
     .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code')
     .default('USD'),
   ASHOP_CLICK_RETENTION_DAYS: whole(400, 1),
+  ASHOP_DELIVERY_LOG_DAYS: whole(30, 1),
   ASHOP_DATA_DIR: z.string().min(1).default('.data'),
   SMTP_URL: optionalText.pipe(
     z
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commissionableKinds: e.ASHOP_COMMISSIONABLE_KINDS,
     currency: e.ASHOP_CURRENCY,
     clickRetentionDays: e.ASHOP_CLICK_RETENTION_DAYS,
+    deliveryLogDays: e.ASHOP_DELIVERY_LOG_DAYS,
     dataDir,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

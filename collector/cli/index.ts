@@ -10,6 +10,7 @@ import { adminCreate } from './commands/admin';
 import { couponsCreate, couponsDeactivate, couponsList } from './commands/coupons';
 import { partnersDisable, partnersFreeze, partnersList, partnersUnfreeze } from './commands/partners';
 import { payoutsComplete, payoutsExport, payoutsList, payoutsRun } from './commands/payouts';
+import { retentionRun } from './commands/retention';
 import { statsRebuild } from './commands/stats';
 import { webhooksCreate, webhooksDelete, webhooksList, webhooksTest } from './commands/webhooks';
 import { runCli, type Database } from './run';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   payoutsComplete,
   payoutsExport,
   statsRebuild,
+  retentionRun,
   webhooksList,
   webhooksCreate,
   webhooksDelete,

@@ -1,6 +1,7 @@
 // One mongoose connection per collector (not the global one), so tests and benchmarks can run
 // several collectors, each on its own database, in one process.
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
+import { learnKeyFilterShape } from './key-filter';
 
 export const defaultDbName = 'ashop';
 
@@ -32,5 +33,6 @@ export function databaseOf(uri: string): string | undefined {
 export async function openConnection(uri: string, dbName = databaseOf(uri) ?? defaultDbName): Promise<Connection> {
   const connection = mongoose.createConnection(uri, { ...connectionOptions, dbName });
   await connection.asPromise();
+  await learnKeyFilterShape(connection);
   return connection;
 }

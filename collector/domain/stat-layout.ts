@@ -182,6 +182,8 @@ export function foldIntoBucket(
 /** A program-month summary as stored. */
 export interface ProgramBucket {
   _id: string;
+  /** The program's own partner key, so a collection sharded by partnerId can hold it. */
+  partnerId: typeof programPartnerId;
   month: string;
   seq: number;
   partners: Record<string, DayCounters>;
@@ -194,7 +196,14 @@ export function foldIntoProgram(
   partners: Record<string, DayCounters>,
   seq: number,
 ): ProgramBucket {
-  const next: ProgramBucket = structuredClone(program) ?? { _id: id, month, seq: 0, partners: {} };
+  const next: ProgramBucket = structuredClone(program) ?? {
+    _id: id,
+    partnerId: programPartnerId,
+    month,
+    seq: 0,
+    partners: {},
+  };
+  next.partnerId = programPartnerId;
   next.seq = seq;
   for (const [partnerId, days] of Object.entries(partners)) addDays((next.partners[partnerId] ??= {}), days);
   return next;

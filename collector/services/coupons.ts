@@ -3,6 +3,7 @@
 import { checkCoupon, couponKey, type CouponCheck, type CouponStatus } from '../domain/coupon';
 import { utcDay } from '../domain/days';
 import { bucketId, dimensionKey, monthsOf, type BucketIncrements } from '../domain/stat-layout';
+import { keyFilter } from '../db/key-filter';
 import { DomainError } from '../domain/errors';
 import type { CouponDoc } from '../models/coupon';
 import { audit } from './audit';
@@ -133,7 +134,10 @@ export async function couponCounts(
   const buckets = await Promise.all(
     [...since].flatMap(([partnerId, from]) =>
       monthsOf(range(from)).map((month) =>
-        models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { partnerId: 1, 'dims.coupon': 1 }).lean(),
+        models.StatBucket.findOne<{ partnerId: string; dims?: unknown }>(
+          keyFilter(models.StatBucket, bucketId(partnerId, `${month}-01`), partnerId),
+          { partnerId: 1, 'dims.coupon': 1 },
+        ).lean(),
       ),
     ),
   );

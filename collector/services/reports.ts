@@ -14,7 +14,9 @@ import {
   type BucketIncrements,
   type Counters,
   type ProgramBucket,
+  programPartnerId,
 } from '../domain/stat-layout';
+import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
 import { balanceFrom } from './statements';
@@ -52,7 +54,11 @@ const rename = <K extends string>(rows: Array<{ key: string | null } & Counters>
 export async function periodOf(models: Models, partnerId: string, range: DayRange) {
   const buckets = await Promise.all(
     monthsOf(range).map((month) =>
-      models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
+      models.StatBucket.findOne(keyFilter(models.StatBucket, bucketId(partnerId, `${month}-01`), partnerId), {
+        days: 1,
+        dims: 1,
+        month: 1,
+      }).lean(),
     ),
   );
   return periodCounters(
@@ -114,7 +120,13 @@ export async function partnersReport(
   if (page.limit) partnerQuery = partnerQuery.limit(page.limit + 1);
   const [partners, programs] = await Promise.all([
     partnerQuery.lean(),
-    Promise.all(monthsOf(range).map((month) => models.StatBucket.findById(programBucketId(`${month}-01`)).lean())),
+    Promise.all(
+      monthsOf(range).map((month) =>
+        models.StatBucket.findOne(
+          keyFilter(models.StatBucket, programBucketId(`${month}-01`), programPartnerId),
+        ).lean(),
+      ),
+    ),
   ]);
   const more = page.limit !== undefined && partners.length > page.limit;
   const shown = more ? partners.slice(0, page.limit) : partners;

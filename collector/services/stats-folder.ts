@@ -31,10 +31,12 @@ import {
   type Contribution,
   type DayCounters,
   type ProgramBucket,
+  programPartnerId,
 } from '../domain/stat-layout';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import type { StatDeltaKind } from '../models/stat-delta';
+import { keyFilter } from '../db/key-filter';
 import { isDuplicateKey, insertNew } from './duplicates';
 import {
   LineReader,
@@ -308,18 +310,26 @@ export class StatsFolder {
     const { StatBucket, StatApplied, StatDelta, StatFold } = this.models;
     for (const bucket of batch.buckets) {
       await this.ensureLease();
-      const stored = (await StatBucket.findById(bucket.id).lean()) as Bucket | null;
+      const stored = (await StatBucket.findOne(
+        keyFilter(StatBucket, bucket.id, bucket.partnerId),
+      ).lean()) as Bucket | null;
       if ((stored?.seq ?? 0) >= batch.seq) continue;
       const next = foldIntoBucket(stored, bucket.id, bucket.partnerId, bucket.month, bucket.inc, batch.seq);
-      await StatBucket.collection.replaceOne({ _id: bucket.id as never }, next, { upsert: true });
+      await StatBucket.collection.replaceOne(keyFilter(StatBucket, bucket.id, bucket.partnerId) as never, next, {
+        upsert: true,
+      });
       await this.options.afterBucketWrite?.(bucket.id);
     }
     for (const program of batch.programs) {
       await this.ensureLease();
-      const stored = (await StatBucket.findById(program.id).lean()) as ProgramBucket | null;
+      const stored = (await StatBucket.findOne(
+        keyFilter(StatBucket, program.id, programPartnerId),
+      ).lean()) as ProgramBucket | null;
       if ((stored?.seq ?? 0) >= batch.seq) continue;
       const next = foldIntoProgram(stored, program.id, program.month, program.partners, batch.seq);
-      await StatBucket.collection.replaceOne({ _id: program.id as never }, next, { upsert: true });
+      await StatBucket.collection.replaceOne(keyFilter(StatBucket, program.id, next.partnerId) as never, next, {
+        upsert: true,
+      });
       await this.options.afterBucketWrite?.(program.id);
     }
     if (batch.money) {
@@ -327,7 +337,7 @@ export class StatsFolder {
     }
     await insertNew(
       StatApplied.collection,
-      batch.deltas.map((id) => ({ _id: id, seq: batch.seq })),
+      batch.deltas.map((id) => ({ _id: id, seq: batch.seq, at: new Date() })),
     );
     for (const id of batch.deltas) await StatDelta.deleteOne({ _id: id });
     await StatFold.updateOne({ _id: batch._id }, { $set: { done: true } });

@@ -24,6 +24,7 @@ import {
   type DayCounters,
   type ProgramBucket,
 } from '../domain/stat-layout';
+import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import { DimensionReader, firstInvoiceOf, type StatsFolder } from './stats-folder';
 
@@ -140,7 +141,9 @@ export async function rebuildStats(
         const next = id.startsWith(`${programPartnerId}|`)
           ? rebuiltProgram(before as ProgramBucket | undefined, fresh.programs.get(id), id, month, daysOfMonth, seq)
           : rebuiltBucket(before as Bucket | undefined, fresh.buckets.get(id), id, month, daysOfMonth, seq);
-        await models.StatBucket.collection.replaceOne({ _id: id as never }, next, { upsert: true });
+        await models.StatBucket.collection.replaceOne(keyFilter(models.StatBucket, id, next.partnerId) as never, next, {
+          upsert: true,
+        });
         written += 1;
       }
       progress(`stats rebuild: ${month} written (${ids.size} documents)`);
@@ -189,7 +192,7 @@ function rebuiltProgram(
   seq: number,
 ): ProgramBucket {
   const partners: Record<string, DayCounters> = replaceDays(stored?.partners ?? {}, fresh?.partners ?? {}, daysOfMonth);
-  return { _id: id, month, seq: stored?.seq ?? seq, partners };
+  return { _id: id, partnerId: programPartnerId, month, seq: stored?.seq ?? seq, partners };
 }
 
 /**

@@ -26,6 +26,7 @@ describe('configuration', () => {
       commissionableKinds: ['plan', 'app'],
       currency: 'USD',
       clickRetentionDays: 400,
+      deliveryLogDays: 30,
       host: '127.0.0.1',
       trustProxy: ['loopback'],
       unhealthyAfterSeconds: 60,

@@ -1,7 +1,9 @@
 import type { Collector } from '../../collector/app';
-import { purgeOldClicks } from '../../collector/services/retention';
+import { appliedDeltaKeepMs } from '../../collector/domain/retention';
+import { purgeAppliedDeltas, purgeDeliveryLogs, purgeOldClicks } from '../../collector/services/retention';
 import { purgeVisitorHistories } from '../../collector/services/visitor-history';
-import { testCollector } from '../support/collector';
+import { testCollector, testConfig } from '../support/collector';
+import { cliRunner } from './cli/run-cli';
 import { useTestDatabase } from '../support/db';
 
 const db = useTestDatabase(__filename);
@@ -66,4 +68,100 @@ it("deletes a visitor's history as a whole once its last click is past the windo
   expect(await purgeVisitorHistories(collector.context, now)).toBe(2);
   const left = await VisitorClick.find({}, { _id: 1 }).sort({ _id: 1 }).lean();
   expect(left.map((doc) => doc._id)).toEqual([`${kept}:0`, `${kept}:1`]);
+});
+
+describe('applied stats deltas, sent mail and the delivery log', () => {
+  // ASHOP_STATS_GRACE_MS is 30 s here: applied deltas are kept a day; logs 30 days (the defaults).
+  const keepApplied = day;
+  const keepLogs = 30 * day;
+
+  it('keeps applied deltas a day (exactly a day old too), deletes older ones, and stamps those without a time', async () => {
+    const { StatApplied } = collector.context.models;
+    await StatApplied.insertMany([
+      { _id: 'invoice:at-cutoff', seq: 1, at: ageMs(keepApplied) },
+      { _id: 'invoice:just-older', seq: 1, at: ageMs(keepApplied + 1) },
+      { _id: 'invoice:recent', seq: 2, at: ageMs(60_000) },
+      { _id: 'invoice:no-time', seq: 1 },
+    ]);
+    expect(await purgeAppliedDeltas(collector.context, now)).toBe(1);
+    const left = await StatApplied.find({}).sort({ _id: 1 }).lean();
+    expect(left.map((doc) => doc._id)).toEqual(['invoice:at-cutoff', 'invoice:no-time', 'invoice:recent']);
+    // The one without a time counts from the pass that first saw it.
+    expect(left.find((doc) => doc._id === 'invoice:no-time')!.at).toEqual(now);
+    const dayLater = new Date(now.getTime() + keepApplied + 1);
+    expect(await purgeAppliedDeltas(collector.context, dayLater)).toBe(3);
+  });
+
+  it('ties the applied-delta memory to ASHOP_STATS_GRACE_MS when ten grace times exceed a day', () => {
+    expect(appliedDeltaKeepMs(30_000)).toBe(day);
+    expect(appliedDeltaKeepMs(3 * 3_600_000)).toBe(30 * 3_600_000);
+  });
+
+  it('deletes sent mail and finished deliveries older than 30 days with their leases; keeps pending ones at any age', async () => {
+    const { MailJob, MailLease, WebhookDelivery, WebhookLease } = collector.context.models;
+    const job = (id: string, status: string, createdAt: Date) => ({
+      _id: id,
+      to: 'p@partners.example',
+      subject: 's',
+      text: 't',
+      status,
+      attempts: 1,
+      dueAt: createdAt,
+      createdAt,
+    });
+    await MailJob.insertMany([
+      job('sent-old', 'sent', ageMs(keepLogs + 1)),
+      job('failed-old', 'failed', ageMs(keepLogs + 1)),
+      job('sent-at-cutoff', 'sent', ageMs(keepLogs)),
+      job('pending-old', 'pending', ageMs(90 * day)),
+    ]);
+    const lease = (id: string, takenAt: Date) => ({ _id: id, owner: 'o', takenAt });
+    await MailLease.insertMany([
+      { ...lease('sent-old:1', ageMs(keepLogs + 1)), jobId: 'sent-old' },
+      { ...lease('sent-at-cutoff:1', ageMs(keepLogs)), jobId: 'sent-at-cutoff' },
+    ]);
+    const delivery = (id: string, status: string, createdAt: Date) => ({
+      _id: id,
+      eventId: 'ev',
+      endpointId: 'we',
+      type: 'payout.created',
+      body: '{}',
+      status,
+      eventAt: createdAt,
+      createdAt,
+    });
+    await WebhookDelivery.insertMany([
+      delivery('ev:delivered-old', 'delivered', ageMs(keepLogs + 1)),
+      delivery('ev:failed-old', 'failed', ageMs(keepLogs + 1)),
+      delivery('ev:delivered-at-cutoff', 'delivered', ageMs(keepLogs)),
+      delivery('ev:pending-old', 'pending', ageMs(keepLogs + day)),
+    ]);
+    await WebhookLease.insertMany([
+      { ...lease('ev:delivered-old:1', ageMs(keepLogs + 1)), deliveryId: 'ev:delivered-old' },
+      { ...lease('ev:pending-old:2', ageMs(60_000)), deliveryId: 'ev:pending-old' },
+    ]);
+
+    expect(await purgeDeliveryLogs(collector.context, now)).toEqual({
+      mailJobs: 2,
+      mailLeases: 1,
+      webhookDeliveries: 2,
+      webhookLeases: 1,
+    });
+    const ids = async (model: { find(filter: object): { lean(): Promise<Array<{ _id: string }>> } }) =>
+      (await model.find({}).lean()).map((doc) => doc._id).sort();
+    expect(await ids(MailJob)).toEqual(['pending-old', 'sent-at-cutoff']);
+    expect(await ids(MailLease)).toEqual(['sent-at-cutoff:1']);
+    expect(await ids(WebhookDelivery)).toEqual(['ev:delivered-at-cutoff', 'ev:pending-old']);
+    expect(await ids(WebhookLease)).toEqual(['ev:pending-old:2']);
+  });
+
+  it('`retention run` runs every purge and says what it deleted', async () => {
+    const cli = cliRunner(testConfig, db.connection);
+    const { StatApplied } = collector.context.models;
+    await StatApplied.create({ _id: 'signup:long-ago', seq: 1, at: new Date(Date.now() - 2 * day) });
+    const first = await cli('retention', 'run');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^Deleted .*\b1 appliedDeltas\b/);
+    expect((await cli('retention', 'run')).out).toBe('Nothing to delete.');
+  });
 });
