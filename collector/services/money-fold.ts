@@ -288,6 +288,8 @@ export async function finishMoney(
   money: MoneyBatch,
   batch: { seq: number; at: Date },
   each: () => Promise<void>,
+  /** Test seam: runs after each document written (throw to crash mid-batch). */
+  afterWrite?: (id: string) => Promise<void>,
 ): Promise<void> {
   const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook } = models;
   const { seq, at } = batch;
@@ -301,6 +303,7 @@ export async function finishMoney(
       { partnerId: group.partnerId, month: group.month, seq, lines },
       { upsert: true },
     );
+    await afterWrite?.(group.id);
   }
   for (const { partnerId, change } of money.totals) {
     await each();
@@ -317,9 +320,11 @@ export async function finishMoney(
         { partnerId, day, seq, at: applyReleaseDay(storedDay?.at, changes) },
         { upsert: true },
       );
+      await afterWrite?.(id);
     }
     const { _id, ...rest } = totals;
     await MoneyTotal.collection.replaceOne({ _id: _id as never }, rest, { upsert: true });
+    await afterWrite?.(_id);
   }
   for (const group of money.books) {
     await each();
@@ -331,5 +336,6 @@ export async function finishMoney(
       { partnerId: group.partnerId, month: group.month, seq, customers },
       { upsert: true },
     );
+    await afterWrite?.(group.id);
   }
 }

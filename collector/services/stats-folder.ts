@@ -54,7 +54,7 @@ export interface StatsFolderOptions {
   /** How long after its delta a fact may still be stored (longer than any write may take). */
   graceMs: number;
   leaseMs?: number;
-  /** Test seam: runs after each bucket a batch writes (throw to crash mid-fold). */
+  /** Test seam: runs after each bucket (or money read model document) a batch writes (throw to crash mid-fold). */
   afterBucketWrite?: (bucketId: string) => Promise<void>;
 }
 
@@ -323,7 +323,13 @@ export class StatsFolder {
       await this.options.afterBucketWrite?.(program.id);
     }
     if (batch.money) {
-      await finishMoney(this.models, batch.money, { seq: batch.seq, at: batch.createdAt }, () => this.ensureLease());
+      await finishMoney(
+        this.models,
+        batch.money,
+        { seq: batch.seq, at: batch.createdAt },
+        () => this.ensureLease(),
+        this.options.afterBucketWrite,
+      );
     }
     await insertNew(
       StatApplied.collection,
