@@ -36,15 +36,8 @@ import type { Logger } from '../logger';
 import type { Models } from '../models';
 import type { StatDeltaKind } from '../models/stat-delta';
 import { isDuplicateKey, insertNew } from './duplicates';
-import {
-  LineReader,
-  finishMoney,
-  invoiceBookOp,
-  planMoney,
-  signupBookOp,
-  type MoneyBatch,
-  type MoneyOps,
-} from './money-fold';
+import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
+import { LineReader, finishMoney, planMoney } from './money-fold';
 import { migrateMoneyReadModels } from './money-rebuild';
 import { migrateDailyStats } from './stats-migration';
 
