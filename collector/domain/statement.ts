@@ -237,9 +237,11 @@ export function applyTotals(
     changes[String(ms)] = (changes[String(ms)] ?? 0) + amount;
     releaseDays.set(day, changes);
   }
+  // A day whose sum is 0 is kept until it is released: its releases may still differ by the millisecond.
   for (const [day, amount] of Object.entries(totals.days)) {
-    if (day < totals.fromDay) totals.released += amount;
-    if (day < totals.fromDay || amount === 0) delete totals.days[day];
+    if (day >= totals.fromDay) continue;
+    totals.released += amount;
+    delete totals.days[day];
   }
   return { totals, releaseDays };
 }
