@@ -38,15 +38,8 @@ import type { Models } from '../models';
 import type { StatDeltaKind } from '../models/stat-delta';
 import { keyFilter } from '../db/key-filter';
 import { isDuplicateKey, insertNew } from './duplicates';
-import {
-  LineReader,
-  finishMoney,
-  invoiceBookOp,
-  planMoney,
-  signupBookOp,
-  type MoneyBatch,
-  type MoneyOps,
-} from './money-fold';
+import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
+import { LineReader, finishMoney, planMoney } from './money-fold';
 import { migrateMoneyReadModels } from './money-rebuild';
 import { migrateDailyStats } from './stats-migration';
 
@@ -56,7 +49,7 @@ export interface StatsFolderOptions {
   /** How long after its delta a fact may still be stored (longer than any write may take). */
   graceMs: number;
   leaseMs?: number;
-  /** Test seam: runs after each bucket a batch writes (throw to crash mid-fold). */
+  /** Test seam: runs after each bucket (or money read model document) a batch writes (throw to crash mid-fold). */
   afterBucketWrite?: (bucketId: string) => Promise<void>;
 }
 
@@ -333,7 +326,13 @@ export class StatsFolder {
       await this.options.afterBucketWrite?.(program.id);
     }
     if (batch.money) {
-      await finishMoney(this.models, batch.money, { seq: batch.seq, at: batch.createdAt }, () => this.ensureLease());
+      await finishMoney(
+        this.models,
+        batch.money,
+        { seq: batch.seq, at: batch.createdAt },
+        () => this.ensureLease(),
+        this.options.afterBucketWrite,
+      );
     }
     await insertNew(
       StatApplied.collection,

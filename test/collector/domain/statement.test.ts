@@ -6,6 +6,8 @@ import {
   carriedForward,
   customerStatus,
   effectChange,
+  emptyMoneyDocs,
+  foldMoneyInMemory,
   lineKey,
   monthOfDate,
   revenueThisMonth,
@@ -194,5 +196,33 @@ describe('book of business', () => {
   it("shows this UTC month's revenue only in that month", () => {
     expect(revenueThisMonth({ revenueMonth: '2026-03', monthRevenue: 900 }, now)).toBe(900);
     expect(revenueThisMonth({ revenueMonth: '2026-02', monthRevenue: 900 }, now)).toBe(0);
+  });
+});
+
+describe('folding in batches', () => {
+  it('gives the same documents in one batch or in several, and folding an op again changes nothing', () => {
+    const at = new Date('2026-03-10T12:00:00.000Z');
+    const ops: LineOp[] = [
+      { partnerId: 'p', line: base(), claim: { entryId: 'commission:inv-1', payoutId: null } },
+      { partnerId: 'p', line: base(), reversal, claim: { entryId: 'reversal:re-1', payoutId: null } },
+      {
+        partnerId: 'p',
+        line: base({ entryId: 'commission:inv-2', eventId: 'inv-2', occurredAt: new Date('2026-02-01T00:00:00Z') }),
+        claim: { entryId: 'commission:inv-2', payoutId: 'po_1' },
+      },
+    ];
+    const one = emptyMoneyDocs();
+    foldMoneyInMemory(one, { lines: ops, books: [] }, at, 1);
+    const several = emptyMoneyDocs();
+    for (const [index, op] of ops.entries()) foldMoneyInMemory(several, { lines: [op], books: [] }, at, index + 1);
+    foldMoneyInMemory(several, { lines: [ops[1]!], books: [] }, at, 9);
+    const content = (docs: typeof one) => ({
+      statements: [...docs.statements.values()].map(({ seq: _seq, ...doc }) => doc),
+      totals: [...docs.totals.values()].map(({ seq: _seq, ...doc }) => doc),
+      books: [...docs.books.values()].map(({ seq: _seq, ...doc }) => doc),
+    });
+    expect(content(several)).toEqual(content(one));
+    expect(one.totals.get('p')).toMatchObject({ paid: 10_000, reversed: 2500, months: ['2026-01', '2026-02'] });
+    expect(one.books.get('p|2026-01')!.customers).toEqual([expect.objectContaining({ lifetimeCommission: 17_500 })]);
   });
 });

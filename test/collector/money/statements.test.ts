@@ -7,6 +7,7 @@ import { summarizeLedger } from '../../../collector/domain/ledger';
 import { migrateMoneyReadModels, rebuildMoney } from '../../../collector/services/money-rebuild';
 import { recordLedgerDelta } from '../../../collector/services/money-fold';
 import { runPayout } from '../../../collector/services/payouts';
+import { StatsFolder } from '../../../collector/services/stats-folder';
 import { partnerBalance } from '../../../collector/services/statements';
 import { testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
@@ -203,6 +204,34 @@ describe('balance', () => {
     expect(again.body.items[0]).toMatchObject({ status: 'payable', payoutId: null });
     const stats = await api().get('/v1/me/stats').set(bearer(partner.token)).expect(200);
     expect(stats.body.totals).toMatchObject({ commission: { payable: 20_000, paid: 0 }, balance: 20_000 });
+  });
+});
+
+describe('a crash mid-fold', () => {
+  it('is finished by the next folder: lines and totals get the batch exactly once', async () => {
+    // No background fold from here on: the tests fold when they say so.
+    await collector.context.tracking.stats.close();
+    const partner = await partnerWithBoundCustomer();
+    const old = `inv_${randomUUID()}`;
+    await invoice(partner.customerId, 40_000, 200, old).expect(201);
+    await refund(old, 8000).expect(201);
+    const { models, logger } = collector.context;
+    // Killed after the statement month was written, before the partner's totals.
+    const crashing = new StatsFolder(models, logger, {
+      foldMs: 60_000,
+      graceMs: 60_000,
+      afterBucketWrite: async (id) => {
+        if (new RegExp(`^${partner.partnerId}\\|\\d{4}-\\d{2}$`).test(id)) throw new Error('killed mid-fold');
+      },
+    });
+    await expect(crashing.flush()).rejects.toThrow('killed mid-fold');
+    expect(await models.MoneyTotal.findById(partner.partnerId).lean()).toBeNull();
+    await flush();
+    const balance = await partnerBalance(collector.context, partner.partnerId, new Date());
+    expect(balance).toMatchObject({ payable: 8000, reversed: 2000 });
+    expect(balance).toMatchObject(await fromLedger(partner.partnerId, new Date()));
+    const lines = await api().get('/v1/me/commissions').set(bearer(partner.token)).expect(200);
+    expect(lines.body.items).toEqual([expect.objectContaining({ amount: 10_000, refunded: 2000, net: 8000 })]);
   });
 });
 
