@@ -1,5 +1,6 @@
-// The partner portal: stats for today / this month / all time, a 30-day chart, the partner link
-// and link builder, banners, commissions, payouts and the CSV export. Everything is read from the
+// The partner portal: stats for today / this month / all time, the balance with its release
+// calendar, a 30-day chart, performance views, the partner link and link builder, banners,
+// statement lines, customers, payouts and the CSV export. Everything is read from the
 // collector's /v1/me* API with the partner's JWT; Refresh reloads it all.
 import { ID } from '../../sdk/link';
 import { ApiError, collector, download, session } from './api';
@@ -9,6 +10,7 @@ import type uPlot from 'uplot';
 import { loadUplot } from './uplot-global';
 import { initPortalCoupons } from './portal-coupons';
 import { initPortalPerformance } from './portal-performance';
+import { initPortalStatements, renderReleases, type Balance } from './portal-statements';
 
 interface Me {
   partnerId: string;
@@ -29,23 +31,9 @@ interface Counters {
 
 interface Stats {
   currency: string;
-  totals: Counters & { balance: number; commission: Record<Status, number> };
+  /** `earned`: commission of the period's invoices, refunds folded in. */
+  totals: Counters & { earned: number };
   daily: Array<Counters & { day: string; commission: number }>;
-}
-
-type Status = 'pending' | 'payable' | 'paid' | 'reversed';
-
-interface Commission {
-  kind: 'commission' | 'clawback' | 'adjustment';
-  /** An adjustment's reason. */
-  memo: string | null;
-  customerId: string | null;
-  occurredAt: string;
-  availableAt: string;
-  amount: number;
-  /** After reversals. */
-  net: number;
-  status: Status;
 }
 
 interface Payout {
@@ -67,7 +55,7 @@ interface Banner {
 /** One column of the stats table. */
 interface Period {
   counters: Counters;
-  commission: Record<Exclude<Status, 'reversed'>, number>;
+  earned: number;
 }
 
 interface Program {
@@ -89,7 +77,7 @@ function stats(from: string, to: string): Promise<Stats> {
 }
 
 const dayMs = 86_400_000;
-const counterNames = ['clicks', 'uniqueClicks', 'signups', 'customers'] as const;
+const counterNames = ['clicks', 'uniqueClicks', 'signups', 'customers', 'earned'] as const;
 
 /** All time: the stats API spans at most 366 days per call, so add up yearly windows since sign-up. */
 async function allTimeCounters(since: string, today: string): Promise<Stats[]> {
@@ -100,35 +88,9 @@ async function allTimeCounters(since: string, today: string): Promise<Stats[]> {
   return Promise.all(windows);
 }
 
-function sumCounters(list: Counters[]): Counters {
-  const sum: Counters = { clicks: 0, uniqueClicks: 0, signups: 0, customers: 0 };
+function sumCounters(list: Stats['totals'][]): Stats['totals'] {
+  const sum: Stats['totals'] = { clicks: 0, uniqueClicks: 0, signups: 0, customers: 0, earned: 0 };
   for (const item of list) for (const name of counterNames) sum[name] += item[name];
-  return sum;
-}
-
-/** Every ledger line of the partner (the API pages by 200, following `nextCursor`). */
-async function allCommissions(): Promise<Commission[]> {
-  const lines: Commission[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const answer = (await me(`/v1/me/commissions?limit=200${query}`)) as {
-      items: Commission[];
-      nextCursor: string | null;
-    };
-    lines.push(...answer.items);
-    cursor = answer.nextCursor;
-  } while (cursor);
-  return lines;
-}
-
-/** Commissions of the invoices dated in [from, to], by status, after reversals. */
-function commissionBy(lines: Commission[], from: string, to: string): Period['commission'] {
-  const sum = { pending: 0, payable: 0, paid: 0 };
-  for (const line of lines) {
-    const day = line.occurredAt.slice(0, 10);
-    if (day >= from && day <= to && line.status !== 'reversed') sum[line.status] += line.net;
-  }
   return sum;
 }
 
@@ -139,9 +101,7 @@ function renderStats(periods: Period[]): void {
     ['Signups', (p) => count(p.counters.signups)],
     // The collector counts a customer at its first invoice; a signup is a store bound to the partner.
     ['Paying customers', (p) => count(p.counters.customers)],
-    ['Commissions pending', (p) => money(p.commission.pending, currency)],
-    ['Commissions payable', (p) => money(p.commission.payable, currency)],
-    ['Commissions paid', (p) => money(p.commission.paid, currency)],
+    ['Commission earned', (p) => money(p.earned, currency)],
   ];
   statsBody.replaceChildren(
     ...rows.map(([label, value, className]) => {
@@ -158,33 +118,32 @@ function renderStats(periods: Period[]): void {
 }
 
 /** Pending, payable and paid now, and what happens to each (the payout rules of the program). */
-function renderBalance(totals: Stats['totals'], lines: Commission[], profile: Me, program: Program): void {
-  const { pending, payable, paid } = totals.commission;
+function renderBalance(balance: Balance, profile: Me, program: Program): void {
+  const { pending, payable, paid } = balance;
   $('#balance-pending').textContent = money(pending, currency);
   $('#balance-payable').textContent = money(payable, currency);
   $('#balance-paid').textContent = money(paid, currency);
-  const minimum = money(program.minPayout, currency);
+  const minimum = money(balance.minimumPayout, currency);
   const sentences: string[] = [];
-  const nextRelease = lines
-    .filter((line) => line.status === 'pending')
-    .map((line) => line.availableAt)
-    .sort()[0];
-  if (pending > 0 && nextRelease)
+  if (pending > 0 && balance.nextReleaseAt)
     sentences.push(
-      `Each commission is held ${program.holdDays} days after its invoice (refunds can still cancel it), then it becomes payable: the next one on ${shortDate(nextRelease)}.`,
+      `Each commission is held ${program.holdDays} days after its invoice (refunds can still cancel it), then it becomes payable: the next one on ${shortDate(balance.nextReleaseAt)}.`,
     );
   if (profile.status === 'frozen') sentences.push('Payouts are on hold while your account is under review.');
   else if (profile.status === 'pending') sentences.push('Payouts start once you confirm your email address.');
   else if (profile.status === 'pending_approval') sentences.push('Payouts start once your account is approved.');
   else if (!profile.payoutEmail) sentences.push('Add your PayPal email in Settings: without it we cannot pay you.');
-  else if (payable >= program.minPayout)
+  else if (payable >= balance.minimumPayout)
     sentences.push(`${money(payable, currency)} is paid to you in the next payout run.`);
-  else if (payable > 0)
+  else if (balance.belowMinimum)
     sentences.push(
-      `Your payable ${money(payable, currency)} is below the ${minimum} payout minimum: it carries over until it reaches ${minimum}.`,
+      `Your payable ${money(balance.carriedForward, currency)} is below the ${minimum} payout minimum: it carries over until it reaches ${minimum}.`,
     );
   else if (pending === 0) sentences.push(`We pay by PayPal once your payable balance reaches ${minimum}.`);
+  if (balance.reversed > 0)
+    sentences.push(`${money(balance.reversed, currency)} of commissions were reversed by refunds before payout.`);
   $('#balance-explained').textContent = sentences.join(' ');
+  renderReleases(balance);
 }
 
 let plot: uPlot | undefined;
@@ -335,31 +294,6 @@ function renderBanners(banners: Banner[]): void {
 
 const badge = (status: string) => el('span', { className: `badge ${status}` }, status);
 
-function describeLine(line: Commission): string {
-  if (line.kind === 'adjustment') return `${line.net < 0 ? 'Correction' : 'Bonus'}: ${line.memo ?? ''}`;
-  if (line.kind === 'clawback') return `Refund after payout, customer ${line.customerId ?? '–'}`;
-  return `Invoice of customer ${line.customerId ?? '–'}`;
-}
-
-function renderCommissions(items: Commission[]): void {
-  fillTable(
-    $<HTMLTableSectionElement>('#commissions tbody'),
-    items.map((item) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, shortDate(item.occurredAt)),
-        el('td', {}, describeLine(item)),
-        el('td', {}, badge(item.status)),
-        el('td', {}, shortDate(item.availableAt)),
-        el('td', { className: 'num' }, money(item.net, currency)),
-      ),
-    ),
-    5,
-    'No commissions yet: they appear when the stores you referred pay their invoices.',
-  );
-}
-
 function renderPayouts(items: Payout[]): void {
   fillTable(
     $<HTMLTableSectionElement>('#payouts tbody'),
@@ -390,6 +324,7 @@ const statusNotice: Record<string, string> = {
 
 const coupons = initPortalCoupons(token);
 const performance = initPortalPerformance(token);
+const statements = initPortalStatements(token);
 
 async function load(): Promise<void> {
   root.setAttribute('aria-busy', 'true');
@@ -398,34 +333,31 @@ async function load(): Promise<void> {
   const monthStart = `${today.slice(0, 8)}01`;
   try {
     const profile = (await me('/v1/me')) as Me;
-    const [day, month, allTime, last30, lines, payouts, banners, settings] = await Promise.all([
+    const [day, month, allTime, last30, balance, payouts, banners, settings] = await Promise.all([
       stats(today, today),
       stats(monthStart, today),
       allTimeCounters(profile.createdAt.slice(0, 10), today),
       stats(isoDay(new Date(Date.parse(today) - 29 * dayMs)), today),
-      allCommissions(),
+      statements.balance(),
       me('/v1/me/payouts') as Promise<{ items: Payout[] }>,
       me('/v1/banners') as Promise<{ items: Banner[] }>,
       me('/v1/me/settings') as Promise<{ program: Program }>,
     ]);
     currency = day.currency;
     renderLink(profile);
+    const allTimeTotals = sumCounters(allTime.map((window) => window.totals));
     renderStats([
-      { counters: day.totals, commission: commissionBy(lines, today, today) },
-      { counters: month.totals, commission: commissionBy(lines, monthStart, today) },
-      {
-        counters: sumCounters(allTime.map((window) => window.totals)),
-        commission: commissionBy(lines, '0000', '9999'),
-      },
+      { counters: day.totals, earned: day.totals.earned },
+      { counters: month.totals, earned: month.totals.earned },
+      { counters: allTimeTotals, earned: allTimeTotals.earned },
     ]);
-    renderBalance(day.totals, lines, profile, settings.program);
-    renderCommissions(lines);
+    renderBalance(balance, profile, settings.program);
     renderPayouts(payouts.items);
     renderBanners(banners.items);
     $('#updated').textContent = `updated ${now.toISOString().slice(11, 19)} UTC`;
     showStatus(root, statusNotice[profile.status] ?? '');
     await renderChart(last30.daily);
-    await Promise.all([coupons.load(), performance.load()]);
+    await Promise.all([coupons.load(), performance.load(), statements.load()]);
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {
       session.clear('partner');

@@ -2,7 +2,7 @@
 // reset, login) and the partner portal. Forms and the portal are driven by browser scripts that
 // call the collector through the site's /ashop/ proxy.
 import { portalCouponSection } from './attribution';
-import { portalPerformanceSection } from './portal-sections';
+import { portalCustomersSection, portalPerformanceSection } from './portal-sections';
 import { html, type Html } from './html';
 import { page } from './layout';
 
@@ -162,7 +162,7 @@ export function portalPage(): string {
         <tbody></tbody>
       </table>
     </div>
-    <p class="muted small">A <strong>signup</strong> is a store created through your link: that customer is bound to you for life. It becomes a <strong>paying customer</strong> with its first invoice, which earns your first commission. Commissions are counted by invoice date.</p>
+    <p class="muted small">A <strong>signup</strong> is a store created through your link: that customer is bound to you for life. It becomes a <strong>paying customer</strong> with its first invoice, which earns your first commission. <strong>Commission earned</strong> counts by invoice date, after refunds folded in; what is pending, payable and paid now is under <a href="#balance-title">Your balance now</a>.</p>
   </section>
 
   <section aria-labelledby="balance-title" class="panel" id="balance">
@@ -173,6 +173,12 @@ export function portalPage(): string {
       <div><dt>Paid</dt><dd id="balance-paid">–</dd><dd class="muted small">sent to you by PayPal</dd></div>
     </dl>
     <p id="balance-explained"></p>
+    <h3 id="releases-title">Release calendar</h3>
+    <p class="muted small">When your pending commissions become payable, by month (refunds before then can still reduce them).</p>
+    <div class="scroll"><table class="data" id="releases" aria-labelledby="releases-title">
+      <thead><tr><th scope="col">Month</th><th scope="col" class="num">Becomes payable</th></tr></thead>
+      <tbody></tbody>
+    </table></div>
   </section>
 
   <section aria-labelledby="chart-title" class="panel">
@@ -205,11 +211,15 @@ export function portalPage(): string {
 
   <section aria-labelledby="commissions-title" class="panel">
     <div class="titlebar"><h2 id="commissions-title">Commissions</h2><button class="button ghost" type="button" id="download-csv">Download CSV</button></div>
+    <p class="muted small">Each line shows how it was computed: the invoice's commissionable <strong>base</strong> × the <strong>rate</strong> = the amount; refunds before payout are folded in (<strong>refunded</strong>), leaving the <strong>net</strong>. <strong>Bound by</strong> is the click (its date and banner) or the coupon code that made the customer yours.</p>
     <div class="scroll"><table class="data" id="commissions">
-      <thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Status</th><th scope="col">Payable from</th><th scope="col" class="num">Amount</th></tr></thead>
+      <thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Bound by</th><th scope="col">Status</th><th scope="col">Payable from</th><th scope="col" class="num">Base</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Net</th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <p><button class="button ghost" type="button" id="commissions-more" hidden>More</button></p>
   </section>
+
+  ${portalCustomersSection}
 
   <section aria-labelledby="payouts-title" class="panel">
     <h2 id="payouts-title">Payouts</h2>
