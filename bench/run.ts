@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=sdk,ingestion,billing,history,engine,processes]`: every benchmark in one run,
 // one table, bench/results.json, and a non-zero exit when a target is missed or not measured.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -45,7 +45,12 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ashop-bench-'));
+  // BENCH_DATA_DIR keeps the engine's files between runs (the history section then loads each size
+  // once and measures it again with another version of the collector).
+  const keptDir = process.env.BENCH_DATA_DIR;
+  const dataDir = keptDir
+    ? (mkdirSync(keptDir, { recursive: true }), keptDir)
+    : mkdtempSync(join(tmpdir(), 'ashop-bench-'));
   const dbPrefix = `bench_${randomBytes(3).toString('hex')}`;
   let engine: Engine | undefined;
 
@@ -55,7 +60,7 @@ async function main(): Promise<number> {
         log(`could not drop ${dbPrefix}_*: ${reasonOf(error)}`),
       );
     await engine?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
   };
   let interrupted = false;
   const onSignal = () => {

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   // Request logs at info level would measure the terminal, not the collector.
   const collector = createCollector({ config, connection, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   await syncIndexes(collector.context.models);
+  // A kept database of an older version is measured in the layout this version reads.
+  await collector.migrated;
   const server: Server = collector.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
 

@@ -20,6 +20,8 @@ export interface Collector {
   context: Context;
   /** Drains queued work; call after the HTTP server stopped accepting, before closing the database. */
   close(): Promise<void>;
+  /** Settles when the start-up move of old lists to keyed logs is done (it runs in the background). */
+  migrated: Promise<void>;
 }
 
 export interface CollectorOptions {
@@ -41,10 +43,12 @@ export function createCollector(options: CollectorOptions): Collector {
   const database = new DatabaseHealth(options.connection, options.logger);
   closeTasks.push(async () => database.close());
   tracking.stats.start();
-  const migrated = migrateKeyedLists(models, options.logger, tracking.stats.owner).catch((error: unknown) =>
-    options.logger.error({ err: error }, 'keyed list migration failed; it is retried at a later start'),
+  const migrated = migrateKeyedLists(models, options.logger, tracking.stats.owner).then(
+    () => undefined,
+    (error: unknown) =>
+      options.logger.error({ err: error }, 'keyed list migration failed; it is retried at a later start'),
   );
-  closeTasks.push(async () => void (await migrated));
+  closeTasks.push(() => migrated);
   const context: Context = {
     config: options.config,
     connection: options.connection,
@@ -106,6 +110,7 @@ export function createCollector(options: CollectorOptions): Collector {
   return {
     app,
     context,
+    migrated,
     close: async () => {
       for (const task of closeTasks) await task();
     },

@@ -23,8 +23,10 @@ export type SlotTaken = Pick<RefundSlotDoc, 'amount' | 'refundedBefore' | 'after
 
 /**
  * Takes slot n+1 of the invoice (n = slots taken so far), capped at what the earlier slots left.
- * A lost race for the slot re-reads and tries the next one; a slot this event already holds (a
- * concurrent duplicate, a retry after a crash) is reused.
+ * The slots are read by key (`<invoice>#1`, `#2`, … until one is missing), never by a filter, so the
+ * cost is the invoice's own refunds whatever the history. A lost race for the slot re-reads and
+ * tries the next one; a slot this event already holds (a concurrent duplicate, a retry after a
+ * crash) is reused.
  */
 export async function takeSlot(
   models: Models,
@@ -33,21 +35,17 @@ export async function takeSlot(
   event: { eventId: string; fingerprint: string; requested?: number | undefined; kind: 'refund' | 'disable' },
   now: Date,
 ): Promise<SlotTaken> {
+  const conflict = () =>
+    new DomainError('conflict', `Event ${event.eventId} was recorded before with other content.`, 'event-conflict');
   for (let attempt = 0; attempt < 50; attempt++) {
-    const mine = await models.RefundSlot.findOne({ refundEventId: event.eventId }).lean();
+    const slots = await slotsOf(models, invoiceId);
+    const mine = slots.find((slot) => slot.refundEventId === event.eventId);
     if (mine) {
-      if (mine.fingerprint !== event.fingerprint) {
-        throw new DomainError(
-          'conflict',
-          `Event ${event.eventId} was recorded before with other content.`,
-          'event-conflict',
-        );
-      }
+      if (mine.fingerprint !== event.fingerprint) throw conflict();
       return mine;
     }
-    const slots = await models.RefundSlot.find({ invoiceEventId: invoiceId }, { seq: 1, amount: 1, kind: 1 }).lean();
     const refundedBefore = slots.reduce((sum, slot) => sum + slot.amount, 0);
-    const seq = slots.reduce((max, slot) => Math.max(max, slot.seq), 0) + 1;
+    const seq = slots.length + 1;
     const afterDisable = slots.some((slot) => slot.kind === 'disable');
     // A disable refunds nothing of the invoice; it only takes its place in the order.
     const amount =
@@ -56,7 +54,7 @@ export async function takeSlot(
         : refundOutcome({ invoiceTotal, commission: 0, refundedBefore, requested: event.requested }).amount;
     try {
       await models.RefundSlot.create({
-        _id: `${invoiceId}#${seq}`,
+        _id: slotId(invoiceId, seq),
         invoiceEventId: invoiceId,
         seq,
         refundEventId: event.eventId,
@@ -70,9 +68,23 @@ export async function takeSlot(
       return { amount, refundedBefore, afterDisable };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
+      // Refused although the slot is free: the event (unique) holds a slot of another invoice.
+      if (!(await models.RefundSlot.exists({ _id: slotId(invoiceId, seq) }))) throw conflict();
     }
   }
   throw new DomainError('unavailable', 'Too many concurrent refunds of this invoice; retry.', 'busy');
+}
+
+const slotId = (invoiceId: string, seq: number) => `${invoiceId}#${seq}`;
+
+/** The invoice's slots in order, by key: slots are taken 1, 2, 3, … and never deleted. */
+async function slotsOf(models: Models, invoiceId: string) {
+  const slots = [];
+  for (let seq = 1; ; seq++) {
+    const slot = await models.RefundSlot.findById(slotId(invoiceId, seq)).lean();
+    if (!slot) return slots;
+    slots.push(slot);
+  }
 }
 
 /** Whether a payout batch holds the commission (paid, or in an open batch). */

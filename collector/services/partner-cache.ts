@@ -15,7 +15,7 @@ export class PartnerCache {
     private readonly maxEntries = 100_000,
   ) {}
 
-  /** Statuses of the given partners (null = unknown partner), one query for all cache misses. */
+  /** Statuses of the given partners (null = unknown partner), the cache misses read by key. */
   async statuses(partnerIds: Iterable<string>): Promise<Map<string, CachedPartner | null>> {
     const now = Date.now();
     const found = new Map<string, CachedPartner | null>();
@@ -26,8 +26,9 @@ export class PartnerCache {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const partners = await this.models.Partner.find({ _id: { $in: missing } }, { status: 1 }).lean();
-      const byId = new Map(partners.map((partner) => [partner._id, { status: partner.status }]));
+      // One lookup by key each: an `$in` filter reads every partner on the embedded engine.
+      const partners = await Promise.all(missing.map((id) => this.models.Partner.findById(id, { status: 1 }).lean()));
+      const byId = new Map(partners.flatMap((partner) => (partner ? [[partner._id, { status: partner.status }]] : [])));
       if (this.entries.size + missing.length > this.maxEntries) this.entries.clear();
       for (const id of missing) {
         const value = byId.get(id) ?? null;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { takeSlot } from '../../../collector/services/commission-fate';
 import type { Collector } from '../../../collector/app';
 import { summarizeLedger } from '../../../collector/domain/ledger';
 import { reverseUnpaidCommissions } from '../../../collector/services/commission-fate';
@@ -178,6 +179,22 @@ describe('refunds and chargebacks', () => {
       await refund({ ...body, amount: 2001 }).expect(409);
       await refund({ ...body, kind: 'chargeback' }).expect(409);
       expect((await entriesOf(partnerId)).filter((entry) => entry.kind === 'reversal')).toHaveLength(1);
+    });
+
+    test('a refund event whose slot of one invoice was taken, sent again for another invoice → 409', async () => {
+      const first = await invoiced(4000);
+      const second = await invoiced(4000);
+      const eventId = `re_${randomUUID()}`;
+      // As a process that stopped between taking the slot and recording the event leaves it.
+      await takeSlot(
+        collector.context.models,
+        first.eventId,
+        4000,
+        { eventId, fingerprint: 'f', kind: 'refund' },
+        new Date(),
+      );
+      await refund({ eventId, refundOf: second.eventId, kind: 'refund' }).expect(409);
+      expect(await collector.context.models.RefundSlot.exists({ _id: `${second.eventId}#1` })).toBeNull();
     });
 
     test('a refund eventId that is an invoice id → 409', async () => {
