@@ -30,6 +30,14 @@ const columns: Column[] = [
 const sortable = columns.map(([name]) => name) as [string, ...string[]];
 
 const rangeQuery = dayRangeSchema(() => new Date());
+/** The report's query: the period, the sort column and order, and JSON or CSV (the `.csv` path defaults to CSV). */
+const reportQuery = (format: 'json' | 'csv') =>
+  dayRangeSchema(() => new Date(), {
+    sort: z.enum(sortable).default('revenue'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    format: z.enum(['json', 'csv']).default(format),
+  });
+const reportQueries = { json: reportQuery('json'), csv: reportQuery('csv') };
 const auditQuery = z.object({
   subject: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
@@ -40,16 +48,10 @@ export function adminReportRoutes(context: Context): Router {
   const router = Router();
 
   const report =
-    (csvPath: boolean): RequestHandler =>
+    (schema: (typeof reportQueries)['json']): RequestHandler =>
     async (req, res) => {
-      const query = z
-        .object({
-          sort: z.enum(sortable).default('revenue'),
-          order: z.enum(['asc', 'desc']).default('desc'),
-          format: z.enum(['json', 'csv']).default(csvPath ? 'csv' : 'json'),
-        })
-        .parse(req.query);
-      const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
+      const query = schema.parse(req.query);
+      const range = { from: query.from, to: query.to };
       const rows = await partnersReport(context, range, new Date());
       const direction = query.order === 'asc' ? 1 : -1;
       const [, value] = columns.find(([name]) => name === query.sort)!;
@@ -78,8 +80,8 @@ export function adminReportRoutes(context: Context): Router {
       res.type('text/csv; charset=utf-8').attachment(`partners-${range.from}-${range.to}.csv`).send(csv);
     };
 
-  router.get('/v1/admin/reports/partners', report(false));
-  router.get('/v1/admin/reports/partners.csv', report(true));
+  router.get('/v1/admin/reports/partners', report(reportQueries.json));
+  router.get('/v1/admin/reports/partners.csv', report(reportQueries.csv));
 
   // Attribution health: signups of the period by method and source, and those not attributed by reason.
   router.get('/v1/admin/reports/attribution', async (req, res) => {
@@ -102,8 +104,9 @@ export const adminReportDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/reports/partners',
-    summary: 'Per-partner report over a period (from, to, sort, order, format).',
+    summary: 'Per-partner report over a period, sorted by any column.',
     auth: 'admin',
+    query: reportQueries.json,
     responses: { '200': 'Rows as JSON (or CSV with format=csv).' },
   },
   {
@@ -111,6 +114,7 @@ export const adminReportDocs: Operation[] = [
     path: '/v1/admin/reports/partners.csv',
     summary: 'The per-partner report as CSV.',
     auth: 'admin',
+    query: reportQueries.csv,
     responses: { '200': 'CSV.' },
   },
   {
