@@ -11,6 +11,7 @@ import { HttpProblem } from '../http/problem';
 import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { partnerPayouts } from '../services/partner-payouts';
 import { commissionLines, partnerStats } from '../services/reports';
+import { listOf, partnerAnswer, partnerPayoutAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const profileBody = z
@@ -124,6 +125,7 @@ export const meDocs: Operation[] = [
     summary: "The logged-in partner's profile and link.",
     auth: 'partner',
     responses: { '200': 'The profile.' },
+    answer: partnerAnswer,
   },
   {
     method: 'patch',
@@ -132,6 +134,7 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     body: profileBody,
     responses: { '200': 'The profile.' },
+    answer: partnerAnswer,
   },
   {
     method: 'get',
@@ -155,6 +158,7 @@ export const meDocs: Operation[] = [
     summary: "The partner's payouts.",
     auth: 'partner',
     responses: { '200': 'Payouts.' },
+    answer: listOf(partnerPayoutAnswer),
   },
   {
     method: 'get',
@@ -163,5 +167,6 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: reportQuery,
     responses: { '200': 'CSV.' },
+    produces: 'text/csv',
   },
 ];

@@ -10,6 +10,7 @@ import { approvalQueue, decideApproval } from '../../services/partner-approval';
 import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
 import { partnerPayouts } from '../../services/partner-payouts';
 import { commissionLines } from '../../services/reports';
+import { listOf, noteAnswer, partnerPayoutAnswer, time } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
@@ -102,6 +103,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: "A partner's payouts.",
     auth: 'admin',
     responses: { '200': 'Payouts.' },
+    answer: listOf(partnerPayoutAnswer),
   },
   {
     method: 'get',
@@ -109,6 +111,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: "The operators' notes on a partner.",
     auth: 'admin',
     responses: { '200': 'Notes.' },
+    answer: listOf(noteAnswer),
   },
   {
     method: 'post',
@@ -117,6 +120,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     auth: 'admin',
     body: noteBody,
     responses: { '201': 'The note.' },
+    answer: noteAnswer,
   },
   {
     method: 'post',
@@ -132,6 +136,18 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: 'Partners waiting for approval.',
     auth: 'admin',
     responses: { '200': 'The queue.' },
+    answer: z.strictObject({
+      mode: z.enum(['auto', 'manual']),
+      items: z.array(
+        z.strictObject({
+          partnerId: z.string(),
+          name: z.string(),
+          email: z.string(),
+          website: z.string().nullable(),
+          createdAt: time.nullable(),
+        }),
+      ),
+    }),
   },
   {
     method: 'post',

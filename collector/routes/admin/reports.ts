@@ -7,6 +7,7 @@ import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
 import { partnersReport, type ReportRow } from '../../services/reports';
+import { auditEntryAnswer, listOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
@@ -116,6 +117,7 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: reportQueries.csv,
     responses: { '200': 'CSV.' },
+    produces: 'text/csv',
   },
   {
     method: 'get',
@@ -132,5 +134,6 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: auditQuery,
     responses: { '200': 'Entries.' },
+    answer: listOf(auditEntryAnswer),
   },
 ];
