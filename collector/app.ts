@@ -8,11 +8,12 @@ import type { Context } from './context';
 import { DatabaseHealth } from './db/health';
 import { jsonBodyLimit } from './http/body-limit';
 import { errorHandler, notFound } from './http/errors';
+import { checkAnswers } from './http/openapi';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { migrateKeyedLists } from './services/keyed-lists-migration';
 import { createModels } from './models';
-import { mountRawBodyRoutes, mountRoutes } from './routes';
+import { apiOperations, mountRawBodyRoutes, mountRoutes } from './routes';
 import { createTrackingServices } from './services/tracking';
 
 export interface Collector {
@@ -30,6 +31,8 @@ export interface CollectorOptions {
   logger: Logger;
   /** Node process metrics (CPU, memory) on /metrics; off for extra instances in one process. */
   processMetrics?: boolean;
+  /** Hold every JSON answer to its documented schema (tests): a mismatch is a 500. */
+  checkAnswers?: boolean;
 }
 
 export function createCollector(options: CollectorOptions): Collector {
@@ -99,6 +102,7 @@ export function createCollector(options: CollectorOptions): Collector {
     next();
   });
 
+  if (options.checkAnswers) app.use(checkAnswers(apiOperations));
   mountRawBodyRoutes(app, context);
   app.use(express.json({ limit: jsonBodyLimit, type: ['application/json', 'application/*+json'] }));
 

@@ -21,12 +21,12 @@ const day = z
 
 /**
  * Query `from`/`to` → a range; defaults to the last 30 days ending today (UTC). `extra` adds other
- * query fields to the same object schema (so the OpenAPI document lists them all), passed through.
+ * query fields, passed through parsed, so one schema describes the whole query.
  */
 export function dayRangeSchema<Extra extends z.ZodRawShape = Record<never, never>>(now: () => Date, extra?: Extra) {
-  const fields = { from: day.optional(), to: day.optional() };
-  return z.object({ ...fields, ...(extra ?? ({} as Extra)) }).transform((input, ctx) => {
-    const { from, to, ...rest } = input as { from?: string; to?: string } & Record<string, unknown>;
+  const shape = { from: day.optional(), to: day.optional(), ...(extra as Extra) };
+  return z.object(shape).transform((query, ctx) => {
+    const { from, to, ...rest } = query as { from?: string | undefined; to?: string | undefined };
     const end = to ?? (from ? utcDay(new Date(Date.parse(from) + (defaultRangeDays - 1) * dayMs)) : utcDay(now()));
     const start = from ?? utcDay(new Date(Date.parse(end) - (defaultRangeDays - 1) * dayMs));
     const days = (Date.parse(end) - Date.parse(start)) / dayMs + 1;
@@ -40,7 +40,7 @@ export function dayRangeSchema<Extra extends z.ZodRawShape = Record<never, never
       const problem = reportDayProblem(value, now());
       if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
     }
-    return { ...(rest as z.infer<z.ZodObject<Extra>>), from: start, to: end };
+    return { ...(rest as Omit<z.output<z.ZodObject<Extra>>, 'from' | 'to'>), from: start, to: end };
   });
 }
 

@@ -1,8 +1,10 @@
 // The OpenAPI 3.1 document, built from what each route file declares next to its zod schemas: the
-// request schemas in the document are the very objects the routes parse with, so they cannot drift.
+// request schemas in the document are the very objects the routes parse with, and the answer
+// schemas the very objects answers are checked against (checkAnswers, on in tests), so neither drifts.
 import { isDeepStrictEqual } from 'node:util';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { HttpProblem } from './problem';
 
 /** Who may call an operation (and how). */
 export type Auth = 'public' | 'browser' | 'server-key' | 'partner' | 'admin' | 'stripe-signature';
@@ -18,6 +20,30 @@ export interface Operation {
   query?: z.ZodType;
   /** Status code → description. */
   responses: Record<string, string>;
+  /**
+   * The JSON body of every 2xx answer but 204 (strict objects, as sent: times are ISO strings).
+   * checkAnswers holds each real answer to it.
+   */
+  answer?: z.ZodType;
+  /** The media type of a 2xx answer that is not JSON (a CSV file, a script, a redirect's empty body). */
+  produces?: string;
+}
+
+/** RFC 9457 problem details, the body of every 4xx and 5xx answer. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+  })
+  .catchall(z.unknown());
+
+/** An answer schema as JSON Schema, as the server sends it. */
+export function answerSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+  return rest;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -71,7 +97,14 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
       }
     }
     const responses = Object.fromEntries(
-      Object.entries(op.responses).map(([status, description]) => [status, { description }]),
+      Object.entries(op.responses).map(([status, description]) => {
+        const content = {
+          ...(op.answer ? { 'application/json': { schema: answerSchema(op.answer) } } : {}),
+          ...(op.produces ? { [op.produces]: { schema: { type: 'string' } } } : {}),
+        };
+        const bodied = status.startsWith('2') && status !== '204' && Object.keys(content).length > 0;
+        return [status, { description, ...(bodied ? { content } : {}) }];
+      }),
     );
     paths[path] ??= {};
     paths[path][op.method] = {
@@ -86,7 +119,7 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
         ...responses,
         default: {
           description: 'An error, as RFC 9457 problem+json.',
-          content: { 'application/problem+json': { schema: { type: 'object' } } },
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
     };
@@ -99,7 +132,7 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
       version: '1.0.0',
       description: 'Partner (affiliate) tracking, billing events, the partner portal and the operator API.',
     },
-    components: { securitySchemes },
+    components: { securitySchemes, schemas: { Problem: answerSchema(problemSchema) } },
     paths,
   };
 }
@@ -110,6 +143,7 @@ export const openApiOperation: Operation = {
   summary: 'This document (OpenAPI 3.1).',
   auth: 'public',
   responses: { '200': 'The document.' },
+  answer: z.object({ openapi: z.literal('3.1.0') }).catchall(z.unknown()),
 };
 
 /** GET /openapi.json: public and cacheable (it changes only with a deploy). */
@@ -121,4 +155,30 @@ export function openApiRoute(operations: readonly Operation[]): Router {
     res.type('application/json').send(body);
   });
   return router;
+}
+
+/**
+ * Holds every 2xx JSON answer of a documented operation to its `answer` schema (strictly: a field
+ * the schema does not name fails), before it is sent. Tests run with it; a mismatch throws, so the
+ * request fails with a 500 naming the operation and the difference.
+ */
+export function checkAnswers(operations: readonly Operation[]): RequestHandler {
+  const byRoute = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+  return (req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      const op = req.route ? byRoute.get(`${req.method} ${String(req.route.path)}`) : undefined;
+      if (op?.answer && res.statusCode >= 200 && res.statusCode < 300) {
+        const checked = op.answer.safeParse(JSON.parse(JSON.stringify(body)));
+        if (!checked.success) {
+          const detail = `${req.method} ${op.path} answered outside its documented schema: ${z.prettifyError(checked.error)}`;
+          // Also on stderr: a test expecting a 2xx shows only the 500's status.
+          process.stderr.write(`${detail}\n`);
+          throw new HttpProblem(500, detail, { slug: 'answer-mismatch' });
+        }
+      }
+      return json(body);
+    };
+    next();
+  };
 }

@@ -17,6 +17,11 @@ export const partnerSchema = new Schema(
     payoutEmail: { type: String },
     website: { type: String },
     status: { type: String, enum: partnerStatuses, required: true, default: 'pending' },
+    /**
+     * The IDs of the status changes applied, pushed in the same write as the status: the fact a
+     * `partner.status_changed` event (recorded just before) waits for (services/webhook-events.ts).
+     */
+    statusChanges: { type: [String], default: undefined },
     /** Override of ASHOP_COMMISSION_RATE, in parts per million. */
     commissionRate: { type: Number },
     /** Hash of the one-time email confirmation token, and when it expires. */

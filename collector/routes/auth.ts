@@ -14,6 +14,7 @@ import {
 import { failureSlowDown } from '../http/login-throttle';
 import { limiter } from '../http/rate-limit';
 import { logIn, requestPasswordReset, resetPassword } from '../services/partner-accounts';
+import { partnerAnswer, sentAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const loginBody = z.object({ email: z.string().max(EMAIL_MAX_LENGTH), password: z.string().max(PASSWORD_MAX_LENGTH) });
@@ -85,6 +86,14 @@ export const authDocs: Operation[] = [
     auth: 'public',
     body: loginBody,
     responses: { '200': 'The token and the account.' },
+    answer: z.union([
+      z.strictObject({ token: z.string(), role: z.literal('partner'), partner: partnerAnswer }),
+      z.strictObject({
+        token: z.string(),
+        role: z.literal('admin'),
+        admin: z.strictObject({ adminId: z.string(), email: z.string() }),
+      }),
+    ]),
   },
   {
     method: 'post',
@@ -93,6 +102,7 @@ export const authDocs: Operation[] = [
     auth: 'public',
     body: resetBody,
     responses: { '202': 'Sent if the account exists.' },
+    answer: sentAnswer,
   },
   {
     method: 'post',
@@ -101,5 +111,6 @@ export const authDocs: Operation[] = [
     auth: 'public',
     body: resetConfirmBody,
     responses: { '200': 'Reset.' },
+    answer: z.strictObject({ status: z.literal('reset') }),
   },
 ];

@@ -1,8 +1,10 @@
 // Banners for the logged-in partner, with paste-ready HTML.
+import { z } from 'zod';
 import { Router } from 'express';
 import type { Context } from '../context';
 import { bannerHtml, bannerLink } from '../domain/banner-html';
 import { requirePartner } from '../http/auth';
+import { listOf } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 export function bannerRoutes(context: Context): Router {
@@ -32,5 +34,16 @@ export const bannerDocs: Operation[] = [
     summary: "Active banners with the partner's link and HTML.",
     auth: 'partner',
     responses: { '200': 'Banners.' },
+    answer: listOf(
+      z.strictObject({
+        bannerId: z.string(),
+        name: z.string(),
+        imageUrl: z.string(),
+        width: z.number().int(),
+        height: z.number().int(),
+        link: z.string(),
+        html: z.string(),
+      }),
+    ),
   },
 ];

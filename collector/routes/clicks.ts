@@ -100,5 +100,6 @@ export const clickDocs: Operation[] = [
     auth: 'browser',
     body: importedClick,
     responses: { '202': 'Stored; sets the referral cookie on same-site requests.' },
+    answer: z.strictObject({ cid: z.string() }),
   },
 ];

@@ -1,5 +1,6 @@
 // Liveness (unhealthy once the database has been unreachable for ASHOP_UNHEALTHY_AFTER_SECONDS, so
 // an orchestrator restarts the process), readiness (the database answers a ping) and metrics.
+import { z } from 'zod';
 import { Router } from 'express';
 import type { Context } from '../context';
 import type { Operation } from '../http/openapi';
@@ -51,6 +52,7 @@ export const healthDocs: Operation[] = [
     summary: 'Liveness: 503 once the database has been down too long.',
     auth: 'public',
     responses: { '200': 'Alive.', '503': 'Unhealthy.' },
+    answer: z.strictObject({ status: z.literal('ok') }),
   },
   {
     method: 'get',
@@ -58,6 +60,7 @@ export const healthDocs: Operation[] = [
     summary: 'Readiness: the database answers a ping.',
     auth: 'public',
     responses: { '200': 'Ready.', '503': 'Database unavailable.' },
+    answer: z.strictObject({ status: z.literal('ready'), database: z.literal('up') }),
   },
   {
     method: 'get',
@@ -65,5 +68,6 @@ export const healthDocs: Operation[] = [
     summary: 'Prometheus metrics.',
     auth: 'public',
     responses: { '200': 'Metrics in the Prometheus text format.' },
+    produces: 'text/plain',
   },
 ];

@@ -14,6 +14,7 @@ import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { partnerPayouts } from '../services/partner-payouts';
 import { partnerStats } from '../services/reports';
 import { allStatementLines, customersPage, partnerBalance, statementPage } from '../services/statements';
+import { pageOf, partnerAnswer, partnerPayoutAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const profileBody = z
@@ -164,6 +165,7 @@ export const meDocs: Operation[] = [
     summary: "The logged-in partner's profile and link.",
     auth: 'partner',
     responses: { '200': 'The profile.' },
+    answer: partnerAnswer,
   },
   {
     method: 'patch',
@@ -172,6 +174,7 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     body: profileBody,
     responses: { '200': 'The profile.' },
+    answer: partnerAnswer,
   },
   {
     method: 'get',
@@ -214,6 +217,7 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: payoutsQuery,
     responses: { '200': 'A page of payouts.' },
+    answer: pageOf(partnerPayoutAnswer),
   },
   {
     method: 'get',
@@ -222,5 +226,6 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: reportQuery,
     responses: { '200': 'CSV.' },
+    produces: 'text/csv',
   },
 ];

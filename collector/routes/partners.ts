@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { confirmEmail, resendConfirmation, signUp } from '../services/partner-accounts';
 import { emailSchema, nameSchema, passwordSchema, tokenSchema, websiteSchema } from '../domain/account-fields';
 import { limiter } from '../http/rate-limit';
+import { sentAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const signUpBody = z.object({
@@ -53,6 +54,7 @@ export const partnerDocs: Operation[] = [
     auth: 'public',
     body: signUpBody,
     responses: { '201': 'The pending partner.' },
+    answer: z.strictObject({ partnerId: z.string(), status: z.literal('pending'), emailSent: z.boolean() }),
   },
   {
     method: 'post',
@@ -61,6 +63,7 @@ export const partnerDocs: Operation[] = [
     auth: 'public',
     body: tokenBody,
     responses: { '200': 'Confirmed.' },
+    answer: z.strictObject({ status: z.enum(['active', 'pending_approval']) }),
   },
   {
     method: 'post',
@@ -69,5 +72,6 @@ export const partnerDocs: Operation[] = [
     auth: 'public',
     body: resendBody,
     responses: { '202': 'Sent if a pending account has this email.' },
+    answer: sentAnswer,
   },
 ];

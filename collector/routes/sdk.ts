@@ -33,6 +33,7 @@ export const sdkDocs: Operation[] = [
     summary: 'The browser SDK for a script tag.',
     auth: 'public',
     responses: { '200': 'JavaScript.' },
+    produces: 'text/javascript',
   },
   {
     method: 'get',
@@ -40,5 +41,6 @@ export const sdkDocs: Operation[] = [
     summary: 'The browser SDK as an ES module.',
     auth: 'public',
     responses: { '200': 'JavaScript.' },
+    produces: 'text/javascript',
   },
 ];

@@ -14,7 +14,7 @@ import { audit } from './audit';
 import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { queueMail } from './mail-queue';
-import { emitWebhookEvent } from './webhook-events';
+import { emitWebhookEvent, statusFact } from './webhook-events';
 
 export const confirmTokenHours = 48;
 export const resetTokenHours = 1;
@@ -196,16 +196,19 @@ export async function confirmEmail(
   await useToken(models, partner.confirmTokenHash!, `confirm:${partner._id}`);
   // With manual approval a confirmed partner waits for an operator (services/partner-approval.ts).
   const status = config.partnerApproval === 'manual' ? 'pending_approval' : 'active';
+  const changeId = `${partner._id}:confirmed`;
+  // The event first, released once the change is stored (services/webhook-events.ts).
+  await emitWebhookEvent(
+    models,
+    'partner.status_changed',
+    changeId,
+    { partnerId: partner._id, from: 'pending', to: status, reason: 'email confirmed' },
+    { awaits: statusFact(partner._id, changeId) },
+  );
   await models.Partner.updateOne(
     { _id: partner._id, status: 'pending' },
-    { $set: { status }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 } },
+    { $set: { status }, $unset: { confirmTokenHash: 1, confirmTokenExpiresAt: 1 }, $push: { statusChanges: changeId } },
   );
-  await emitWebhookEvent(models, 'partner.status_changed', `${partner._id}:confirmed`, {
-    partnerId: partner._id,
-    from: 'pending',
-    to: status,
-    reason: 'email confirmed',
-  });
   await audit(
     { models },
     {

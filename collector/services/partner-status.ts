@@ -8,7 +8,7 @@ import type { ServiceDeps } from './deps';
 import { reverseUnpaidCommissions } from './commission-fate';
 import { seam } from './seams';
 import { notifyPartner } from './partner-notifications';
-import { emitWebhookEvent } from './webhook-events';
+import { emitWebhookEvent, statusFact } from './webhook-events';
 
 export const settableStatuses = ['active', 'frozen', 'disabled'] as const satisfies readonly PartnerStatus[];
 export type SettableStatus = (typeof settableStatuses)[number];
@@ -24,16 +24,22 @@ export async function changePartnerStatus(deps: ServiceDeps, change: StatusChang
   const { models } = deps;
   const partner = await models.Partner.findById(change.partnerId, { status: 1 }).lean();
   if (!partner) throw new DomainError('not-found', `No partner ${change.partnerId}.`, 'partner-not-found');
-  await models.Partner.updateOne({ _id: change.partnerId }, { $set: { status: change.status } });
+  const changeId = `${change.partnerId}:${randomUUID()}`;
+  // The event first, released once the change is stored (its ID pushed with the status).
+  await emitWebhookEvent(
+    models,
+    'partner.status_changed',
+    changeId,
+    { partnerId: change.partnerId, from: partner.status, to: change.status, reason: change.reason },
+    { awaits: statusFact(change.partnerId, changeId) },
+  );
+  await seam('partner.status:event-recorded');
+  await models.Partner.updateOne(
+    { _id: change.partnerId },
+    { $set: { status: change.status }, $push: { statusChanges: changeId } },
+  );
   // Other collector processes pick the change up when their cache entry expires (seconds).
   deps.tracking?.partners.forget(change.partnerId);
-  const changeId = `${change.partnerId}:${randomUUID()}`;
-  await emitWebhookEvent(models, 'partner.status_changed', changeId, {
-    partnerId: change.partnerId,
-    from: partner.status,
-    to: change.status,
-    reason: change.reason,
-  });
   let reversed: Awaited<ReturnType<typeof reverseUnpaidCommissions>> | undefined;
   if (change.status === 'disabled') {
     // Status first, sweep second: whatever raced us (an invoice, a payout run, a failed payout

@@ -1,12 +1,17 @@
-// Operator lists over customers and the commission ledger: filters, keyset pages on `_id` (stable
-// sort), and single records. Lists scan on the embedded FerretDB engine (only exact `_id` filters
-// use its index): fine for operators' occasional reads, as documented.
+// Operator lists over partners, customers, the commission ledger, payouts and banners: filters,
+// keyset pages on `_id` (stable sort), and single records. Lists scan on the embedded FerretDB
+// engine (only exact `_id` filters use its index): fine for operators' occasional reads, as documented.
+import type { Config } from '../config';
 import { entryStatus } from '../domain/ledger';
 import { encodeCursor } from '../domain/cursor';
 import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import type { CustomerDoc } from '../models/customer';
 import type { LedgerEntryDoc, LedgerKind } from '../models/ledger-entry';
+import type { PartnerStatus } from '../models/partner';
+import type { payoutStatuses } from '../models/payout';
+import { partnerProfile } from './partner-accounts';
+import { payoutView } from './payouts';
 
 type Deps = { models: Models };
 
@@ -21,14 +26,20 @@ interface PageRequest {
   cursor?: string | undefined;
 }
 
+type IdOrder = { _id: 1 | -1 };
+
+/** One page in `_id` order (descending with `{ _id: -1 }`), the cursor naming the last `_id` shown. */
 async function page<Doc extends { _id: string }, T>(
-  find: (filter: Record<string, unknown>, limit: number) => Promise<Doc[]>,
+  find: (filter: Record<string, unknown>, sort: IdOrder, limit: number) => Promise<Doc[]>,
   filter: Record<string, unknown>,
   request: PageRequest,
   view: (docs: Doc[]) => Promise<T[]> | T[],
+  sort: IdOrder = { _id: 1 },
 ): Promise<Page<T>> {
+  const after = sort._id === 1 ? '$gt' : '$lt';
   const docs = await find(
-    request.cursor === undefined ? filter : { ...filter, _id: { $gt: request.cursor } },
+    request.cursor === undefined ? filter : { ...filter, _id: { [after]: request.cursor } },
+    sort,
     request.limit + 1,
   );
   const more = docs.length > request.limit;
@@ -52,7 +63,7 @@ const customerView = (customer: Customer) => ({
 
 export function listCustomers({ models }: Deps, filter: { partnerId?: string | undefined }, request: PageRequest) {
   return page(
-    (query, limit) => models.Customer.find(query).sort({ _id: 1 }).limit(limit).lean(),
+    (query, sort, limit) => models.Customer.find(query).sort(sort).limit(limit).lean(),
     definedOnly(filter),
     request,
     (docs) => docs.map(customerView),
@@ -100,7 +111,7 @@ export function listCommissions(
   request: PageRequest,
 ) {
   return page(
-    (query, limit) => models.LedgerEntry.find(query).sort({ _id: 1 }).limit(limit).lean(),
+    (query, sort, limit) => models.LedgerEntry.find(query).sort(sort).limit(limit).lean(),
     definedOnly(filter),
     request,
     (docs) => commissionViews(models, docs),
@@ -112,3 +123,57 @@ export async function getCommission({ models }: Deps, id: string) {
   if (!entry) throw new DomainError('not-found', `No ledger entry ${id}.`, 'commission-not-found');
   return (await commissionViews(models, [entry]))[0]!;
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Partners by ID, filtered by status and searched by `q` (the exact ID, or part of the email or
+ * name, any case). The one place the operator's partner list reads partners.
+ */
+export function listPartners(
+  { config, models }: Deps & { config: Config },
+  filter: { q?: string | undefined; status?: PartnerStatus | undefined },
+  request: PageRequest,
+) {
+  const query: Record<string, unknown> = definedOnly({ status: filter.status });
+  if (filter.q) {
+    const pattern = { $regex: escapeRegex(filter.q), $options: 'i' };
+    query.$or = [{ _id: filter.q }, { email: pattern }, { name: pattern }];
+  }
+  return page(
+    (where, sort, limit) => models.Partner.find(where).sort(sort).limit(limit).lean(),
+    query,
+    request,
+    (docs) => docs.map((partner) => partnerProfile(config, partner)),
+  );
+}
+
+/** Payout batches newest first (their IDs start with the run's day), optionally by status. */
+export function listPayouts(
+  { models }: Deps,
+  filter: { status?: (typeof payoutStatuses)[number] | undefined },
+  request: PageRequest,
+) {
+  return page(
+    (where, sort, limit) => models.Payout.find(where).sort(sort).limit(limit).lean(),
+    definedOnly(filter),
+    request,
+    (docs) => docs.map(payoutView),
+    { _id: -1 },
+  );
+}
+
+/** Banners by ID (the `a_bid` partners' links carry). */
+export function listBanners({ models }: Deps, request: PageRequest) {
+  return page(
+    (where, sort, limit) => models.Banner.find(where).sort(sort).limit(limit).lean(),
+    {},
+    request,
+    (docs) => docs.map(bannerView),
+  );
+}
+
+export const bannerView = ({ _id, ...banner }: { _id: string } & Record<string, unknown>) => ({
+  bannerId: _id,
+  ...banner,
+});

@@ -15,7 +15,10 @@ export type SeamName =
   | 'payout.complete:item-released' // a completion gave one failed item's entries back, before the next
   | 'partner.disable:status-set' // a disable set the status, before sweeping
   | 'revenue:priced' // an invoice read its partner, before recording the event and commission
-  | 'refund:slot-taken'; // a refund took its slot, before planning its ledger entry
+  | 'refund:slot-taken' // a refund took its slot, before planning its ledger entry
+  | 'signup:event-recorded' // a signup recorded customer.attributed, before binding the customer
+  | 'signup:bound' // a signup bound the customer, before counting it in the attribution report
+  | 'partner.status:event-recorded'; // a status change recorded its event, before setting the status
 
 export async function seam(name: SeamName): Promise<void> {
   const handler = handlers.get(name);

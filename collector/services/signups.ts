@@ -10,7 +10,8 @@ import { recordSignupFact } from './attribution-report';
 import { isDuplicateKey } from './duplicates';
 import { notifyPartner } from './partner-notifications';
 import { readVisitorHistory } from './visitor-history';
-import { emitWebhookEvent } from './webhook-events';
+import { seam } from './seams';
+import { customerAttributedData, customerFact, emitWebhookEvent } from './webhook-events';
 
 export interface SignupInput {
   customerId: string;
@@ -54,20 +55,23 @@ export async function recordSignup(context: Context, input: SignupInput, now = n
     return evidence;
   }
   await context.tracking.stats.record('signup', input.customerId);
+  // The event first, waiting for the binding: a binding is never made twice, so an event recorded
+  // after it would be lost for good if the process died in between.
+  await emitWebhookEvent(
+    models,
+    'customer.attributed',
+    input.customerId,
+    customerAttributedData({ _id: input.customerId, ...evidence, boundAt: signupAt }),
+    { awaits: customerFact(input.customerId) },
+  );
+  await seam('signup:event-recorded');
   try {
     await models.Customer.create(customerDocument(input.customerId, evidence, input.email, signupAt));
   } catch (error) {
     if (isDuplicateKey(error)) return { attributed: false, reason: 'already_bound' };
     throw error;
   }
-  await emitWebhookEvent(models, 'customer.attributed', input.customerId, {
-    customerId: input.customerId,
-    partnerId: evidence.partnerId,
-    bid: evidence.bid ?? null,
-    couponCode: evidence.couponCode ?? null,
-    method: evidence.method,
-    boundAt: signupAt,
-  });
+  await seam('signup:bound');
   await recordSignupFact(context, input.customerId, signupAt, evidence);
   // Only the binding insert's winner gets here, so the mail is queued once per customer.
   await notifyPartner(context, evidence.partnerId, 'newSignup', {

@@ -8,6 +8,7 @@ import { nextAttemptAt, signatureHeader, testEventType } from '../domain/webhook
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { isDuplicateKey } from './duplicates';
+import { awaitedFactData } from './webhook-events';
 
 export interface DispatcherOptions {
   /** Pause between passes while running (default 1 s). */
@@ -22,6 +23,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Deliveries sent at once by this process (default 8). */
   concurrency?: number;
+  /** How long an event recorded before its fact waits for it before being dropped (default 10 minutes). */
+  factWaitMs?: number;
   /** Test seam: runs after the lease is taken, before the request is sent. */
   beforeSend?: (deliveryId: string, attempt: number) => Promise<void>;
 }
@@ -66,19 +69,26 @@ export function createWebhookDispatcher(
   const disableAfter = options.disableAfter ?? 20;
   const leaseMs = options.leaseMs ?? 120_000;
   const concurrency = options.concurrency ?? 8;
+  const factWaitMs = options.factWaitMs ?? 600_000;
   const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
   async function fanOut(now: Date): Promise<number> {
     const events = await models.WebhookEvent.find().limit(500).lean();
     if (events.length === 0) return 0;
     const endpoints = await models.WebhookEndpoint.find({ status: 'enabled' }, { events: 1 }).lean();
+    let fannedOut = 0;
     for (const event of events) {
-      const body = JSON.stringify({
-        id: event._id,
-        type: event.type,
-        created: unix(event.createdAt),
-        data: event.data,
-      });
+      let data = event.data as unknown;
+      if (event.fact) {
+        data = await awaitedFactData(models, { fact: event.fact, data });
+        if (data === undefined) {
+          // Its process died before the fact (or is slower than anyone waits): the fact never came.
+          if (now.getTime() - event.createdAt.getTime() > factWaitMs)
+            await models.WebhookEvent.deleteOne({ _id: event._id });
+          continue;
+        }
+      }
+      const body = JSON.stringify({ id: event._id, type: event.type, created: unix(event.createdAt), data });
       for (const endpoint of endpoints.filter((e) => e.events.includes(event.type))) {
         await queueDelivery(
           models,
@@ -94,8 +104,9 @@ export function createWebhookDispatcher(
         );
       }
       await models.WebhookEvent.deleteOne({ _id: event._id });
+      fannedOut += 1;
     }
-    return events.length;
+    return fannedOut;
   }
 
   async function finish(deliveryId: string, set: Record<string, unknown>): Promise<void> {

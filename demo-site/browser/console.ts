@@ -98,6 +98,37 @@ let token = session.get('admin');
 const admin = <T>(path: string, options: { method?: string; body?: unknown } = {}) =>
   collector<T>(path, { ...options, token });
 
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Fills `table` from a cursor-paged list: the first page now, the next one each time its
+ * "Show more" button (`<table id>-more`, shown while there is a next page) is pressed.
+ */
+async function pagedTable<T>(
+  scope: Element,
+  table: string,
+  path: string,
+  row: (item: T) => HTMLTableRowElement,
+  columns: number,
+  empty: string,
+): Promise<void> {
+  const body = $<HTMLTableSectionElement>(`${table} tbody`);
+  const more = $<HTMLButtonElement>(`${table}-more`);
+  const load = async (cursor: string | null) => {
+    const separator = path.includes('?') ? '&' : '?';
+    const answer = await admin<Page<T>>(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+    const rows = answer.items.map(row);
+    if (cursor) body.append(...rows);
+    else fillTable(body, rows, columns, empty);
+    more.hidden = answer.nextCursor === null;
+    more.onclick = () => act(scope, () => load(answer.nextCursor));
+  };
+  await load(null);
+}
+
 /** Runs a console action; its messages go to the section's status line. A 401 logs out. */
 async function act(scope: Element, work: () => Promise<void>): Promise<void> {
   try {
@@ -324,8 +355,14 @@ function partnerRow(partner: PartnerRow): HTMLTableRowElement {
 async function loadPartners(): Promise<void> {
   const filter = formValues($<HTMLFormElement>('#partner-filter'));
   const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value));
-  const answer = await admin<{ items: PartnerRow[] }>(`/v1/admin/partners?${query}`);
-  fillTable($<HTMLTableSectionElement>('#partner-table tbody'), answer.items.map(partnerRow), 5, 'No partners match.');
+  await pagedTable(
+    partnerSection,
+    '#partner-table',
+    `/v1/admin/partners?${query}`,
+    partnerRow,
+    5,
+    'No partners match.',
+  );
 }
 
 $<HTMLFormElement>('#partner-filter').addEventListener('submit', (event) => {
@@ -606,10 +643,11 @@ interface PayoutSummary {
 }
 
 async function loadPayoutHistory(): Promise<void> {
-  const answer = await admin<{ items: PayoutSummary[] }>('/v1/admin/payouts?limit=100');
-  fillTable(
-    $<HTMLTableSectionElement>('#payout-history tbody'),
-    answer.items.map((payout) => {
+  await pagedTable<PayoutSummary>(
+    payoutSection,
+    '#payout-history',
+    '/v1/admin/payouts',
+    (payout) => {
       const view = el('button', { className: 'button ghost small', type: 'button' }, 'Details');
       view.onclick = () =>
         act(payoutSection, async () => {
@@ -630,7 +668,7 @@ async function loadPayoutHistory(): Promise<void> {
       );
       row.dataset.payoutId = payout.payoutId;
       return row;
-    }),
+    },
     7,
     'No payout batches yet.',
   );
@@ -730,10 +768,11 @@ function editBanner(banner?: BannerRow): void {
 }
 
 async function loadBanners(): Promise<void> {
-  const answer = await admin<{ items: BannerRow[] }>('/v1/admin/banners');
-  fillTable(
-    $<HTMLTableSectionElement>('#banner-table tbody'),
-    answer.items.map((banner) => {
+  await pagedTable<BannerRow>(
+    bannerSection,
+    '#banner-table',
+    '/v1/admin/banners',
+    (banner) => {
       const edit = el('button', { className: 'button ghost small', type: 'button' }, 'Edit');
       edit.onclick = () => editBanner(banner);
       const remove = el('button', { className: 'button danger small', type: 'button' }, 'Delete');
@@ -772,7 +811,7 @@ async function loadBanners(): Promise<void> {
       );
       row.dataset.bannerId = banner.bannerId;
       return row;
-    }),
+    },
     7,
     'No banners yet.',
   );

@@ -98,6 +98,7 @@ export function consolePage(): string {
       <thead><tr><th scope="col">Partner</th><th scope="col">Email</th><th scope="col">Status</th><th scope="col">Rate</th><th scope="col">Actions</th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <button class="button ghost small" type="button" id="partner-table-more" hidden>Show more</button>
   </section>
 
   <section id="reports" class="panel" aria-labelledby="reports-title">
@@ -128,6 +129,7 @@ export function consolePage(): string {
       <thead><tr><th scope="col">Batch</th><th scope="col">Created</th><th scope="col">As of</th><th scope="col">Status</th><th scope="col" class="num">Payments</th><th scope="col" class="num">Total</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <button class="button ghost small" type="button" id="payout-history-more" hidden>Show more</button>
   </section>
 
   <section id="billing" class="panel" aria-labelledby="billing-title">
@@ -147,6 +149,7 @@ export function consolePage(): string {
       <thead><tr><th scope="col">Preview</th><th scope="col">ID</th><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Target</th><th scope="col">Shown to partners</th><th scope="col">Actions</th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <button class="button ghost small" type="button" id="banner-table-more" hidden>Show more</button>
     <h3 id="banner-form-title">New banner</h3>
     <form id="banner-form" class="form compact grid two" aria-labelledby="banner-form-title">
       <label>Banner ID (a_bid, optional) <input name="bannerId" maxlength="64" pattern="[A-Za-z0-9_\\-]+" placeholder="spring-sale"></label>

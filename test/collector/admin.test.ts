@@ -70,7 +70,7 @@ describe('partners', () => {
       .set(bearer(adminToken))
       .expect(200);
     expect(pending.body.items.every((p: { status: string }) => p.status === 'pending')).toBe(true);
-    expect(pending.body.total).toBe(pending.body.items.length);
+    expect(pending.body.nextCursor).toBeNull();
     expect(JSON.stringify(pending.body)).not.toMatch(/passwordHash|TokenHash|scrypt/);
     await api().get('/v1/admin/partners').query({ status: 'gone' }).set(bearer(adminToken)).expect(400);
   });

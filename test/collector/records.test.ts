@@ -1,4 +1,5 @@
-// Operator lists of customers and commissions: filters, cursor pages, single records.
+// Operator lists of partners, customers, commissions, payouts and banners: filters, cursor pages,
+// single records.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
@@ -78,4 +79,77 @@ test('bad filters and foreign cursors are 400', async () => {
   await get('/v1/admin/commissions?kind=bonus').expect(400);
   await get('/v1/admin/customers?limit=0').expect(400);
   await get('/v1/admin/customers?color=red').expect(400);
+  // The partner list had offset pages: an old client's `page` is refused, not silently page one.
+  await get('/v1/admin/partners?page=2').expect(400);
+  await get('/v1/admin/payouts?status=paid').expect(400);
+});
+
+test('partners: pages by ID with the search and status filters; one added ahead of the cursor is seen once', async () => {
+  const tag = randomUUID().slice(0, 8);
+  const frozen = [];
+  for (let i = 0; i < 5; i++)
+    frozen.push(await createTestPartner(collector, { status: 'frozen', name: `Frozen ${tag}` }));
+  await createTestPartner(collector, { name: `Active ${tag}` });
+  const first = await get(`/v1/admin/partners?q=${tag}&status=frozen&limit=2`).expect(200);
+  expect(first.body.items).toHaveLength(2);
+  // Sorts after every page already read, so the walk must reach it.
+  const late = { partnerId: `pzzz${tag}` };
+  await collector.context.models.Partner.create({
+    _id: late.partnerId,
+    email: `${late.partnerId}@partners.example`,
+    name: `Frozen ${tag}`,
+    passwordHash: 'x',
+    status: 'frozen',
+  });
+  const rest = await walk(`/v1/admin/partners?q=${tag}&status=frozen`, 2, first.body.nextCursor);
+  const ids = [...first.body.items, ...rest].map((item) => item.partnerId as string);
+  expect(new Set(ids)).toEqual(new Set([...frozen, late].map((partner) => partner.partnerId)));
+  expect(ids).toHaveLength(6);
+  expect([...ids].sort()).toEqual(ids);
+  expect((await walk(`/v1/admin/partners?q=${tag}`, 50)).length).toBe(7);
+});
+
+test('payouts: newest first by ID, filtered by status', async () => {
+  const { models } = collector.context;
+  const batch = (id: string, status: 'open' | 'completed') =>
+    models.Payout.create({
+      _id: id,
+      asOf: new Date(),
+      currency: 'USD',
+      status,
+      items: [],
+      withheld: [],
+      createdBy: 'test',
+      createdAt: new Date(),
+    });
+  for (const [id, status] of [
+    ['po_20990101_a', 'completed'],
+    ['po_20990102_a', 'open'],
+    ['po_20990103_a', 'completed'],
+    ['po_20990104_a', 'completed'],
+  ] as const)
+    await batch(id, status);
+  const completed = await walk('/v1/admin/payouts?status=completed', 2);
+  expect(completed.slice(0, 3).map((payout) => payout.payoutId)).toEqual([
+    'po_20990104_a',
+    'po_20990103_a',
+    'po_20990101_a',
+  ]);
+  expect(completed.every((payout) => payout.status === 'completed')).toBe(true);
+  const all = await walk('/v1/admin/payouts', 3);
+  expect(all.map((payout) => payout.payoutId)).toEqual(
+    [...all.map((payout) => payout.payoutId as string)].sort().reverse(),
+  );
+  expect(all.map((payout) => payout.payoutId)).toContain('po_20990102_a');
+});
+
+test('banners: pages by ID', async () => {
+  for (const id of ['b_page_3', 'b_page_1', 'b_page_2'])
+    await request(collector.app)
+      .post('/v1/admin/banners')
+      .set(admin)
+      .send({ bannerId: id, name: id, imageUrl: '/b.png', width: 1, height: 1, altText: id })
+      .expect(201);
+  const banners = await walk('/v1/admin/banners', 2);
+  expect(banners.map((banner) => banner.bannerId)).toEqual(['b_page_1', 'b_page_2', 'b_page_3']);
 });

@@ -21,7 +21,12 @@ export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
 }
 
 export async function testCollector(connection: Connection, env: NodeJS.ProcessEnv = {}): Promise<Collector> {
-  const collector = createCollector({ config: testConfig(env), connection, logger: pino({ level: 'silent' }) });
+  const collector = createCollector({
+    config: testConfig(env),
+    connection,
+    logger: pino({ level: 'silent' }),
+    checkAnswers: true,
+  });
   await syncIndexes(collector.context.models);
   return collector;
 }

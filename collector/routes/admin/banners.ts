@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
+import { pageQuery } from '../../domain/cursor';
 import { bannerIdField } from '../../domain/validation';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { audit } from '../../services/audit';
 import { isDuplicateKey } from '../../services/duplicates';
+import { bannerView, listBanners } from '../../services/records';
+import { bannerAnswer, pageOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const fields = {
@@ -37,15 +40,14 @@ const createSchema = z
   .strict();
 const updateSchema = z.object(fields).partial().strict();
 
-const view = ({ _id, ...banner }: { _id: string } & Record<string, unknown>) => ({ bannerId: _id, ...banner });
+const listQuery = z.object(pageQuery).strict();
 
 export function adminBannerRoutes(context: Context): Router {
   const { models } = context;
   const router = Router();
 
-  router.get('/v1/admin/banners', async (_req, res) => {
-    const banners = await models.Banner.find().sort({ _id: 1 }).lean();
-    res.json({ items: banners.map(view) });
+  router.get('/v1/admin/banners', async (req, res) => {
+    res.json(await listBanners(context, listQuery.parse(req.query)));
   });
 
   router.post('/v1/admin/banners', async (req, res) => {
@@ -62,7 +64,7 @@ export function adminBannerRoutes(context: Context): Router {
       subject: `banner:${bannerId}`,
       details: banner,
     });
-    res.status(201).json(view((await models.Banner.findById(bannerId).lean())!));
+    res.status(201).json(bannerView((await models.Banner.findById(bannerId).lean())!));
   });
 
   router.patch('/v1/admin/banners/:id', async (req, res) => {
@@ -76,7 +78,7 @@ export function adminBannerRoutes(context: Context): Router {
       subject: `banner:${req.params.id}`,
       details: changes,
     });
-    res.json(view((await models.Banner.findById(req.params.id).lean())!));
+    res.json(bannerView((await models.Banner.findById(req.params.id).lean())!));
   });
 
   router.delete('/v1/admin/banners/:id', async (req, res) => {
@@ -94,9 +96,11 @@ export const adminBannerDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/banners',
-    summary: 'List banners.',
+    summary: 'Banners by ID, with cursor pagination.',
     auth: 'admin',
-    responses: { '200': 'Banners.' },
+    query: listQuery,
+    responses: { '200': 'A page and the next cursor.' },
+    answer: pageOf(bannerAnswer),
   },
   {
     method: 'post',
@@ -105,6 +109,7 @@ export const adminBannerDocs: Operation[] = [
     auth: 'admin',
     body: createSchema,
     responses: { '201': 'The banner.' },
+    answer: bannerAnswer,
   },
   {
     method: 'patch',
@@ -113,6 +118,7 @@ export const adminBannerDocs: Operation[] = [
     auth: 'admin',
     body: updateSchema,
     responses: { '200': 'The banner.' },
+    answer: bannerAnswer,
   },
   {
     method: 'delete',

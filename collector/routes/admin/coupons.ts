@@ -8,6 +8,7 @@ import { toCsv } from '../../domain/csv';
 import { partnerIdField } from '../../domain/validation';
 import { actorOf } from '../../http/auth';
 import { couponCounts, createCoupon, decideCoupon, listCoupons, updateCoupon } from '../../services/coupons';
+import { couponAnswer, listOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const createBody = z.object({ code: couponFields.code, partnerId: partnerIdField, ...couponFields.details }).strict();
@@ -83,6 +84,7 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     body: createBody,
     responses: { '201': 'The coupon.' },
+    answer: couponAnswer,
   },
   {
     method: 'get',
@@ -91,6 +93,8 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     query: listQuery,
     responses: { '200': 'Coupons.' },
+    answer: listOf(couponAnswer.extend({ signups: z.number().int(), customers: z.number().int() })),
+    produces: 'text/csv',
   },
   {
     method: 'patch',
@@ -99,6 +103,7 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     body: updateBody,
     responses: { '200': 'The coupon.' },
+    answer: couponAnswer,
   },
   {
     method: 'post',
@@ -106,6 +111,7 @@ export const adminCouponDocs: Operation[] = [
     summary: 'Deactivate a coupon.',
     auth: 'admin',
     responses: { '200': 'The coupon.' },
+    answer: couponAnswer,
   },
   {
     method: 'post',
@@ -114,6 +120,7 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     body: decisionBody,
     responses: { '200': 'The coupon.' },
+    answer: couponAnswer,
   },
   {
     method: 'post',
@@ -122,5 +129,6 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     body: decisionBody,
     responses: { '200': 'The coupon.' },
+    answer: couponAnswer,
   },
 ];

@@ -11,6 +11,7 @@ import { approvalQueue, decideApproval } from '../../services/partner-approval';
 import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
 import { partnerPayouts } from '../../services/partner-payouts';
 import { allStatementLines } from '../../services/statements';
+import { listOf, noteAnswer, pageOf, partnerPayoutAnswer, time } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
@@ -110,6 +111,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     auth: 'admin',
     query: payoutsQuery,
     responses: { '200': 'A page of payouts.' },
+    answer: pageOf(partnerPayoutAnswer),
   },
   {
     method: 'get',
@@ -117,6 +119,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: "The operators' notes on a partner.",
     auth: 'admin',
     responses: { '200': 'Notes.' },
+    answer: listOf(noteAnswer),
   },
   {
     method: 'post',
@@ -125,6 +128,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     auth: 'admin',
     body: noteBody,
     responses: { '201': 'The note.' },
+    answer: noteAnswer,
   },
   {
     method: 'post',
@@ -140,6 +144,18 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: 'Partners waiting for approval.',
     auth: 'admin',
     responses: { '200': 'The queue.' },
+    answer: z.strictObject({
+      mode: z.enum(['auto', 'manual']),
+      items: z.array(
+        z.strictObject({
+          partnerId: z.string(),
+          name: z.string(),
+          email: z.string(),
+          website: z.string().nullable(),
+          createdAt: time.nullable(),
+        }),
+      ),
+    }),
   },
   {
     method: 'post',

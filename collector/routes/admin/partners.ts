@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
+import { pageQuery } from '../../domain/cursor';
 import { formatRate, parseRate } from '../../domain/money';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
@@ -9,10 +10,11 @@ import { partnerStatuses } from '../../models/partner';
 import { audit } from '../../services/audit';
 import { partnerProfile } from '../../services/partner-accounts';
 import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
+import { listPartners } from '../../services/records';
+import { auditEntryAnswer, pageOf, partnerAnswer } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const rateSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const rate = parseRate(String(value));
@@ -21,12 +23,9 @@ const rateSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   return rate ?? z.NEVER;
 });
 
-const listQuery = z.object({
-  q: z.string().trim().max(200).optional(),
-  status: z.enum(partnerStatuses).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+const listQuery = z
+  .object({ ...pageQuery, q: z.string().trim().max(200).optional(), status: z.enum(partnerStatuses).optional() })
+  .strict();
 const statusBody = z.object({ status: z.enum(settableStatuses), reason: reasonSchema });
 const updateBody = z.object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() }).strict();
 
@@ -35,22 +34,8 @@ export function adminPartnerRoutes(context: Context): Router {
   const router = Router();
 
   router.get('/v1/admin/partners', async (req, res) => {
-    const { q, status, page, limit } = listQuery.parse(req.query);
-    const filter: Record<string, unknown> = {};
-    if (status) filter.status = status;
-    if (q) {
-      const pattern = { $regex: escapeRegex(q), $options: 'i' };
-      filter.$or = [{ _id: q }, { email: pattern }, { name: pattern }];
-    }
-    const [total, partners] = await Promise.all([
-      models.Partner.countDocuments(filter),
-      models.Partner.find(filter)
-        .sort({ createdAt: -1, _id: 1 })
-        .skip((page - 1) * limit)
-        .limit(limit)
-        .lean(),
-    ]);
-    res.json({ page, limit, total, items: partners.map((partner) => partnerProfile(config, partner)) });
+    const { limit, cursor, ...filter } = listQuery.parse(req.query);
+    res.json(await listPartners(context, filter, { limit, cursor }));
   });
 
   router.get('/v1/admin/partners/:id', async (req, res) => {
@@ -101,10 +86,11 @@ export const adminPartnerDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners',
-    summary: 'Partners, searched and filtered, paged.',
+    summary: 'Partners by ID, searched and filtered by status, with cursor pagination.',
     auth: 'admin',
     query: listQuery,
-    responses: { '200': 'A page of partners.' },
+    responses: { '200': 'A page and the next cursor.' },
+    answer: pageOf(partnerAnswer),
   },
   {
     method: 'get',
@@ -112,6 +98,7 @@ export const adminPartnerDocs: Operation[] = [
     summary: 'One partner with its audit history.',
     auth: 'admin',
     responses: { '200': 'The partner.' },
+    answer: partnerAnswer.extend({ audit: z.array(auditEntryAnswer) }),
   },
   {
     method: 'post',
@@ -128,5 +115,6 @@ export const adminPartnerDocs: Operation[] = [
     auth: 'admin',
     body: updateBody,
     responses: { '200': 'The partner.' },
+    answer: partnerAnswer,
   },
 ];

@@ -3,9 +3,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
 import { parseInstant } from '../../domain/bounds';
+import { pageQuery } from '../../domain/cursor';
 import { paypalMassPaymentCsv, paypalPayoutsRequest } from '../../domain/payout';
 import { actorOf } from '../../http/auth';
+import { payoutStatuses } from '../../models/payout';
 import { batchOf, completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
+import { listPayouts } from '../../services/records';
+import { pageOf, payoutAnswer } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const instant = z.string().transform((text, ctx) => {
@@ -15,7 +19,7 @@ const instant = z.string().transform((text, ctx) => {
 });
 
 const runBody = z.object({ asOf: instant.optional(), preview: z.boolean().default(false) }).strict();
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const listQuery = z.object({ ...pageQuery, status: z.enum(payoutStatuses).optional() }).strict();
 const completeBody = z
   .object({
     failed: z.array(z.string().min(1).max(64)).max(10_000).default([]),
@@ -24,7 +28,6 @@ const completeBody = z
   .strict();
 
 export function adminPayoutRoutes(context: Context): Router {
-  const { models } = context;
   const router = Router();
 
   router.post('/v1/admin/payouts', async (req, res) => {
@@ -35,9 +38,8 @@ export function adminPayoutRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/payouts', async (req, res) => {
-    const { limit } = listQuery.parse(req.query);
-    const payouts = await models.Payout.find().sort({ createdAt: -1 }).limit(limit).lean();
-    res.json({ items: payouts.map(payoutView) });
+    const { limit, cursor, ...filter } = listQuery.parse(req.query);
+    res.json(await listPayouts(context, filter, { limit, cursor }));
   });
 
   router.get('/v1/admin/payouts/:id', async (req, res) => {
@@ -75,10 +77,11 @@ export const adminPayoutDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/payouts',
-    summary: 'Recent payouts.',
+    summary: 'Payouts newest first, by status, with cursor pagination.',
     auth: 'admin',
     query: listQuery,
-    responses: { '200': 'Payouts.' },
+    responses: { '200': 'A page and the next cursor.' },
+    answer: pageOf(payoutAnswer),
   },
   {
     method: 'get',
@@ -86,6 +89,7 @@ export const adminPayoutDocs: Operation[] = [
     summary: 'One payout.',
     auth: 'admin',
     responses: { '200': 'The payout.' },
+    answer: payoutAnswer,
   },
   {
     method: 'get',
@@ -93,6 +97,7 @@ export const adminPayoutDocs: Operation[] = [
     summary: 'The batch as a PayPal mass payment CSV.',
     auth: 'admin',
     responses: { '200': 'CSV.' },
+    produces: 'text/csv',
   },
   {
     method: 'get',

@@ -6,6 +6,7 @@ import { pageQuery } from '../../domain/cursor';
 import { externalIdField, partnerIdField } from '../../domain/validation';
 import { ledgerKinds } from '../../models/ledger-entry';
 import { getCommission, getCustomer, listCommissions, listCustomers } from '../../services/records';
+import { commissionAnswer, customerAnswer, pageOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const customerQuery = z.object({ ...pageQuery, partnerId: partnerIdField.optional() }).strict();
@@ -51,6 +52,7 @@ export const adminRecordDocs: Operation[] = [
     auth: 'admin',
     query: customerQuery,
     responses: { '200': 'A page and the next cursor.' },
+    answer: pageOf(customerAnswer),
   },
   {
     method: 'get',
@@ -58,6 +60,7 @@ export const adminRecordDocs: Operation[] = [
     summary: 'One customer.',
     auth: 'admin',
     responses: { '200': 'The customer.' },
+    answer: customerAnswer,
   },
   {
     method: 'get',
@@ -66,6 +69,7 @@ export const adminRecordDocs: Operation[] = [
     auth: 'admin',
     query: commissionQuery,
     responses: { '200': 'A page and the next cursor.' },
+    answer: pageOf(commissionAnswer),
   },
   {
     method: 'get',
@@ -73,5 +77,6 @@ export const adminRecordDocs: Operation[] = [
     summary: 'One ledger line.',
     auth: 'admin',
     responses: { '200': 'The line.' },
+    answer: commissionAnswer,
   },
 ];

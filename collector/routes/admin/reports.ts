@@ -8,6 +8,7 @@ import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
 import { partnersReport, type ReportRow } from '../../services/reports';
+import { auditEntryAnswer, listOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
@@ -32,19 +33,20 @@ const sortable = columns.map(([name]) => name) as [string, ...string[]];
 
 const rangeQuery = dayRangeSchema(() => new Date());
 /**
- * Without `limit`: every partner, sorted as asked. With `limit`: one page of partners in ID order
- * (`cursor` from `nextCursor`), each a few reads by key whatever the history; `sort` orders the page.
+ * The report's query: the period, the sort column and order, and JSON or CSV (the `.csv` path
+ * defaults to CSV). Without `limit`: every partner, sorted as asked. With `limit`: one page of
+ * partners in ID order (`cursor` from `nextCursor`), each a few reads by key whatever the history;
+ * `sort` orders the page.
  */
-const reportQuery = (csvPath: boolean) =>
-  z.object({
+const reportQuery = (format: 'json' | 'csv') =>
+  dayRangeSchema(() => new Date(), {
     sort: z.enum(sortable).default('revenue'),
     order: z.enum(['asc', 'desc']).default('desc'),
-    format: z.enum(['json', 'csv']).default(csvPath ? 'csv' : 'json'),
+    format: z.enum(['json', 'csv']).default(format),
     limit: pageQuery.limit.optional(),
     cursor: pageQuery.cursor,
   });
-const jsonReportQuery = reportQuery(false);
-const csvReportQuery = reportQuery(true);
+const reportQueries = { json: reportQuery('json'), csv: reportQuery('csv') };
 const auditQuery = z.object({
   subject: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
@@ -55,10 +57,10 @@ export function adminReportRoutes(context: Context): Router {
   const router = Router();
 
   const report =
-    (csvPath: boolean): RequestHandler =>
+    (schema: (typeof reportQueries)['json']): RequestHandler =>
     async (req, res) => {
-      const query = (csvPath ? csvReportQuery : jsonReportQuery).parse(req.query);
-      const range = dayRangeSchema(() => new Date()).parse({ from: req.query.from, to: req.query.to });
+      const query = schema.parse(req.query);
+      const range = { from: query.from, to: query.to };
       const { rows, nextCursor } = await partnersReport(context, range, new Date(), {
         limit: query.limit,
         after: query.cursor,
@@ -91,8 +93,8 @@ export function adminReportRoutes(context: Context): Router {
       res.type('text/csv; charset=utf-8').attachment(`partners-${range.from}-${range.to}.csv`).send(csv);
     };
 
-  router.get('/v1/admin/reports/partners', report(false));
-  router.get('/v1/admin/reports/partners.csv', report(true));
+  router.get('/v1/admin/reports/partners', report(reportQueries.json));
+  router.get('/v1/admin/reports/partners.csv', report(reportQueries.csv));
 
   // Attribution health: signups of the period by method and source, and those not attributed by reason.
   router.get('/v1/admin/reports/attribution', async (req, res) => {
@@ -117,7 +119,7 @@ export const adminReportDocs: Operation[] = [
     summary:
       'Per-partner report over a period (from, to, sort, order, format); with limit, one key-paged page of partners (cursor, nextCursor).',
     auth: 'admin',
-    query: jsonReportQuery,
+    query: reportQueries.json,
     responses: { '200': 'Rows as JSON (or CSV with format=csv).' },
   },
   {
@@ -125,8 +127,9 @@ export const adminReportDocs: Operation[] = [
     path: '/v1/admin/reports/partners.csv',
     summary: 'The per-partner report as CSV.',
     auth: 'admin',
-    query: csvReportQuery,
+    query: reportQueries.csv,
     responses: { '200': 'CSV.' },
+    produces: 'text/csv',
   },
   {
     method: 'get',
@@ -143,5 +146,6 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: auditQuery,
     responses: { '200': 'Entries.' },
+    answer: listOf(auditEntryAnswer),
   },
 ];

@@ -15,6 +15,12 @@ import {
   sendTestEvent,
   updateEndpoint,
 } from '../../services/webhook-endpoints';
+import {
+  listOf,
+  webhookDeliveryAnswer,
+  webhookEndpointAnswer,
+  webhookEndpointWithSecretAnswer,
+} from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const fields = {
@@ -83,6 +89,7 @@ export const adminWebhookDocs: Operation[] = [
     auth: 'admin',
     body: createSchema,
     responses: { '201': 'The endpoint with its signing secret.' },
+    answer: webhookEndpointWithSecretAnswer,
   },
   {
     method: 'get',
@@ -90,6 +97,7 @@ export const adminWebhookDocs: Operation[] = [
     summary: 'List webhook endpoints.',
     auth: 'admin',
     responses: { '200': 'Endpoints.' },
+    answer: listOf(webhookEndpointAnswer),
   },
   {
     method: 'get',
@@ -97,6 +105,7 @@ export const adminWebhookDocs: Operation[] = [
     summary: 'One webhook endpoint.',
     auth: 'admin',
     responses: { '200': 'The endpoint.' },
+    answer: webhookEndpointWithSecretAnswer,
   },
   {
     method: 'patch',
@@ -105,6 +114,7 @@ export const adminWebhookDocs: Operation[] = [
     auth: 'admin',
     body: updateSchema,
     responses: { '200': 'The endpoint.' },
+    answer: webhookEndpointAnswer,
   },
   {
     method: 'delete',
@@ -120,6 +130,7 @@ export const adminWebhookDocs: Operation[] = [
     auth: 'admin',
     body: rotateSchema,
     responses: { '200': 'The new secret.' },
+    answer: webhookEndpointWithSecretAnswer,
   },
   {
     method: 'post',
@@ -127,6 +138,7 @@ export const adminWebhookDocs: Operation[] = [
     summary: 'Send a test event.',
     auth: 'admin',
     responses: { '202': 'Queued.' },
+    answer: z.strictObject({ deliveryId: z.string(), eventId: z.string() }),
   },
   {
     method: 'get',
@@ -135,5 +147,6 @@ export const adminWebhookDocs: Operation[] = [
     auth: 'admin',
     query: deliveriesQuery,
     responses: { '200': 'Deliveries.' },
+    answer: listOf(webhookDeliveryAnswer),
   },
 ];

@@ -1,0 +1,170 @@
+// Answer schemas shared by several routes (a route's own answers are declared in its file). They
+// describe JSON as sent: times are ISO-8601 strings, absent values null. Strict objects, so an
+// answer with a field the document does not name fails checkAnswers.
+import { z } from 'zod';
+import { couponStatuses } from '../domain/coupon';
+import { webhookEventTypes } from '../domain/webhooks';
+import { ledgerKinds } from '../models/ledger-entry';
+import { partnerStatuses } from '../models/partner';
+import { payoutItemStatuses, payoutStatuses } from '../models/payout';
+import { webhookDeliveryStatuses } from '../models/webhook-delivery';
+import { webhookEndpointStatuses } from '../models/webhook-endpoint';
+
+export const time = z.iso.datetime();
+export const day = z.iso.date();
+
+/** `{items, nextCursor}`: a page of a cursor-paged list. */
+export const pageOf = <Item extends z.ZodType>(item: Item) =>
+  z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** `{items}`: a whole (bounded) list. */
+export const listOf = <Item extends z.ZodType>(item: Item) => z.strictObject({ items: z.array(item) });
+
+export const partnerAnswer = z.strictObject({
+  partnerId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  payoutEmail: z.string().nullable(),
+  website: z.string().nullable(),
+  status: z.enum(partnerStatuses),
+  /** The rate in force, a decimal 0–1 as text ("0.25"). */
+  commissionRate: z.string(),
+  rateOverride: z.boolean(),
+  link: z.string(),
+  createdAt: time.nullable(),
+});
+
+export const auditEntryAnswer = z.strictObject({
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  at: time,
+});
+
+export const customerAnswer = z.strictObject({
+  customerId: z.string(),
+  partnerId: z.string(),
+  clickId: z.string(),
+  bid: z.string().nullable(),
+  email: z.string().nullable(),
+  boundAt: time,
+});
+
+export const commissionAnswer = z.strictObject({
+  id: z.string(),
+  partnerId: z.string(),
+  kind: z.enum(ledgerKinds),
+  amount: z.number().int(),
+  currency: z.string(),
+  customerId: z.string().nullable(),
+  eventId: z.string(),
+  reverses: z.string().nullable(),
+  occurredAt: time,
+  availableAt: time,
+  status: z.enum(['pending', 'payable', 'paid']),
+  payoutId: z.string().nullable(),
+});
+
+export const payoutAnswer = z.strictObject({
+  payoutId: z.string(),
+  asOf: time,
+  currency: z.string(),
+  status: z.enum(payoutStatuses),
+  total: z.number().int(),
+  items: z.array(
+    z.strictObject({
+      partnerId: z.string(),
+      amount: z.number().int(),
+      payoutEmail: z.string(),
+      status: z.enum(payoutItemStatuses),
+      /** How many ledger entries the item pays. */
+      entries: z.number().int(),
+    }),
+  ),
+  withheld: z.array(z.strictObject({ partnerId: z.string(), balance: z.number().int(), reason: z.string() })),
+  createdBy: z.string(),
+  createdAt: time,
+  completedAt: time.nullable(),
+});
+
+/** One partner's share of a payout. */
+export const partnerPayoutAnswer = z.strictObject({
+  payoutId: z.string(),
+  asOf: time,
+  createdAt: time,
+  completedAt: time.nullable(),
+  amount: z.number().int(),
+  currency: z.string(),
+  payoutEmail: z.string(),
+  status: z.enum(payoutItemStatuses),
+});
+
+export const bannerAnswer = z.strictObject({
+  bannerId: z.string(),
+  name: z.string(),
+  imageUrl: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  targetPath: z.string(),
+  altText: z.string(),
+  active: z.boolean(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const couponAnswer = z.strictObject({
+  code: z.string(),
+  partnerId: z.string(),
+  status: z.enum(couponStatuses),
+  endsAt: time.nullable(),
+  discount: z.string().nullable(),
+  description: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: time,
+  decidedBy: z.string().nullable(),
+  decidedAt: time.nullable(),
+  decisionReason: z.string().nullable(),
+});
+
+const endpointFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(webhookEventTypes)),
+  description: z.string().nullable(),
+  status: z.enum(webhookEndpointStatuses),
+  disabledReason: z.string().nullable(),
+  consecutiveFailures: z.number().int(),
+  previousSecretExpiresAt: time.nullable(),
+  createdAt: time,
+  updatedAt: time,
+};
+export const webhookEndpointAnswer = z.strictObject(endpointFields);
+/** The endpoint with its signing secret (on create, get and rotation only). */
+export const webhookEndpointWithSecretAnswer = z.strictObject({ ...endpointFields, secret: z.string() });
+
+export const webhookDeliveryAnswer = z.strictObject({
+  id: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  status: z.enum(webhookDeliveryStatuses),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  log: z.array(
+    z.strictObject({
+      attempt: z.number().int(),
+      at: time,
+      statusCode: z.number().int().optional(),
+      error: z.string().optional(),
+      durationMs: z.number(),
+    }),
+  ),
+  createdAt: time,
+  deliveredAt: time.nullable(),
+});
+
+export const noteAnswer = z.strictObject({ noteId: z.string(), text: z.string(), author: z.string(), at: time });
+
+/** `{status, detail}` of an accepted request whose outcome is emailed. */
+export const sentAnswer = z.strictObject({ status: z.literal('sent'), detail: z.string() });
