@@ -12,6 +12,7 @@ import type { Connection } from 'mongoose';
 import { openConnection } from '../../../collector/db/connection';
 import { createModels, type Models } from '../../../collector/models';
 import { webhookEventId } from '../../../collector/domain/webhooks';
+import { appendLedgerEntry } from '../../../collector/services/ledger-writer';
 import { abandonedAfterMs, completedKey, sealedKey } from '../../../collector/services/payouts';
 import { ChildCollector, withDatabase, type ChildCollectorOptions } from '../../support/child-collector';
 import { testAdminKey } from '../../support/collector';
@@ -51,7 +52,11 @@ beforeAll(async () => {
     createdAt: new Date(),
     updatedAt: new Date(),
   });
-  collector = await ChildCollector.start({ mongodbUri: withDatabase(engineUri(), dbName), dataDir });
+  collector = await ChildCollector.start({
+    mongodbUri: withDatabase(engineUri(), dbName),
+    dataDir,
+    env: { ASHOP_STATS_FOLD_MS: '200' },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -73,7 +78,7 @@ async function earn() {
       return {
         _id: `commission:${eventId}`,
         partnerId,
-        kind: 'commission',
+        kind: 'commission' as const,
         amount,
         currency: 'USD',
         customerId: `cus-${partnerId}`,
@@ -88,12 +93,13 @@ async function earn() {
   const reversal = {
     ...first,
     _id: `reversal:re-${first.eventId}`,
-    kind: 'reversal',
+    kind: 'reversal' as const,
     amount: -1000,
     eventId: `re-${first.eventId}`,
     reverses: first._id,
   };
-  await models.LedgerEntry.insertMany([...entries, reversal]);
+  // Through the ledger's own writer, so the money read models the report shows learn of each entry.
+  for (const entry of [...entries, reversal]) await appendLedgerEntry(models, entry);
 }
 
 /** Starts a run or completion that the child holds at its seam and kills it there (it stays down). */
@@ -200,6 +206,7 @@ async function checkMoney(step: string) {
       problems.push(`${fate._id} held by ${payoutId} (${statusOf.get(payoutId)}) without its lock`);
   }
 
+  await readModelsSettled();
   const report = await collector.request('GET', '/v1/admin/reports/partners', { headers: admin });
   expect(report.status).toBe(200);
   const rows = (report.body as { items: Array<{ partnerId: string; balance: number; commission: { paid: number } }> })
@@ -231,6 +238,17 @@ async function checkMoney(step: string) {
   );
   expect(problems).toEqual([]);
   return { total, locked };
+}
+
+/** The report's money comes from read models the collector folds from deltas: wait until none is left. */
+async function readModelsSettled() {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pending = await models.StatDelta.countDocuments({});
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending} deltas still pending after 60 s`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }
 
 /** Every entry ends in exactly one paid item of a completed batch. */
