@@ -168,3 +168,66 @@ export const noteAnswer = z.strictObject({ noteId: z.string(), text: z.string(),
 
 /** `{status, detail}` of an accepted request whose outcome is emailed. */
 export const sentAnswer = z.strictObject({ status: z.literal('sent'), detail: z.string() });
+
+const nullableText = z.string().nullable();
+const minor = z.number().int();
+
+/** A statement line as partners (and operators on the partner page) see it: see domain/statement.ts. */
+export const statementLineAnswer = z.strictObject({
+  entryId: z.string(),
+  kind: z.enum(['commission', 'clawback', 'adjustment']),
+  memo: nullableText,
+  customerId: nullableText,
+  eventId: z.string(),
+  occurredAt: time,
+  availableAt: time,
+  /** The invoice's commissionable base (minor units); null for clawbacks, adjustments and old entries. */
+  base: minor.nullable(),
+  /** 2500 = 25 %. */
+  rateBasisPoints: z.number().nullable(),
+  amount: minor,
+  /** Reversals folded in, as a positive amount. */
+  refunded: minor,
+  net: minor,
+  status: z.enum(['pending', 'payable', 'paid', 'reversed']),
+  payoutId: nullableText,
+  /** The click and signup that bound the customer. */
+  binding: z
+    .strictObject({
+      clickedAt: time.nullable(),
+      bid: nullableText,
+      signedUpAt: time.nullable(),
+      method: nullableText,
+      coupon: nullableText,
+    })
+    .nullable(),
+});
+
+export const balanceAnswer = z.strictObject({
+  currency: z.string(),
+  pending: minor,
+  payable: minor,
+  paid: minor,
+  reversed: minor,
+  balance: minor,
+  /** Pending amounts by the month (YYYY-MM) they become payable, oldest first. */
+  releases: z.array(z.strictObject({ month: z.string(), amount: minor })),
+  minimumPayout: minor,
+  belowMinimum: z.boolean(),
+  carriedForward: minor,
+  nextReleaseAt: time.nullable(),
+});
+
+export const bookCustomerAnswer = z.strictObject({
+  customerId: z.string(),
+  signedUpAt: time.nullable(),
+  method: nullableText,
+  bid: nullableText,
+  coupon: nullableText,
+  firstInvoiceAt: time.nullable(),
+  latestInvoiceAt: time.nullable(),
+  monthRevenue: minor,
+  lifetimeRevenue: minor,
+  lifetimeCommission: minor,
+  status: z.enum(['active', 'churned']),
+});

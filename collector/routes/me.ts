@@ -14,7 +14,14 @@ import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { partnerPayouts } from '../services/partner-payouts';
 import { partnerStats } from '../services/reports';
 import { allStatementLines, customersPage, partnerBalance, statementPage } from '../services/statements';
-import { pageOf, partnerAnswer, partnerPayoutAnswer } from '../http/answers';
+import {
+  balanceAnswer,
+  bookCustomerAnswer,
+  pageOf,
+  partnerAnswer,
+  partnerPayoutAnswer,
+  statementLineAnswer,
+} from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const profileBody = z
@@ -192,6 +199,12 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: listQuery,
     responses: { '200': 'A page of lines.' },
+    answer: z.strictObject({
+      currency: z.string(),
+      limit: z.number().int(),
+      items: z.array(statementLineAnswer),
+      nextCursor: z.string().nullable(),
+    }),
   },
   {
     method: 'get',
@@ -200,6 +213,7 @@ export const meDocs: Operation[] = [
       'The balance explained: pending, payable, paid, reversed, the minimum payout and what is carried forward, and pending amounts by the month they become payable.',
     auth: 'partner',
     responses: { '200': 'The balance.' },
+    answer: balanceAnswer,
   },
   {
     method: 'get',
@@ -209,6 +223,7 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: customersQuery,
     responses: { '200': 'A page of customers.' },
+    answer: pageOf(bookCustomerAnswer).extend({ currency: z.string() }),
   },
   {
     method: 'get',

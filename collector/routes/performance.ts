@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { dayRangeSchema } from '../domain/day-range';
 import { performanceCsv } from '../domain/performance';
-import { dimensions } from '../domain/stat-layout';
+import { counterNames, dimensions } from '../domain/stat-layout';
 import { requirePartner } from '../http/auth';
+import { day } from '../http/answers';
 import type { Operation } from '../http/openapi';
 import { partnerPerformance } from '../services/performance';
 
@@ -34,6 +35,20 @@ export function performanceRoutes(context: Context): Router {
   return router;
 }
 
+const figures = {
+  ...Object.fromEntries(counterNames.map((name) => [name, z.number().int()])),
+  conversionBasisPoints: z.number().int().nullable(),
+  epc: z.number().int().nullable(),
+} as Record<string, z.ZodType>;
+const performanceAnswer = z.strictObject({
+  from: day,
+  to: day,
+  currency: z.string(),
+  by: z.enum(dimensions),
+  rows: z.array(z.strictObject({ key: z.string().nullable(), ...figures })),
+  total: z.strictObject(figures),
+});
+
 const rules =
   'Conversion rate: signups ÷ unique clicks, in basis points (1234 = 12.34 %); EPC: earnings per 100 clicks in minor units; both rounded half away from zero, null without clicks. `by`: banner, data1, data2, page (landing page) or coupon; period as in /v1/me/stats.';
 
@@ -45,6 +60,7 @@ export const performanceDocs: Operation[] = [
     auth: 'partner',
     query: performanceQuery,
     responses: { '200': '`{from, to, currency, by, rows[{key, …counters, conversionBasisPoints, epc}], total}`.' },
+    answer: performanceAnswer,
   },
   {
     method: 'get',
@@ -53,5 +69,6 @@ export const performanceDocs: Operation[] = [
     auth: 'partner',
     query: performanceQuery,
     responses: { '200': 'CSV (RFC 4180).' },
+    produces: 'text/csv',
   },
 ];

@@ -11,7 +11,7 @@ import { approvalQueue, decideApproval } from '../../services/partner-approval';
 import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
 import { partnerPayouts } from '../../services/partner-payouts';
 import { allStatementLines } from '../../services/statements';
-import { listOf, noteAnswer, pageOf, partnerPayoutAnswer, time } from '../../http/answers';
+import { listOf, noteAnswer, pageOf, partnerPayoutAnswer, statementLineAnswer, time } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
@@ -103,6 +103,7 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: "A partner's commission lines.",
     auth: 'admin',
     responses: { '200': 'Lines.' },
+    answer: listOf(statementLineAnswer).extend({ currency: z.string() }),
   },
   {
     method: 'get',
