@@ -1,11 +1,10 @@
 // `coupons create|list|deactivate` on the test database: the same rules as the API.
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
-import { commands } from '../../../collector/cli';
-import { runCli } from '../../../collector/cli/run';
 import { testCollector, testConfig, testServerKey } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
+import { cliRunner } from './run-cli';
 
 const db = useTestDatabase(__filename);
 
@@ -16,17 +15,7 @@ describe('coupons CLI', () => {
   });
   afterAll(() => collector.close());
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(
-      commands,
-      argv,
-      { print: (line) => out.push(line), error: (line) => err.push(line) },
-      async () => ({ config: testConfig(), connection: db.connection(), close: async () => {} }),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = cliRunner(testConfig, db.connection);
   const check = (code: string) =>
     request(collector.app).get(`/v1/coupons/${code}`).set('Authorization', `Bearer ${testServerKey}`);
 

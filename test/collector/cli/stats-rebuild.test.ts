@@ -3,13 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
-import { commands } from '../../../collector/cli';
-import { runCli } from '../../../collector/cli/run';
 import type { Bucket } from '../../../collector/domain/stat-layout';
 import { testCollector, testConfig } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
 import { browserUa, clickBody, dayStatsOf, serverKey } from '../tracking/fixtures';
+import { cliRunner } from './run-cli';
 
 const db = useTestDatabase(__filename);
 let collector: Collector;
@@ -20,16 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => collector.close());
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const code = await runCli(
-    commands,
-    argv,
-    { print: (line) => out.push(line), error: (line) => out.push(line) },
-    async () => ({ config: testConfig(), connection: db.connection(), close: async () => {} }),
-  );
-  return { code, out: out.join('\n') };
-}
+const cli = cliRunner(testConfig, db.connection);
 
 const post = (path: string, body: object) => request(collector.app).post(path).set(serverKey).send(body);
 

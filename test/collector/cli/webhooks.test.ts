@@ -1,22 +1,11 @@
-import { commands } from '../../../collector/cli';
-import { runCli } from '../../../collector/cli/run';
 import { createModels } from '../../../collector/models';
 import { testConfig } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
+import { cliRunner } from './run-cli';
 
 const db = useTestDatabase(__filename);
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    commands,
-    argv,
-    { print: (line) => out.push(line), error: (line) => err.push(line) },
-    async () => ({ config: testConfig(), connection: db.connection(), close: async () => {} }),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliRunner(testConfig, db.connection);
 
 test('webhooks create, list, test and delete', async () => {
   const created = await cli(
