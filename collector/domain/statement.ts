@@ -237,9 +237,11 @@ export function applyTotals(
     changes[String(ms)] = (changes[String(ms)] ?? 0) + amount;
     releaseDays.set(day, changes);
   }
+  // A day whose sum is 0 is kept until it is released: its releases may still differ by the millisecond.
   for (const [day, amount] of Object.entries(totals.days)) {
-    if (day < totals.fromDay) totals.released += amount;
-    if (day < totals.fromDay || amount === 0) delete totals.days[day];
+    if (day >= totals.fromDay) continue;
+    totals.released += amount;
+    delete totals.days[day];
   }
   return { totals, releaseDays };
 }
@@ -475,3 +477,195 @@ export function customerStatus(
 /** This UTC month's commissionable revenue of a customer, read at `now`. */
 export const revenueThisMonth = (customer: Pick<BookCustomer, 'revenueMonth' | 'monthRevenue'>, now: Date) =>
   customer.revenueMonth === monthOfDate(now) ? customer.monthRevenue : 0;
+
+export interface MoneyBatch {
+  statements: Array<{ id: string; partnerId: string; month: string; ops: LineOp[] }>;
+  totals: Array<{ partnerId: string; change: TotalsChange }>;
+  books: Array<{ id: string; partnerId: string; month: string; ops: BookOp[] }>;
+}
+
+export interface MoneyOps {
+  lines: LineOp[];
+  books: BookOp[];
+}
+
+export interface EntryDoc {
+  _id: string;
+  partnerId: string;
+  kind: 'commission' | 'reversal' | 'clawback' | 'adjustment';
+  amount: number;
+  customerId?: string | null;
+  eventId: string;
+  memo?: string | null;
+  reverses?: string | null;
+  base?: number | null;
+  ratePpm?: number | null;
+  occurredAt: Date;
+  availableAt: Date;
+}
+
+export interface CustomerFacts {
+  boundAt: Date;
+  clickedAt?: Date | null | undefined;
+  bid?: string | null | undefined;
+  method?: string | null | undefined;
+  couponCode?: string | null | undefined;
+}
+
+/** A line's own fields from its entry, the invoice it was earned on and the customer's binding (pure). */
+export function lineBaseOf(
+  entry: EntryDoc,
+  invoice: { commissionable?: number | null; ratePpm?: number | null } | null,
+  customer: CustomerFacts | null,
+): LineBase {
+  const binding: Binding | null = customer
+    ? {
+        clickedAt: customer.clickedAt ?? null,
+        bid: customer.bid ?? null,
+        signedUpAt: customer.boundAt,
+        method: customer.method ?? null,
+        coupon: customer.couponCode ?? null,
+      }
+    : null;
+  const commission = entry.kind === 'commission';
+  return {
+    entryId: entry._id,
+    kind: entry.kind as LineKind,
+    memo: entry.memo ?? null,
+    customerId: entry.customerId ?? null,
+    eventId: entry.eventId,
+    occurredAt: entry.occurredAt,
+    availableAt: entry.availableAt,
+    base: commission ? (entry.base ?? invoice?.commissionable ?? null) : null,
+    ratePpm: commission ? (entry.ratePpm ?? invoice?.ratePpm ?? null) : null,
+    amount: entry.amount,
+    binding,
+    bookMonth: customer ? monthOfDate(customer.boundAt) : null,
+  };
+}
+
+/** The book op of a bound customer's signup. */
+export function signupBookOp(customer: CustomerFacts & { _id: string; partnerId: string }): BookOp {
+  return {
+    partnerId: customer.partnerId,
+    month: monthOfDate(customer.boundAt),
+    customerId: customer._id,
+    signup: {
+      signedUpAt: customer.boundAt,
+      method: customer.method ?? null,
+      bid: customer.bid ?? null,
+      coupon: customer.couponCode ?? null,
+    },
+  };
+}
+
+/** The book op of an invoice of a bound customer (with the customer's signup, so the book never lacks it). */
+export function invoiceBookOp(
+  invoice: { partnerId: string; customerId: string; occurredAt: Date; commissionable: number },
+  customer: CustomerFacts & { _id: string; partnerId: string },
+): BookOp {
+  return {
+    ...signupBookOp(customer),
+    invoice: { occurredAt: invoice.occurredAt, commissionable: invoice.commissionable },
+  };
+}
+
+const emptyChange = (): TotalsChange => ({ paid: 0, reversed: 0, unclaimed: [], months: [], bookMonths: [] });
+
+/**
+ * Plans a fold batch from the statement months its ops touch (as the last batch left them): derives the totals' change and each customer's commission change from the lines before and after.
+ */
+export function planMoneyBatch(ops: MoneyOps, storedMonth: (id: string) => StatementMonth | null): MoneyBatch {
+  const statements = new Map<string, MoneyBatch['statements'][number]>();
+  for (const op of ops.lines) {
+    const month = monthOfDate(op.line.occurredAt);
+    const id = statementId(op.partnerId, month);
+    const group = statements.get(id) ?? { id, partnerId: op.partnerId, month, ops: [] };
+    group.ops.push(op);
+    statements.set(id, group);
+  }
+  const totals = new Map<string, TotalsChange>();
+  const changeOf = (partnerId: string) => {
+    let change = totals.get(partnerId);
+    if (!change) totals.set(partnerId, (change = emptyChange()));
+    return change;
+  };
+  const bookOps: BookOp[] = [...ops.books];
+  for (const group of statements.values()) {
+    const stored = storedMonth(group.id);
+    const before = new Map((stored?.lines ?? []).map((line) => [line.entryId, line]));
+    const after = applyToMonth(stored?.lines ?? [], group.ops);
+    const change = changeOf(group.partnerId);
+    if (!stored) change.months.push(group.month);
+    const touched = new Set(group.ops.map((op) => op.line.entryId));
+    for (const line of after) {
+      if (!touched.has(line.entryId)) continue;
+      const effect = effectChange(before.get(line.entryId), line);
+      change.paid += effect.paid;
+      change.reversed += effect.reversed;
+      change.unclaimed.push(...effect.unclaimed);
+      if (effect.net !== 0 && line.customerId && line.bookMonth) {
+        bookOps.push({
+          partnerId: group.partnerId,
+          month: line.bookMonth,
+          customerId: line.customerId,
+          commission: effect.net,
+        });
+      }
+    }
+  }
+  const books = new Map<string, MoneyBatch['books'][number]>();
+  for (const op of bookOps) {
+    const id = bookId(op.partnerId, op.month);
+    const group = books.get(id) ?? { id, partnerId: op.partnerId, month: op.month, ops: [] };
+    group.ops.push(op);
+    books.set(id, group);
+    changeOf(op.partnerId).bookMonths.push(op.month);
+  }
+  for (const change of totals.values()) {
+    change.months = [...new Set(change.months)];
+    change.bookMonths = [...new Set(change.bookMonths)];
+  }
+  return {
+    statements: [...statements.values()],
+    totals: [...totals].map(([partnerId, change]) => ({ partnerId, change })),
+    books: [...books.values()],
+  };
+}
+
+/** The money read models held in memory (a loader building them in bulk, as the folder would). */
+export interface MoneyDocs {
+  statements: Map<string, StatementMonth>;
+  totals: Map<string, MoneyTotals>;
+  releaseDays: Map<string, { _id: string; partnerId: string; day: string; seq: number; at: Record<string, number> }>;
+  books: Map<string, BookMonth>;
+}
+
+export const emptyMoneyDocs = (): MoneyDocs => ({
+  statements: new Map(),
+  totals: new Map(),
+  releaseDays: new Map(),
+  books: new Map(),
+});
+
+/** One fold batch applied to documents in memory: what the folder's planned batch writes, document by document. */
+export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq: number): void {
+  const batch = planMoneyBatch(ops, (id) => docs.statements.get(id) ?? null);
+  for (const group of batch.statements) {
+    const lines = applyToMonth(docs.statements.get(group.id)?.lines ?? [], group.ops);
+    docs.statements.set(group.id, { _id: group.id, partnerId: group.partnerId, month: group.month, seq, lines });
+  }
+  for (const { partnerId, change } of batch.totals) {
+    const { totals, releaseDays } = applyTotals(docs.totals.get(partnerId) ?? null, partnerId, change, at, seq);
+    docs.totals.set(partnerId, totals);
+    for (const [day, changes] of releaseDays) {
+      const id = releaseDayId(partnerId, day);
+      const at_ = applyReleaseDay(docs.releaseDays.get(id)?.at, changes);
+      docs.releaseDays.set(id, { _id: id, partnerId, day, seq, at: at_ });
+    }
+  }
+  for (const group of batch.books) {
+    const customers = applyBookOps(docs.books.get(group.id)?.customers ?? [], group.ops);
+    docs.books.set(group.id, { _id: group.id, partnerId: group.partnerId, month: group.month, seq, customers });
+  }
+}

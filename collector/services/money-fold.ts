@@ -18,38 +18,27 @@ import {
   applyReleaseDay,
   applyToMonth,
   applyTotals,
-  effectChange,
+  lineBaseOf,
   monthOfDate,
-  bookId,
+  planMoneyBatch,
   releaseDayId,
   statementId,
-  type Binding,
   type BookCustomer,
   type BookMonth,
-  type BookOp,
+  type CustomerFacts,
+  type EntryDoc,
   type LineBase,
-  type LineKind,
   type LineOp,
+  type MoneyBatch,
+  type MoneyOps,
   type MoneyTotals,
   type StatementMonth,
   type StoredLine,
-  type TotalsChange,
 } from '../domain/statement';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
 
 /** What one fold batch does to the money read models (stored in the batch, replayed after a crash). */
-export interface MoneyBatch {
-  statements: Array<{ id: string; partnerId: string; month: string; ops: LineOp[] }>;
-  totals: Array<{ partnerId: string; change: TotalsChange }>;
-  books: Array<{ id: string; partnerId: string; month: string; ops: BookOp[] }>;
-}
-
-export interface MoneyOps {
-  lines: LineOp[];
-  books: BookOp[];
-}
-
 export const ledgerDeltaId = (entryId: string) => `ledger:${entryId}`;
 export const claimDeltaId = (entryId: string, payoutId: string, claimed: boolean) =>
   `${claimed ? 'claim' : 'release'}:${entryId}:${payoutId}`;
@@ -80,61 +69,6 @@ export async function recordClaimDeltas(
       createdAt,
     })),
   );
-}
-
-interface EntryDoc {
-  _id: string;
-  partnerId: string;
-  kind: 'commission' | 'reversal' | 'clawback' | 'adjustment';
-  amount: number;
-  customerId?: string | null;
-  eventId: string;
-  memo?: string | null;
-  reverses?: string | null;
-  base?: number | null;
-  ratePpm?: number | null;
-  occurredAt: Date;
-  availableAt: Date;
-}
-
-export interface CustomerFacts {
-  boundAt: Date;
-  clickedAt?: Date | null | undefined;
-  bid?: string | null | undefined;
-  method?: string | null | undefined;
-  couponCode?: string | null | undefined;
-}
-
-/** A line's own fields from its entry, the invoice it was earned on and the customer's binding (pure). */
-export function lineBaseOf(
-  entry: EntryDoc,
-  invoice: { commissionable?: number | null; ratePpm?: number | null } | null,
-  customer: CustomerFacts | null,
-): LineBase {
-  const binding: Binding | null = customer
-    ? {
-        clickedAt: customer.clickedAt ?? null,
-        bid: customer.bid ?? null,
-        signedUpAt: customer.boundAt,
-        method: customer.method ?? null,
-        coupon: customer.couponCode ?? null,
-      }
-    : null;
-  const commission = entry.kind === 'commission';
-  return {
-    entryId: entry._id,
-    kind: entry.kind as LineKind,
-    memo: entry.memo ?? null,
-    customerId: entry.customerId ?? null,
-    eventId: entry.eventId,
-    occurredAt: entry.occurredAt,
-    availableAt: entry.availableAt,
-    base: commission ? (entry.base ?? invoice?.commissionable ?? null) : null,
-    ratePpm: commission ? (entry.ratePpm ?? invoice?.ratePpm ?? null) : null,
-    amount: entry.amount,
-    binding,
-    bookMonth: customer ? monthOfDate(customer.boundAt) : null,
-  };
 }
 
 /** Reads the facts a line is made of, by `_id`, with small caches for one fold. */
@@ -192,96 +126,16 @@ export class LineReader {
   }
 }
 
-/** The book op of a bound customer's signup. */
-export function signupBookOp(customer: CustomerFacts & { _id: string; partnerId: string }): BookOp {
-  return {
-    partnerId: customer.partnerId,
-    month: monthOfDate(customer.boundAt),
-    customerId: customer._id,
-    signup: {
-      signedUpAt: customer.boundAt,
-      method: customer.method ?? null,
-      bid: customer.bid ?? null,
-      coupon: customer.couponCode ?? null,
-    },
-  };
-}
-
-/** The book op of an invoice of a bound customer. */
-export function invoiceBookOp(
-  invoice: { partnerId: string; customerId: string; occurredAt: Date; commissionable: number },
-  customerBoundAt: Date,
-): BookOp {
-  return {
-    partnerId: invoice.partnerId,
-    month: monthOfDate(customerBoundAt),
-    customerId: invoice.customerId,
-    invoice: { occurredAt: invoice.occurredAt, commissionable: invoice.commissionable },
-  };
-}
-
-const emptyChange = (): TotalsChange => ({ paid: 0, reversed: 0, unclaimed: [], months: [], bookMonths: [] });
-
-/**
- * Plans a batch: reads the statement months the ops touch (as the last batch left them), and
- * derives the totals' change and each customer's commission change from the lines before and after.
- */
+/** Plans a batch from the statement months its ops touch, as the last batch left them. */
 export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBatch> {
-  const statements = new Map<string, MoneyBatch['statements'][number]>();
+  const stored = new Map<string, StatementMonth>();
   for (const op of ops.lines) {
-    const month = monthOfDate(op.line.occurredAt);
-    const id = statementId(op.partnerId, month);
-    const group = statements.get(id) ?? { id, partnerId: op.partnerId, month, ops: [] };
-    group.ops.push(op);
-    statements.set(id, group);
+    const id = statementId(op.partnerId, monthOfDate(op.line.occurredAt));
+    if (stored.has(id)) continue;
+    const doc = (await models.StatementMonth.findById(id).lean()) as StatementMonth | null;
+    if (doc) stored.set(id, doc);
   }
-  const totals = new Map<string, TotalsChange>();
-  const changeOf = (partnerId: string) => {
-    let change = totals.get(partnerId);
-    if (!change) totals.set(partnerId, (change = emptyChange()));
-    return change;
-  };
-  const bookOps: BookOp[] = [...ops.books];
-  for (const group of statements.values()) {
-    const stored = (await models.StatementMonth.findById(group.id).lean()) as StatementMonth | null;
-    const before = new Map((stored?.lines ?? []).map((line) => [line.entryId, line]));
-    const after = applyToMonth(stored?.lines ?? [], group.ops);
-    const change = changeOf(group.partnerId);
-    if (!stored) change.months.push(group.month);
-    const touched = new Set(group.ops.map((op) => op.line.entryId));
-    for (const line of after) {
-      if (!touched.has(line.entryId)) continue;
-      const effect = effectChange(before.get(line.entryId), line);
-      change.paid += effect.paid;
-      change.reversed += effect.reversed;
-      change.unclaimed.push(...effect.unclaimed);
-      if (effect.net !== 0 && line.customerId && line.bookMonth) {
-        bookOps.push({
-          partnerId: group.partnerId,
-          month: line.bookMonth,
-          customerId: line.customerId,
-          commission: effect.net,
-        });
-      }
-    }
-  }
-  const books = new Map<string, MoneyBatch['books'][number]>();
-  for (const op of bookOps) {
-    const id = bookId(op.partnerId, op.month);
-    const group = books.get(id) ?? { id, partnerId: op.partnerId, month: op.month, ops: [] };
-    group.ops.push(op);
-    books.set(id, group);
-    changeOf(op.partnerId).bookMonths.push(op.month);
-  }
-  for (const change of totals.values()) {
-    change.months = [...new Set(change.months)];
-    change.bookMonths = [...new Set(change.bookMonths)];
-  }
-  return {
-    statements: [...statements.values()],
-    totals: [...totals].map(([partnerId, change]) => ({ partnerId, change })),
-    books: [...books.values()],
-  };
+  return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
 }
 
 /** Writes a planned batch; documents whose `seq` shows it applied are skipped (a batch finished after a crash). */
@@ -290,6 +144,8 @@ export async function finishMoney(
   money: MoneyBatch,
   batch: { seq: number; at: Date },
   each: () => Promise<void>,
+  /** Test seam: runs after each document written (throw to crash mid-batch). */
+  afterWrite?: (id: string) => Promise<void>,
 ): Promise<void> {
   const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook } = models;
   const { seq, at } = batch;
@@ -303,6 +159,7 @@ export async function finishMoney(
       { partnerId: group.partnerId, month: group.month, seq, lines },
       { upsert: true },
     );
+    await afterWrite?.(group.id);
   }
   for (const { partnerId, change } of money.totals) {
     await each();
@@ -319,9 +176,11 @@ export async function finishMoney(
         { partnerId, day, seq, at: applyReleaseDay(storedDay?.at, changes) },
         { upsert: true },
       );
+      await afterWrite?.(id);
     }
     const { _id, ...rest } = totals;
     await MoneyTotal.collection.replaceOne({ _id: _id as never }, rest, { upsert: true });
+    await afterWrite?.(_id);
   }
   for (const group of money.books) {
     await each();
@@ -333,5 +192,6 @@ export async function finishMoney(
       { partnerId: group.partnerId, month: group.month, seq, customers },
       { upsert: true },
     );
+    await afterWrite?.(group.id);
   }
 }

@@ -2,6 +2,7 @@
 // folded by services/money-fold.ts): a bounded number of documents read by `_id` per request,
 // whatever the ledger's size. Figures lag the facts by the fold interval, like the counters.
 import { utcDay } from '../domain/days';
+import { DomainError } from '../domain/errors';
 import {
   balanceAt,
   customerKey,
@@ -74,6 +75,11 @@ async function pageOverMonths<Doc, Item>(
   read: (month: string) => Promise<Doc | null>,
   itemsOf: (doc: Doc) => Array<{ key: string; item: Item | null }>,
 ): Promise<Page<Item>> {
+  if (after !== undefined && !/^\d{15}\|/.test(after)) {
+    throw new DomainError('invalid', 'The cursor is not one this API gave out.', 'invalid-request', {
+      fields: [{ field: 'cursor', message: 'is not a cursor this API gave out' }],
+    });
+  }
   const afterMonth = after ? new Date(Number(after.slice(0, 15))).toISOString().slice(0, 7) : undefined;
   const candidates = [...months]
     .sort()
@@ -87,13 +93,14 @@ async function pageOverMonths<Doc, Item>(
     docsRead += 1;
     const doc = await read(month);
     resume = `${String(Date.parse(`${month}-01T00:00:00.000Z`)).padStart(15, '0')}|`;
-    for (const { key, item } of doc ? itemsOf(doc) : []) {
+    const entries = doc ? itemsOf(doc) : [];
+    for (const { key, item } of entries) {
       if (after && key >= after) continue;
       resume = key;
       if (item === null) continue;
       items.push(item);
       if (items.length === limit) {
-        const more = index < candidates.length - 1 || itemsOf(doc!).some((other) => other.key < key);
+        const more = index < candidates.length - 1 || entries.some((other) => other.key < key);
         return { items, nextCursor: more ? key : null };
       }
     }

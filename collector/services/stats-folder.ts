@@ -36,15 +36,9 @@ import type { Logger } from '../logger';
 import type { Models } from '../models';
 import type { StatDeltaKind } from '../models/stat-delta';
 import { isDuplicateKey, insertNew } from './duplicates';
-import {
-  LineReader,
-  finishMoney,
-  invoiceBookOp,
-  planMoney,
-  signupBookOp,
-  type MoneyBatch,
-  type MoneyOps,
-} from './money-fold';
+import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
+import { LineReader, finishMoney, planMoney } from './money-fold';
+import { migrateMoneyReadModels } from './money-rebuild';
 import { migrateDailyStats } from './stats-migration';
 
 export interface StatsFolderOptions {
@@ -53,7 +47,7 @@ export interface StatsFolderOptions {
   /** How long after its delta a fact may still be stored (longer than any write may take). */
   graceMs: number;
   leaseMs?: number;
-  /** Test seam: runs after each bucket a batch writes (throw to crash mid-fold). */
+  /** Test seam: runs after each bucket (or money read model document) a batch writes (throw to crash mid-fold). */
   afterBucketWrite?: (bucketId: string) => Promise<void>;
 }
 
@@ -147,9 +141,14 @@ export class StatsFolder {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.running = migrateDailyStats(this.models, this.logger, this.owner).catch((error: unknown) =>
-      this.logger.error({ err: error }, 'daily_stats migration failed; it is retried at the next start'),
-    );
+    this.running = migrateDailyStats(this.models, this.logger, this.owner)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'daily_stats migration failed; it is retried at the next start'),
+      )
+      .then(() => migrateMoneyReadModels(this.models, this.logger, this.owner))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'money read models migration failed; it is retried at the next start'),
+      );
     this.schedule();
   }
 
@@ -317,7 +316,13 @@ export class StatsFolder {
       await this.options.afterBucketWrite?.(program.id);
     }
     if (batch.money) {
-      await finishMoney(this.models, batch.money, { seq: batch.seq, at: batch.createdAt }, () => this.ensureLease());
+      await finishMoney(
+        this.models,
+        batch.money,
+        { seq: batch.seq, at: batch.createdAt },
+        () => this.ensureLease(),
+        this.options.afterBucketWrite,
+      );
     }
     await insertNew(
       StatApplied.collection,
@@ -433,10 +438,12 @@ export class StatsFolder {
         if (!event) return absent();
         if (!event.partnerId || !event.customerId) return { state: 'ready', contributions: [] };
         const customer = await Customer.findById(event.customerId, {
+          partnerId: 1,
           bid: 1,
           clickId: 1,
           couponCode: 1,
           boundAt: 1,
+          method: 1,
         }).lean();
         const where = customer ? await dims.of(customer) : {};
         if (event.kind === 'invoice') {
@@ -446,7 +453,7 @@ export class StatsFolder {
           return {
             state: 'ready',
             contributions: [invoiceContribution({ ...invoice, commission }, where, first)],
-            money: { books: customer ? [invoiceBookOp(invoice, customer.boundAt)] : [] },
+            money: { books: customer ? [invoiceBookOp(invoice, customer)] : [] },
           };
         }
         const { amount, commissionReversed } = event.result as { amount: number; commissionReversed: number };
@@ -478,10 +485,10 @@ export class StatsFolder {
     }
     const event = await RevenueEvent.findById(delta.ref).lean();
     if (!event?.partnerId || !event.customerId || event.kind !== 'invoice') return { state: 'drop' };
-    const customer = await Customer.findById(event.customerId, { boundAt: 1 }).lean();
+    const customer = await Customer.findById(event.customerId).lean();
     if (!customer) return { state: 'drop' };
     const invoice = { ...event, partnerId: event.partnerId, customerId: event.customerId };
-    return { state: 'ready', contributions: [], money: { books: [invoiceBookOp(invoice, customer.boundAt)] } };
+    return { state: 'ready', contributions: [], money: { books: [invoiceBookOp(invoice, customer)] } };
   }
 }
 

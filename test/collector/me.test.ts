@@ -158,6 +158,9 @@ describe('partners only ever see their own data', () => {
     await api().get('/v1/me/commissions').query({ status: 'lost' }).set(as(a)).expect(400);
     await api().get('/v1/me/commissions').query({ limit: 0 }).set(as(a)).expect(400);
     await api().get('/v1/me/commissions').query({ cursor: 'not-ours' }).set(as(a)).expect(400);
+    const forged = Buffer.from(JSON.stringify({ after: 'abc' })).toString('base64url');
+    await api().get('/v1/me/commissions').query({ cursor: forged }).set(as(a)).expect(400);
+    await api().get('/v1/me/customers').query({ cursor: forged }).set(as(a)).expect(400);
   });
 });
 

@@ -68,6 +68,8 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   router.post('/v1/admin/partners/:id/adjustments', async (req, res) => {
     const input = adjustmentBody.parse(req.body);
     const result = await addAdjustment(context, { ...input, partnerId: req.params.id, actor: actorOf(req.caller) });
+    // Lines and balances are read models: folded now, so the operator's next look shows the adjustment.
+    await context.tracking.flush();
     res.status(result.created ? 201 : 200).json(result.entry);
   });
 
