@@ -212,8 +212,8 @@ export function portalPage(): string {
   <section aria-labelledby="commissions-title" class="panel">
     <div class="titlebar"><h2 id="commissions-title">Commissions</h2><button class="button ghost" type="button" id="download-csv">Download CSV</button></div>
     <p class="muted small">Each line shows how it was computed: the invoice's commissionable <strong>base</strong> × the <strong>rate</strong> = the amount; refunds before payout are folded in (<strong>refunded</strong>), leaving the <strong>net</strong>. <strong>Bound by</strong> is the click (its date and banner) or the coupon code that made the customer yours.</p>
-    <div class="scroll"><table class="data" id="commissions">
-      <thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Bound by</th><th scope="col">Status</th><th scope="col">Payable from</th><th scope="col" class="num">Base</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Net</th></tr></thead>
+    <div class="scroll"><table class="data dense" id="commissions">
+      <thead><tr><th scope="col">Date</th><th scope="col">For</th><th scope="col">Bound by</th><th scope="col">Status, payable from</th><th scope="col" class="num">Base</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Net</th></tr></thead>
       <tbody></tbody>
     </table></div>
     <p><button class="button ghost" type="button" id="commissions-more" hidden>More</button></p>

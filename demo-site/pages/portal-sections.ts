@@ -33,7 +33,7 @@ export const portalPerformanceSection = html`<section aria-labelledby="performan
 export const portalCustomersSection = html`<section aria-labelledby="customers-title" class="panel" id="customers">
     <h2 id="customers-title">Customers</h2>
     <p class="muted small">Your book of business: every customer bound to you, newest signup first, by ID only. <strong>This month</strong> is the commissionable revenue of their invoices this UTC month; <strong>churned</strong> means no invoice (and no signup) in the last 45 days.</p>
-    <div class="scroll"><table class="data" id="customer-table">
+    <div class="scroll"><table class="data dense" id="customer-table">
       <thead><tr><th scope="col">Customer</th><th scope="col">Signed up</th><th scope="col">Bound by</th><th scope="col">First invoice</th><th scope="col">Latest invoice</th><th scope="col" class="num">This month</th><th scope="col" class="num">Lifetime revenue</th><th scope="col" class="num">Lifetime commission</th><th scope="col">Status</th></tr></thead>
       <tbody></tbody>
     </table></div>
