@@ -97,7 +97,11 @@ export async function benchHistory(options: BenchOptions): Promise<SectionResult
     const asPartner = `Bearer ${signToken(env.ASHOP_JWT_SECRET!, probe, 'partner')}`;
     const asAdmin = `Bearer ${env.ASHOP_ADMIN_KEY!}`;
     const asServer = `Bearer ${env.ASHOP_SERVER_KEY!}`;
-    const probes = probesFor({ probe, from30, today, asPartner, asAdmin, asServer });
+    // BENCH_HISTORY_REQUESTS=<regex> measures only the requests whose names match.
+    const only = process.env.BENCH_HISTORY_REQUESTS ? new RegExp(process.env.BENCH_HISTORY_REQUESTS) : undefined;
+    const probes = probesFor({ probe, from30, today, asPartner, asAdmin, asServer }).filter(
+      (request) => !only || only.test(request.name),
+    );
 
     // First a counted round (documents read per request and size), then timed rounds across sizes.
     const reads: ReadTally[][] = targets.map(() => []);

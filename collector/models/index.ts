@@ -7,12 +7,14 @@ import { auditEntrySchema } from './audit-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { couponSchema } from './coupon';
+import { customerBookSchema } from './customer-book';
 import { customerSchema } from './customer';
 import { firstSeenSchema } from './first-seen';
 import { idempotencyKeySchema } from './idempotency-key';
 import { ledgerEntrySchema } from './ledger-entry';
 import { mailJobSchema } from './mail-job';
 import { mailLeaseSchema } from './mail-lease';
+import { moneyTotalSchema } from './money-total';
 import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
 import { partnerSchema } from './partner';
@@ -21,12 +23,14 @@ import { partnerPayoutSchema } from './partner-payout';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
 import { refundSlotSchema } from './refund-slot';
+import { releaseDaySchema } from './release-day';
 import { revenueEventSchema } from './revenue-event';
 import { statAppliedSchema } from './stat-applied';
 import { statBucketSchema } from './stat-bucket';
 import { statDeltaSchema } from './stat-delta';
 import { statFoldSchema } from './stat-fold';
 import { statLeaseSchema } from './stat-lease';
+import { statementMonthSchema } from './statement-month';
 import { stripeEventSchema } from './stripe-event';
 import { stripePaymentSchema } from './stripe-payment';
 import { signupFactSchema } from './signup-fact';
@@ -77,6 +81,10 @@ export function createModels(connection: Connection) {
     AttributionDay: connection.model('AttributionDay', attributionDaySchema),
     PartnerNote: connection.model('PartnerNote', partnerNoteSchema),
     PartnerPayout: connection.model('PartnerPayout', partnerPayoutSchema),
+    StatementMonth: connection.model('StatementMonth', statementMonthSchema),
+    CustomerBook: connection.model('CustomerBook', customerBookSchema),
+    MoneyTotal: connection.model('MoneyTotal', moneyTotalSchema),
+    ReleaseDay: connection.model('ReleaseDay', releaseDaySchema),
   };
 }
 

@@ -19,6 +19,9 @@ export const ledgerEntrySchema = new Schema(
     customerId: { type: String },
     /** The revenue (or refund) event that caused the entry. */
     eventId: { type: String, required: true },
+    /** For commissions: the invoice's commissionable base and the rate applied (parts per million). */
+    base: { type: Number },
+    ratePpm: { type: Number },
     /** For adjustments: the operator's reason, shown to the partner. */
     memo: { type: String },
     /** For reversals and clawbacks: the commission entry they reduce. */

@@ -18,6 +18,8 @@ export const revenueEventSchema = new Schema(
     /** Sum of all lines, and of the commissionable ones, in minor units. */
     total: { type: Number, required: true },
     commissionable: { type: Number, required: true },
+    /** For invoices: the commission rate applied (parts per million); absent on older events. */
+    ratePpm: { type: Number },
     /** For refunds and chargebacks: the invoice event they refer to, and the refunded amount. */
     refundOf: { type: String },
     /** The answer given, replayed for the same event. */

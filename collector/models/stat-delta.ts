@@ -1,6 +1,15 @@
 import { Schema } from 'mongoose';
 
-export const statDeltaKinds = ['clicks', 'signup', 'invoice', 'refund', 'migrated'] as const;
+export const statDeltaKinds = [
+  'clicks',
+  'signup',
+  'invoice',
+  'refund',
+  'migrated',
+  'ledger',
+  'claim',
+  'money',
+] as const;
 export type StatDeltaKind = (typeof statDeltaKinds)[number];
 
 /**
@@ -21,6 +30,10 @@ export const statDeltaSchema = new Schema(
     stored: { type: [Number], default: undefined },
     /** Migrated daily_stats rows: where and how much. */
     contribution: { type: Schema.Types.Mixed },
+    /** Payout claim deltas (services/money-fold.ts): the payout the claim is announced for, null for a release. */
+    expect: { type: String },
+    /** Money refolds (migration, rebuild): which fact `ref` names: `ledger`, `customer` or `invoice`. */
+    fact: { type: String },
   },
   { collection: 'stat_deltas', versionKey: false },
 );

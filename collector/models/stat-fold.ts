@@ -12,6 +12,8 @@ export const statFoldSchema = new Schema(
     deltas: { type: [String], default: undefined },
     buckets: { type: Schema.Types.Mixed },
     programs: { type: Schema.Types.Mixed },
+    /** The money read models' part of a batch (services/money-fold.ts). */
+    money: { type: Schema.Types.Mixed },
     done: { type: Boolean },
     createdAt: { type: Date },
     owner: { type: String },

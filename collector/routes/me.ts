@@ -3,15 +3,17 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
 import { emailSchema, nameSchema, websiteSchema } from '../domain/account-fields';
-import { toCsv } from '../domain/csv';
+import { csvRows } from '../domain/csv';
 import { encodeCursor, pageQuery } from '../domain/cursor';
 import { dayRangeSchema } from '../domain/day-range';
-import { formatMinor } from '../domain/money';
+import { formatMinor, formatRate } from '../domain/money';
+import { carriedForward, type StatementLine } from '../domain/statement';
 import { requirePartner } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { partnerProfile, updateProfile } from '../services/partner-accounts';
 import { partnerPayouts } from '../services/partner-payouts';
-import { commissionLines, partnerStats } from '../services/reports';
+import { partnerStats } from '../services/reports';
+import { allStatementLines, customersPage, partnerBalance, statementPage } from '../services/statements';
 import type { Operation } from '../http/openapi';
 
 const profileBody = z
@@ -24,13 +26,54 @@ const profileBody = z
 const statsQuery = dayRangeSchema(() => new Date());
 
 const statuses = ['pending', 'payable', 'paid', 'reversed'] as const;
-const listQuery = z.object({
-  status: z.enum(statuses).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+const listQuery = z.object({ status: z.enum(statuses).optional(), ...pageQuery });
 const reportQuery = listQuery.pick({ status: true });
 const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
+const customersQuery = z.object(pageQuery);
+
+const csvColumns = [
+  'entry',
+  'kind',
+  'customer',
+  'event',
+  'occurred_at',
+  'available_at',
+  'base',
+  'rate',
+  'amount',
+  'refunded',
+  'net',
+  'currency',
+  'status',
+  'payout',
+  'clicked_at',
+  'banner',
+  'signed_up_at',
+  'note',
+];
+const money = (amount: number | null) => (amount === null ? null : formatMinor(amount));
+/** The rate as the configuration writes it ("0.25"), exact: basis points × 100 are parts per million. */
+const rate = (basisPoints: number | null) => (basisPoints === null ? null : formatRate(Math.round(basisPoints * 100)));
+const csvRow = (line: StatementLine, currency: string) => [
+  line.entryId,
+  line.kind,
+  line.customerId,
+  line.eventId,
+  line.occurredAt,
+  line.availableAt,
+  money(line.base),
+  rate(line.rateBasisPoints),
+  formatMinor(line.amount),
+  formatMinor(line.refunded),
+  formatMinor(line.net),
+  currency,
+  line.status,
+  line.payoutId,
+  line.binding?.clickedAt ?? null,
+  line.binding?.bid ?? null,
+  line.binding?.signedUpAt ?? null,
+  line.memo,
+];
 
 const me = (req: Request) => {
   const caller = req.caller;
@@ -62,15 +105,34 @@ export function meRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/commissions', async (req, res) => {
-    const { status, page, limit } = listQuery.parse(req.query);
-    const all = await commissionLines(context, me(req), new Date());
-    const matching = status ? all.filter((line) => line.status === status) : all;
+    const { status, limit, cursor } = listQuery.parse(req.query);
+    const page = await statementPage(context, me(req), { status, limit, cursor }, new Date());
     res.json({
       currency: config.currency,
-      page,
       limit,
-      total: matching.length,
-      items: matching.slice((page - 1) * limit, page * limit),
+      items: page.items,
+      nextCursor: page.nextCursor === null ? null : encodeCursor(page.nextCursor),
+    });
+  });
+
+  router.get('/v1/me/balance', async (req, res) => {
+    const { nextReleaseAt, ...balance } = await partnerBalance(context, me(req), new Date());
+    res.json({
+      currency: config.currency,
+      ...balance,
+      minimumPayout: config.minPayout,
+      ...carriedForward(balance.payable, config.minPayout),
+      nextReleaseAt,
+    });
+  });
+
+  router.get('/v1/me/customers', async (req, res) => {
+    const { limit, cursor } = customersQuery.parse(req.query);
+    const page = await customersPage(context, me(req), { limit, cursor }, new Date());
+    res.json({
+      currency: config.currency,
+      items: page.items,
+      nextCursor: page.nextCursor === null ? null : encodeCursor(page.nextCursor),
     });
   });
 
@@ -82,40 +144,14 @@ export function meRoutes(context: Context): Router {
 
   router.get('/v1/me/report.csv', async (req, res) => {
     const { status } = reportQuery.parse(req.query);
-    const all = await commissionLines(context, me(req), new Date());
-    const lines = status ? all.filter((line) => line.status === status) : all;
-    const csv = toCsv(
-      [
-        'entry',
-        'kind',
-        'customer',
-        'event',
-        'occurred_at',
-        'available_at',
-        'amount',
-        'net',
-        'currency',
-        'status',
-        'payout',
-        'note',
-      ],
-      lines.map((line) => [
-        line.entryId,
-        line.kind,
-        line.customerId,
-        line.eventId,
-        line.occurredAt,
-        line.availableAt,
-        formatMinor(line.amount),
-        formatMinor(line.net),
-        config.currency,
-        line.status,
-        line.payoutId,
-        line.memo,
-      ]),
-      { spreadsheetSafe: true },
-    );
-    res.type('text/csv; charset=utf-8').attachment('ashop-partner-report.csv').send(csv);
+    res.type('text/csv; charset=utf-8').attachment('ashop-partner-report.csv');
+    // One month document at a time: memory stays bounded whatever the history.
+    res.write(csvRows([csvColumns]));
+    for await (const line of allStatementLines(context, me(req), new Date())) {
+      if (status && line.status !== status) continue;
+      res.write(csvRows([csvRow(line, config.currency)], { spreadsheetSafe: true }));
+    }
+    res.end();
   });
 
   return router;
@@ -148,10 +184,28 @@ export const meDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/me/commissions',
-    summary: "The partner's commission lines, paged.",
+    summary:
+      "The partner's statement lines, newest first, key-paged (`nextCursor`): base, rate, refunds folded in, status, payout and the binding (click, banner, signup) of each line.",
     auth: 'partner',
     query: listQuery,
     responses: { '200': 'A page of lines.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/balance',
+    summary:
+      'The balance explained: pending, payable, paid, reversed, the minimum payout and what is carried forward, and pending amounts by the month they become payable.',
+    auth: 'partner',
+    responses: { '200': 'The balance.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/me/customers',
+    summary:
+      "The partner's book of business: their referred customers (by ID), newest signup first, key-paged, with invoices, revenue, commission and active/churned.",
+    auth: 'partner',
+    query: customersQuery,
+    responses: { '200': 'A page of customers.' },
   },
   {
     method: 'get',
@@ -164,7 +218,7 @@ export const meDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/me/report.csv',
-    summary: "The partner's commission lines as CSV.",
+    summary: "The partner's statement lines as CSV (every line, same fields as /v1/me/commissions).",
     auth: 'partner',
     query: reportQuery,
     responses: { '200': 'CSV.' },

@@ -4,6 +4,7 @@ import { commissionAvailableAt } from '../domain/commission';
 import type { LedgerKind } from '../models/ledger-entry';
 import type { Models } from '../models';
 import { isDuplicateKey } from './duplicates';
+import { recordLedgerDelta } from './money-fold';
 import { emitWebhookEvent } from './webhook-events';
 
 export interface NewLedgerEntry {
@@ -15,6 +16,8 @@ export interface NewLedgerEntry {
   customerId?: string | undefined;
   eventId: string;
   reverses?: string | undefined;
+  base?: number | undefined;
+  ratePpm?: number | undefined;
   occurredAt: Date;
   availableAt: Date;
 }
@@ -22,6 +25,8 @@ export interface NewLedgerEntry {
 /** True when this call wrote the entry, false when it existed already. */
 export async function appendLedgerEntry(models: Models, entry: NewLedgerEntry): Promise<boolean> {
   let written = true;
+  // Before the entry, so the money read models learn of every entry stored (services/money-fold.ts).
+  await recordLedgerDelta(models, entry._id);
   try {
     await models.LedgerEntry.create({ ...entry, createdAt: new Date() });
   } catch (error) {
@@ -53,6 +58,8 @@ export function commissionEntry(
     currency: string;
     occurredAt: Date;
     commission: number;
+    commissionable?: number | undefined;
+    ratePpm?: number | null | undefined;
   },
   holdDays: number,
 ): NewLedgerEntry {
@@ -64,6 +71,8 @@ export function commissionEntry(
     currency: invoice.currency,
     customerId: invoice.customerId,
     eventId: invoice._id,
+    ...(invoice.commissionable === undefined ? {} : { base: invoice.commissionable }),
+    ...(invoice.ratePpm === undefined || invoice.ratePpm === null ? {} : { ratePpm: invoice.ratePpm }),
     occurredAt: invoice.occurredAt,
     availableAt: commissionAvailableAt(invoice.occurredAt, holdDays),
   };

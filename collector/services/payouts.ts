@@ -24,6 +24,7 @@ import { audit } from './audit';
 import { claimMany, claimOnce, findClaim, releaseClaims } from './claim-once';
 import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fate';
 import { insertNew } from './duplicates';
+import { recordClaimDeltas } from './money-fold';
 import { recordPartnerPayouts } from './partner-payouts';
 import type { ServiceDeps } from './deps';
 import { seam } from './seams';
@@ -144,6 +145,12 @@ async function claimForBatch(models: Models, payoutId: string, plan: PartnerPlan
     entry.kind === 'commission' ? !lost.has(entry._id) : !(entry.reverses && lost.has(entry.reverses)),
   );
   const claimedAt = new Date();
+  await recordClaimDeltas(
+    models,
+    payoutId,
+    wanted.map((entry) => entry._id),
+    true,
+  );
   const fresh = await insertNew(
     models.PayoutClaim,
     wanted.map((entry) => ({ _id: entry._id, payoutId, partnerId: plan.partnerId, claimedAt })),
@@ -161,6 +168,7 @@ async function claimForBatch(models: Models, payoutId: string, plan: PartnerPlan
 
 /** Gives a partner's entries in this batch back: payout claims first, then the fates. */
 async function releasePartner(models: Models, payoutId: string, partnerId: string, entryIds: readonly string[]) {
+  await recordClaimDeltas(models, payoutId, entryIds, false);
   await models.PayoutClaim.deleteMany({ payoutId, partnerId });
   await releaseClaims(models, payoutHolder(payoutId), entryIds.map(fateKey));
 }
@@ -296,6 +304,13 @@ export async function runPayout(
 }
 
 async function releaseAllOf(models: Models, payoutId: string): Promise<number> {
+  const claims = await models.PayoutClaim.find({ payoutId }, { _id: 1 }).lean();
+  await recordClaimDeltas(
+    models,
+    payoutId,
+    claims.map((claim) => claim._id),
+    false,
+  );
   const released = await models.PayoutClaim.deleteMany({ payoutId });
   await releaseClaims(models, payoutHolder(payoutId));
   return released.deletedCount;

@@ -1,14 +1,8 @@
 // Partner reports: counters from the bucket read models (domain/stat-layout.ts: at most 13 documents
-// read by `_id` for any period, never raw clicks) and money from the ledger with its derived
-// statuses (domain/ledger.ts).
-import {
-  commissionStatus,
-  entryStatus,
-  netCommissions,
-  summarizeLedger,
-  type EntryStatus,
-  type LedgerTotals,
-} from '../domain/ledger';
+// read by `_id` for any period, never raw clicks) and money from the money read models
+// (domain/statement.ts: the partner's totals and at most two release days, by `_id`).
+import type { LedgerTotals } from '../domain/ledger';
+import type { MoneyTotals } from '../domain/statement';
 import type { DayRange } from '../domain/day-range';
 import {
   bucketId,
@@ -23,16 +17,15 @@ import {
 } from '../domain/stat-layout';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
+import { balanceFrom } from './statements';
 
 type ModelDeps = Pick<ServiceDeps, 'models'>;
 
-/** A partner's ledger and which of its entries a payout claimed (and which payout). */
-async function ledgerOf(models: Models, partnerId: string) {
-  const [entries, claims] = await Promise.all([
-    models.LedgerEntry.find({ partnerId }).sort({ occurredAt: 1, _id: 1 }).lean(),
-    models.PayoutClaim.find({ partnerId }, { payoutId: 1 }).lean(),
-  ]);
-  return { entries, claimedBy: new Map(claims.map((claim) => [claim._id, claim.payoutId])) };
+/** Commission by status and balance at `asOf`, as /v1/me/stats and the report show them. */
+async function standingOf(models: Models, partnerId: string, asOf: Date): Promise<LedgerTotals> {
+  const totals = (await models.MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
+  const { pending, payable, paid, reversed, balance } = await balanceFrom(models, partnerId, totals, asOf, false);
+  return { pending, payable, paid, reversed, balance };
 }
 
 type Breakdown<K extends string> = Array<Record<K, string | null> & Counters>;
@@ -72,13 +65,13 @@ export async function partnerStats(
         models.StatBucket.findById(bucketId(partnerId, `${month}-01`), { days: 1, dims: 1, month: 1 }).lean(),
       ),
     ),
-    ledgerOf(models, partnerId),
+    standingOf(models, partnerId, now),
   ]);
   const period = periodCounters(
     range,
     buckets.filter((bucket) => bucket !== null) as unknown as Array<BucketIncrements & { month: string }>,
   );
-  const { balance, ...commission } = summarizeLedger(ledger.entries, new Set(ledger.claimedBy.keys()), now);
+  const { balance, ...commission } = ledger;
   const { commission: earned, ...counters } = period.totals;
   return {
     from: range.from,
@@ -94,82 +87,54 @@ export async function partnerStats(
   };
 }
 
-export interface CommissionLine {
-  entryId: string;
-  kind: 'commission' | 'clawback' | 'adjustment';
-  /** For adjustments: the operator's reason. */
-  memo: string | null;
-  customerId: string | null;
-  eventId: string;
-  occurredAt: Date;
-  availableAt: Date;
-  amount: number;
-  /** After reversals (refunds before payout, a disabled account). */
-  net: number;
-  status: EntryStatus;
-  payoutId: string | null;
-}
-
-/** A partner's ledger as lines: commissions (reversals folded in), clawbacks and adjustments, newest first. */
-export async function commissionLines({ models }: ModelDeps, partnerId: string, now: Date): Promise<CommissionLine[]> {
-  const { entries, claimedBy } = await ledgerOf(models, partnerId);
-  const net = netCommissions(entries);
-  const lines: CommissionLine[] = [];
-  for (const entry of entries) {
-    if (entry.kind === 'reversal') continue;
-    const claimed = claimedBy.has(entry._id);
-    const amountLeft = entry.kind === 'commission' ? net.get(entry._id)! : entry.amount;
-    lines.push({
-      entryId: entry._id,
-      kind: entry.kind,
-      memo: entry.memo ?? null,
-      customerId: entry.customerId ?? null,
-      eventId: entry.eventId,
-      occurredAt: entry.occurredAt,
-      availableAt: entry.availableAt,
-      amount: entry.amount,
-      net: amountLeft,
-      status:
-        entry.kind === 'commission'
-          ? commissionStatus(entry, amountLeft, claimed, now)
-          : entryStatus(entry, claimed, now),
-      payoutId: claimedBy.get(entry._id) ?? null,
-    });
-  }
-  return lines.reverse();
-}
-
 /** Shaped like /v1/me/stats totals: counters over the period, commission by status and balance now. */
 export type ReportRow = { partnerId: string; name: string; email: string; status: string } & PartnerStats['totals'];
 
-/** Every partner's counters over the range and current ledger standing, for operators. */
-export async function partnersReport({ models }: ModelDeps, range: DayRange, now: Date): Promise<ReportRow[]> {
-  const [partners, programs, entries, claims] = await Promise.all([
-    models.Partner.find({}, { email: 1, name: 1, status: 1 }).lean(),
+const standingsInFlight = 16;
+
+/**
+ * Partners in `_id` order after `after` (all of them without `limit`), each with its counters over
+ * the range (from the program summaries: at most 13 documents) and its money standing now (its
+ * totals, by `_id`): a page costs the same whatever the history.
+ */
+export async function partnersReport(
+  { models }: ModelDeps,
+  range: DayRange,
+  now: Date,
+  page: { limit?: number | undefined; after?: string | undefined } = {},
+): Promise<{ rows: ReportRow[]; nextCursor: string | null }> {
+  let partnerQuery = models.Partner.find(page.after ? { _id: { $gt: page.after } } : {}, {
+    email: 1,
+    name: 1,
+    status: 1,
+  }).sort({ _id: 1 });
+  if (page.limit) partnerQuery = partnerQuery.limit(page.limit + 1);
+  const [partners, programs] = await Promise.all([
+    partnerQuery.lean(),
     Promise.all(monthsOf(range).map((month) => models.StatBucket.findById(programBucketId(`${month}-01`)).lean())),
-    models.LedgerEntry.find({}, { partnerId: 1, kind: 1, amount: 1, reverses: 1, availableAt: 1 }).lean(),
-    models.PayoutClaim.find({}, { _id: 1 }).lean(),
   ]);
-  const claimed = new Set(claims.map((claim) => claim._id));
+  const more = page.limit !== undefined && partners.length > page.limit;
+  const shown = more ? partners.slice(0, page.limit) : partners;
   const statsBy = programTotals(range, programs.filter((program) => program !== null) as unknown as ProgramBucket[]);
-  const ledgerBy = new Map<string, typeof entries>();
-  for (const entry of entries) {
-    const list = ledgerBy.get(entry.partnerId);
-    if (list) list.push(entry);
-    else ledgerBy.set(entry.partnerId, [entry]);
+  const rows: ReportRow[] = [];
+  // A few keyed reads in flight at a time: the latency of one partner's, not of all in a row.
+  for (let start = 0; start < shown.length; start += standingsInFlight) {
+    const chunk = shown.slice(start, start + standingsInFlight);
+    const standings = await Promise.all(chunk.map((partner) => standingOf(models, partner._id, now)));
+    for (const [index, partner] of chunk.entries()) {
+      const { commission: earned, ...rest } = statsBy.get(partner._id) ?? zeroCounters();
+      const { balance, ...commission } = standings[index]!;
+      rows.push({
+        partnerId: partner._id,
+        name: partner.name,
+        email: partner.email,
+        status: partner.status,
+        ...rest,
+        earned,
+        commission,
+        balance,
+      });
+    }
   }
-  return partners.map((partner) => {
-    const { commission: earned, ...rest } = statsBy.get(partner._id) ?? zeroCounters();
-    const { balance, ...commission } = summarizeLedger(ledgerBy.get(partner._id) ?? [], claimed, now);
-    return {
-      partnerId: partner._id,
-      name: partner.name,
-      email: partner.email,
-      status: partner.status,
-      ...rest,
-      earned,
-      commission,
-      balance,
-    };
-  });
+  return { rows, nextCursor: more ? shown.at(-1)!._id : null };
 }

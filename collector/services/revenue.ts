@@ -69,9 +69,8 @@ export function invoiceEvent(
   now: Date,
 ) {
   const sums = invoiceSums(input.lines, config.commissionableKinds);
-  const commission = earning
-    ? commissionFor(sums.commissionable, effectiveRate(earning.commissionRate, config.commissionRate))
-    : 0;
+  const rate = earning ? effectiveRate(earning.commissionRate, config.commissionRate) : undefined;
+  const commission = rate === undefined ? 0 : commissionFor(sums.commissionable, rate);
   const result: RevenueResult = { eventId: input.eventId, commission };
   return {
     _id: input.eventId,
@@ -83,6 +82,7 @@ export function invoiceEvent(
     lines: input.lines,
     total: sums.total,
     commissionable: sums.commissionable,
+    ...(rate === undefined ? {} : { ratePpm: rate }),
     result,
     occurredAt: input.occurredAt ?? now,
     receivedAt: now,
@@ -97,6 +97,8 @@ interface StoredInvoice {
   partnerId?: string | null | undefined;
   currency: string;
   occurredAt: Date;
+  commissionable?: number | undefined;
+  ratePpm?: number | null | undefined;
   result: unknown;
 }
 

@@ -36,6 +36,9 @@ import type { Logger } from '../logger';
 import type { Models } from '../models';
 import type { StatDeltaKind } from '../models/stat-delta';
 import { isDuplicateKey, insertNew } from './duplicates';
+import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
+import { LineReader, finishMoney, planMoney } from './money-fold';
+import { migrateMoneyReadModels } from './money-rebuild';
 import { migrateDailyStats } from './stats-migration';
 
 export interface StatsFolderOptions {
@@ -44,7 +47,7 @@ export interface StatsFolderOptions {
   /** How long after its delta a fact may still be stored (longer than any write may take). */
   graceMs: number;
   leaseMs?: number;
-  /** Test seam: runs after each bucket a batch writes (throw to crash mid-fold). */
+  /** Test seam: runs after each bucket (or money read model document) a batch writes (throw to crash mid-fold). */
   afterBucketWrite?: (bucketId: string) => Promise<void>;
 }
 
@@ -61,6 +64,8 @@ interface PendingDelta {
   clicks?: ClickEntry[];
   stored?: number[];
   contribution?: Contribution;
+  expect?: string | null;
+  fact?: 'ledger' | 'customer' | 'invoice';
 }
 
 interface FoldBatch {
@@ -69,10 +74,14 @@ interface FoldBatch {
   deltas: string[];
   buckets: Array<{ id: string; partnerId: string; month: string; inc: BucketIncrements }>;
   programs: Array<{ id: string; month: string; partners: Record<string, DayCounters> }>;
+  /** Absent in batches written before the money read models existed. */
+  money?: MoneyBatch;
+  createdAt: Date;
   done: boolean;
 }
 
-type Outcome = { state: 'ready'; contributions: Contribution[] } | { state: 'wait' } | { state: 'drop' };
+type Outcome =
+  { state: 'ready'; contributions: Contribution[]; money?: Partial<MoneyOps> } | { state: 'wait' } | { state: 'drop' };
 
 const batchKey = (seq: number) => `batch:${seq}`;
 const leaseKey = (n: number) => `lease:${String(n).padStart(12, '0')}`;
@@ -132,9 +141,14 @@ export class StatsFolder {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.running = migrateDailyStats(this.models, this.logger, this.owner).catch((error: unknown) =>
-      this.logger.error({ err: error }, 'daily_stats migration failed; it is retried at the next start'),
-    );
+    this.running = migrateDailyStats(this.models, this.logger, this.owner)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'daily_stats migration failed; it is retried at the next start'),
+      )
+      .then(() => migrateMoneyReadModels(this.models, this.logger, this.owner))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'money read models migration failed; it is retried at the next start'),
+      );
     this.schedule();
   }
 
@@ -224,8 +238,10 @@ export class StatsFolder {
     pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const chosen: string[] = [];
     const contributions: Contribution[] = [];
+    const money: MoneyOps = { lines: [], books: [] };
     let dropped = 0;
     const dims = new DimensionReader(this.models);
+    const lines = new LineReader(this.models);
     for (const delta of pending) {
       if (contributions.length >= maxContributionsPerBatch) break;
       if (await this.models.StatApplied.findById(delta._id, { _id: 1 }).lean()) {
@@ -233,7 +249,7 @@ export class StatsFolder {
         dropped += 1;
         continue;
       }
-      const outcome = await this.outcomeOf(delta, dims);
+      const outcome = await this.outcomeOf(delta, dims, lines);
       if (outcome.state === 'wait') continue;
       if (outcome.state === 'drop') {
         this.logger.warn({ delta: delta._id }, 'stats delta dropped: its fact was never stored');
@@ -243,6 +259,8 @@ export class StatsFolder {
       }
       chosen.push(delta._id);
       contributions.push(...outcome.contributions);
+      money.lines.push(...(outcome.money?.lines ?? []));
+      money.books.push(...(outcome.money?.books ?? []));
     }
     if (chosen.length === 0) return dropped;
     const { buckets, programs } = groupContributions(contributions);
@@ -252,10 +270,12 @@ export class StatsFolder {
       deltas: chosen,
       buckets: [...buckets].map(([id, bucket]) => ({ id, ...bucket })),
       programs: [...programs].map(([id, program]) => ({ id, ...program })),
+      money: await planMoney(this.models, money),
+      createdAt: new Date(),
       done: false,
     };
     try {
-      await this.models.StatFold.collection.insertOne({ ...batch, createdAt: new Date(), owner: this.owner } as never);
+      await this.models.StatFold.collection.insertOne({ ...batch, owner: this.owner } as never);
     } catch (error) {
       if (isDuplicateKey(error)) return 'not-holder';
       throw error;
@@ -294,6 +314,15 @@ export class StatsFolder {
       const next = foldIntoProgram(stored, program.id, program.month, program.partners, batch.seq);
       await StatBucket.collection.replaceOne({ _id: program.id as never }, next, { upsert: true });
       await this.options.afterBucketWrite?.(program.id);
+    }
+    if (batch.money) {
+      await finishMoney(
+        this.models,
+        batch.money,
+        { seq: batch.seq, at: batch.createdAt },
+        () => this.ensureLease(),
+        this.options.afterBucketWrite,
+      );
     }
     await insertNew(
       StatApplied.collection,
@@ -348,11 +377,22 @@ export class StatsFolder {
     if (!(await this.acquire())) throw new Error('the stats fold lease was lost; another collector finishes the batch');
   }
 
-  private async outcomeOf(delta: PendingDelta, dims: DimensionReader): Promise<Outcome> {
+  private async outcomeOf(delta: PendingDelta, dims: DimensionReader, lines: LineReader): Promise<Outcome> {
     const { Click, Customer, RevenueEvent } = this.models;
     const expired = Date.now() - delta.createdAt.getTime() > this.options.graceMs;
     const absent = (): Outcome => (expired ? { state: 'drop' } : { state: 'wait' });
     switch (delta.kind) {
+      case 'ledger':
+      case 'claim': {
+        const op = await lines.opOf(delta.ref);
+        if (!op) return absent();
+        // A claim announced but not written yet (or a release not done yet): wait for it, then take what is.
+        if (delta.kind === 'claim' && !expired && op.claim?.payoutId !== (delta.expect ?? null))
+          return { state: 'wait' };
+        return { state: 'ready', contributions: [], money: { lines: [op] } };
+      }
+      case 'money':
+        return this.refoldOutcome(delta, lines);
       case 'migrated':
         return { state: 'ready', contributions: delta.contribution ? [delta.contribution] : [] };
       case 'clicks': {
@@ -382,24 +422,38 @@ export class StatsFolder {
           bid: 1,
           clickId: 1,
           couponCode: 1,
+          method: 1,
         }).lean();
         if (!customer) return absent();
         const where = await dims.of(customer);
-        return { state: 'ready', contributions: [signupContribution(customer.partnerId, customer.boundAt, where)] };
+        return {
+          state: 'ready',
+          contributions: [signupContribution(customer.partnerId, customer.boundAt, where)],
+          money: { books: [signupBookOp(customer)] },
+        };
       }
       case 'invoice':
       case 'refund': {
         const event = await RevenueEvent.findById(delta.ref).lean();
         if (!event) return absent();
         if (!event.partnerId || !event.customerId) return { state: 'ready', contributions: [] };
-        const customer = await Customer.findById(event.customerId, { bid: 1, clickId: 1, couponCode: 1 }).lean();
+        const customer = await Customer.findById(event.customerId, {
+          partnerId: 1,
+          bid: 1,
+          clickId: 1,
+          couponCode: 1,
+          boundAt: 1,
+          method: 1,
+        }).lean();
         const where = customer ? await dims.of(customer) : {};
         if (event.kind === 'invoice') {
           const { commission } = event.result as { commission: number };
           const first = await firstInvoiceOf(this.models, event.customerId, event._id);
+          const invoice = { ...event, partnerId: event.partnerId, customerId: event.customerId };
           return {
             state: 'ready',
-            contributions: [invoiceContribution({ ...event, partnerId: event.partnerId, commission }, where, first)],
+            contributions: [invoiceContribution({ ...invoice, commission }, where, first)],
+            money: { books: customer ? [invoiceBookOp(invoice, customer)] : [] },
           };
         }
         const { amount, commissionReversed } = event.result as { amount: number; commissionReversed: number };
@@ -414,6 +468,27 @@ export class StatsFolder {
         };
       }
     }
+  }
+
+  /** A migration or rebuild refold: the money read models only (the counters have their own rebuild). */
+  private async refoldOutcome(delta: PendingDelta, lines: LineReader): Promise<Outcome> {
+    const { Customer, RevenueEvent } = this.models;
+    if (delta.fact === 'ledger') {
+      const op = await lines.opOf(delta.ref);
+      return op ? { state: 'ready', contributions: [], money: { lines: [op] } } : { state: 'drop' };
+    }
+    if (delta.fact === 'customer') {
+      const customer = await Customer.findById(delta.ref).lean();
+      return customer
+        ? { state: 'ready', contributions: [], money: { books: [signupBookOp(customer)] } }
+        : { state: 'drop' };
+    }
+    const event = await RevenueEvent.findById(delta.ref).lean();
+    if (!event?.partnerId || !event.customerId || event.kind !== 'invoice') return { state: 'drop' };
+    const customer = await Customer.findById(event.customerId).lean();
+    if (!customer) return { state: 'drop' };
+    const invoice = { ...event, partnerId: event.partnerId, customerId: event.customerId };
+    return { state: 'ready', contributions: [], money: { books: [invoiceBookOp(invoice, customer)] } };
   }
 }
 

@@ -105,14 +105,20 @@ function sumCounters(list: Counters[]): Counters {
   return sum;
 }
 
-/** Every ledger line of the partner (the API pages by 200). */
+/** Every ledger line of the partner (the API pages by 200, following `nextCursor`). */
 async function allCommissions(): Promise<Commission[]> {
   const lines: Commission[] = [];
-  for (let page = 1; ; page++) {
-    const answer = (await me(`/v1/me/commissions?limit=200&page=${page}`)) as { total: number; items: Commission[] };
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const answer = (await me(`/v1/me/commissions?limit=200${query}`)) as {
+      items: Commission[];
+      nextCursor: string | null;
+    };
     lines.push(...answer.items);
-    if (lines.length >= answer.total || answer.items.length === 0) return lines;
-  }
+    cursor = answer.nextCursor;
+  } while (cursor);
+  return lines;
 }
 
 /** Commissions of the invoices dated in [from, to], by status, after reversals. */

@@ -112,6 +112,7 @@ describe('partners only ever see their own data', () => {
     await addCommission(collector, a.partnerId, 30000, past, { customerId: 'a-customer' });
     await addCommission(collector, b.partnerId, 40000, past, { customerId: 'b-customer' });
     await api().post('/v1/admin/payouts').set('Authorization', `Bearer ${testAdminKey}`).send({}).expect(201);
+    await collector.context.tracking.flush();
   });
 
   it('on every /v1/me route, whatever the query says', async () => {
@@ -119,6 +120,8 @@ describe('partners only ever see their own data', () => {
       '/v1/me',
       '/v1/me/stats',
       '/v1/me/commissions',
+      '/v1/me/balance',
+      '/v1/me/customers',
       '/v1/me/payouts',
       '/v1/me/report.csv',
       '/v1/banners',
@@ -138,15 +141,26 @@ describe('partners only ever see their own data', () => {
     expect(mine.body.partnerId).toBe(b.partnerId);
   });
 
-  it('filters and pages commissions', async () => {
+  it('filters and pages commissions by cursor, newest first', async () => {
     const paid = await api().get('/v1/me/commissions').query({ status: 'paid' }).set(as(a)).expect(200);
     expect(paid.body.items.map((line: { customerId: string }) => line.customerId)).toEqual(['a-customer']);
     expect(paid.body.items[0].payoutId).toMatch(/^po_/);
-    const page = await api().get('/v1/me/commissions').query({ limit: 1, page: 2 }).set(as(a)).expect(200);
-    expect(page.body).toMatchObject({ total: 2, page: 2, limit: 1 });
-    expect(page.body.items).toHaveLength(1);
+    const first = await api().get('/v1/me/commissions').query({ limit: 1 }).set(as(a)).expect(200);
+    expect(first.body).toMatchObject({ currency: 'USD', limit: 1, nextCursor: expect.any(String) });
+    expect(first.body.items).toEqual([expect.objectContaining({ customerId: 'cust-1' })]);
+    const second = await api()
+      .get('/v1/me/commissions')
+      .query({ limit: 1, cursor: first.body.nextCursor })
+      .set(as(a))
+      .expect(200);
+    expect(second.body.items).toEqual([expect.objectContaining({ customerId: 'a-customer', status: 'paid' })]);
+    expect(second.body.nextCursor).toBeNull();
     await api().get('/v1/me/commissions').query({ status: 'lost' }).set(as(a)).expect(400);
     await api().get('/v1/me/commissions').query({ limit: 0 }).set(as(a)).expect(400);
+    await api().get('/v1/me/commissions').query({ cursor: 'not-ours' }).set(as(a)).expect(400);
+    const forged = Buffer.from(JSON.stringify({ after: 'abc' })).toString('base64url');
+    await api().get('/v1/me/commissions').query({ cursor: forged }).set(as(a)).expect(400);
+    await api().get('/v1/me/customers').query({ cursor: forged }).set(as(a)).expect(400);
   });
 });
 
@@ -163,11 +177,13 @@ describe('report.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?ashop-partner-report\.csv"?$/);
     const lines = res.text.split('\r\n');
-    expect(lines[0]).toBe('entry,kind,customer,event,occurred_at,available_at,amount,net,currency,status,payout,note');
+    expect(lines[0]).toBe(
+      'entry,kind,customer,event,occurred_at,available_at,base,rate,amount,refunded,net,currency,status,payout,clicked_at,banner,signed_up_at,note',
+    );
     expect(lines).toHaveLength(4); // header, two rows, and the empty string after the final CRLF
     expect(lines[3]).toBe('');
     expect(res.text).toContain(',commission,"acme, ""the"" shop",');
-    expect(res.text).toContain(',12.34,12.34,USD,payable,');
+    expect(res.text).toContain(',12.34,0.00,12.34,USD,payable,');
     expect(res.text).toContain(`,commission,"'=HYPERLINK(""http://evil"")",`);
   });
 });

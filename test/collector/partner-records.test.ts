@@ -100,6 +100,8 @@ describe('adjustments', () => {
         availableAt: new Date(Date.now() + 30 * day).toISOString(),
       })
       .expect(201);
+    // Lines and balances are read models folded from the entries (lag: one fold interval).
+    await collector.context.tracking.flush();
     const lines = await api().get('/v1/me/commissions').set(bearer(a.token)).expect(200);
     const adjustments = lines.body.items.filter((line: { kind: string }) => line.kind === 'adjustment');
     expect(adjustments.map((line: { memo: string; status: string }) => [line.memo, line.status]).sort()).toEqual([
@@ -109,13 +111,14 @@ describe('adjustments', () => {
     ]);
     const csv = await api().get('/v1/me/report.csv').set(bearer(a.token)).expect(200);
     expect(csv.text).toMatch(
-      /^adjustment:bonus-2026-11-alice,adjustment,,bonus-2026-11-alice,.*,50\.00,50\.00,USD,payable,,Launch bonus\r?$/m,
+      /^adjustment:bonus-2026-11-alice,adjustment,,bonus-2026-11-alice,.*,,,50\.00,0\.00,50\.00,USD,payable,,,,,Launch bonus\r?$/m,
     );
     const stats = await api().get('/v1/me/stats').set(bearer(a.token)).expect(200);
     expect(stats.body.totals.balance).toBe(10_000 + 5000 - 1200);
 
     const run = await api().post('/v1/admin/payouts').set(admin).send({}).expect(201);
     expect(run.body.items).toEqual([expect.objectContaining({ partnerId: a.partnerId, amount: 13_800 })]);
+    await collector.context.tracking.flush();
     const after = await api().get('/v1/me/commissions').set(bearer(a.token)).expect(200);
     const holiday = after.body.items.find((line: { memo: string | null }) => line.memo === 'Holiday bonus');
     expect(holiday.status).toBe('pending');

@@ -3,6 +3,7 @@ import { hashPassword } from '../../collector/auth/passwords';
 import { signToken } from '../../collector/auth/tokens';
 import type { Collector } from '../../collector/app';
 import type { PartnerStatus } from '../../collector/models/partner';
+import { recordLedgerDelta } from '../../collector/services/money-fold';
 
 export const day = 86_400_000;
 const passwordHash = hashPassword('correct horse battery');
@@ -46,6 +47,7 @@ export async function addCommission(
   counter += 1;
   const eventId = options.id ?? `inv-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   const _id = `commission:${eventId}`;
+  await recordLedgerDelta(models, _id);
   await models.LedgerEntry.create({
     _id,
     partnerId,
@@ -58,5 +60,7 @@ export async function addCommission(
     availableAt: new Date(occurredAt.getTime() + config.holdDays * day),
     createdAt: new Date(),
   });
+  // The money read models partners read are folded from the entry's delta.
+  await collector.context.tracking.flush();
   return _id;
 }

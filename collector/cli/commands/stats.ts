@@ -2,6 +2,7 @@
 import pino from 'pino';
 import { addDays, utcDay } from '../../domain/days';
 import { StatsFolder } from '../../services/stats-folder';
+import { rebuildMoney } from '../../services/money-rebuild';
 import { rebuildStats } from '../../services/stats-rebuild';
 import { UsageError, type Command, type Values } from '../command';
 
@@ -21,7 +22,7 @@ function dayOption(values: Values, name: string, fallback: string): string {
 
 export const statsRebuild: Command = {
   name: 'stats rebuild',
-  summary: `Recomputes the counters of a period (UTC days, default the last ${defaultDays}) from the facts; safe while collectors run, and idempotent.`,
+  summary: `Recomputes the counters of a period (UTC days, default the last ${defaultDays}) and all statement lines, balances and customers from the facts; safe while collectors run, and idempotent.`,
   usage: '[--from YYYY-MM-DD] [--to YYYY-MM-DD]',
   options: { from: { type: 'string' }, to: { type: 'string' } },
   async run(values, _positionals, cli) {
@@ -40,6 +41,11 @@ export const statsRebuild: Command = {
       `Rebuilt ${from}..${to} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.buckets} documents from ` +
         `${clicks} clicks, ${signups} signups, ${invoices} invoices, ${refunds} refunds` +
         (pending > 0 ? ` (${pending} facts still pending were left to the folder)` : ''),
+    );
+    const money = await rebuildMoney(cli.models, folder, (line) => cli.print(line));
+    await folder.flush();
+    cli.print(
+      `Rebuilt statement lines, balances and customers from ${money.entries} ledger entries, ${money.customers} customers and ${money.invoices} invoices`,
     );
   },
 };

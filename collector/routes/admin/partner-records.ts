@@ -10,7 +10,7 @@ import { addAdjustment } from '../../services/adjustments';
 import { approvalQueue, decideApproval } from '../../services/partner-approval';
 import { addPartnerNote, partnerNotes } from '../../services/partner-notes';
 import { partnerPayouts } from '../../services/partner-payouts';
-import { commissionLines } from '../../services/reports';
+import { allStatementLines } from '../../services/statements';
 import type { Operation } from '../../http/openapi';
 
 const reasonSchema = z.string().trim().min(1, 'a reason is required').max(500);
@@ -47,7 +47,9 @@ export function adminPartnerRecordRoutes(context: Context): Router {
 
   router.get('/v1/admin/partners/:id/commissions', async (req, res) => {
     const partnerId = await existing(req.params.id);
-    res.json({ currency: context.config.currency, items: await commissionLines(context, partnerId, new Date()) });
+    const items = [];
+    for await (const line of allStatementLines(context, partnerId, new Date())) items.push(line);
+    res.json({ currency: context.config.currency, items });
   });
 
   router.get('/v1/admin/partners/:id/payouts', async (req, res) => {
@@ -70,6 +72,8 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   router.post('/v1/admin/partners/:id/adjustments', async (req, res) => {
     const input = adjustmentBody.parse(req.body);
     const result = await addAdjustment(context, { ...input, partnerId: req.params.id, actor: actorOf(req.caller) });
+    // Lines and balances are read models: folded now, so the operator's next look shows the adjustment.
+    await context.tracking.flush();
     res.status(result.created ? 201 : 200).json(result.entry);
   });
 

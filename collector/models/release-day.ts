@@ -1,0 +1,17 @@
+import { Schema } from 'mongoose';
+
+/**
+ * The exact release times of one partner's unclaimed amounts on one UTC day, `_id` =
+ * `<partnerId>|YYYY-MM-DD`: `at` maps milliseconds to the amount that becomes available then.
+ * Read only for the day of the balance asked. Written only by the stats folder (fold lease).
+ */
+export const releaseDaySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    partnerId: { type: String, required: true },
+    day: { type: String, required: true },
+    seq: { type: Number, required: true },
+    at: { type: Schema.Types.Mixed },
+  },
+  { collection: 'release_days', versionKey: false, minimize: false },
+);

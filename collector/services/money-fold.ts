@@ -1,0 +1,197 @@
+// The money read models (domain/statement.ts), folded by the stats folder from the same insert-only
+// deltas as the counters (services/stats-folder.ts), under the same lease and in the same
+// journaled batches:
+//
+// - `ledger:<entryId>`, inserted before a ledger entry (ledger-writer.ts): the entry's line.
+// - `claim:<entryId>:<payoutId>` / `release:<entryId>:<payoutId>`, inserted before a payout claim is
+//   inserted or deleted (payouts.ts): the claim as it is when folded. A line is always SET from the
+//   facts as read (entry, reversal, claim), never incremented, so folding one twice or late changes
+//   nothing; the delta waits (up to the grace time) until the claim looks as it announced.
+// - `signup:<customerId>` and `invoice:<eventId>` (the counters' deltas) also set the customer in
+//   the book and add the invoice to it.
+// - `money:<run>:<fact>:<id>`: the migration and `stats rebuild` refolding every fact.
+//
+// Totals change by the difference between a line before and after the batch, computed when the
+// batch is planned (the statement documents as the last batch left them) and written with it.
+import {
+  applyBookOps,
+  applyReleaseDay,
+  applyToMonth,
+  applyTotals,
+  lineBaseOf,
+  monthOfDate,
+  planMoneyBatch,
+  releaseDayId,
+  statementId,
+  type BookCustomer,
+  type BookMonth,
+  type CustomerFacts,
+  type EntryDoc,
+  type LineBase,
+  type LineOp,
+  type MoneyBatch,
+  type MoneyOps,
+  type MoneyTotals,
+  type StatementMonth,
+  type StoredLine,
+} from '../domain/statement';
+import type { Models } from '../models';
+import { insertNew } from './duplicates';
+
+/** What one fold batch does to the money read models (stored in the batch, replayed after a crash). */
+export const ledgerDeltaId = (entryId: string) => `ledger:${entryId}`;
+export const claimDeltaId = (entryId: string, payoutId: string, claimed: boolean) =>
+  `${claimed ? 'claim' : 'release'}:${entryId}:${payoutId}`;
+
+/** Awaited before a ledger entry is inserted; again for the same entry adds nothing. */
+export async function recordLedgerDelta(models: Models, entryId: string): Promise<void> {
+  await insertNew(models.StatDelta.collection, [
+    { _id: ledgerDeltaId(entryId), kind: 'ledger', ref: entryId, createdAt: new Date() },
+  ]);
+}
+
+/** Awaited before payout claims are inserted (`claimed`) or deleted: the folder re-reads those entries. */
+export async function recordClaimDeltas(
+  models: Models,
+  payoutId: string,
+  entryIds: readonly string[],
+  claimed: boolean,
+): Promise<void> {
+  if (entryIds.length === 0) return;
+  const createdAt = new Date();
+  await insertNew(
+    models.StatDelta.collection,
+    entryIds.map((entryId) => ({
+      _id: claimDeltaId(entryId, payoutId, claimed),
+      kind: 'claim',
+      ref: entryId,
+      expect: claimed ? payoutId : null,
+      createdAt,
+    })),
+  );
+}
+
+/** Reads the facts a line is made of, by `_id`, with small caches for one fold. */
+export class LineReader {
+  private readonly customers = new Map<string, CustomerFacts | null>();
+
+  constructor(private readonly models: Models) {}
+
+  async customer(customerId: string | null | undefined): Promise<CustomerFacts | null> {
+    if (!customerId) return null;
+    if (this.customers.has(customerId)) return this.customers.get(customerId)!;
+    const customer = await this.models.Customer.findById(customerId, {
+      boundAt: 1,
+      bid: 1,
+      method: 1,
+      couponCode: 1,
+      clickId: 1,
+    }).lean();
+    let facts: CustomerFacts | null = null;
+    if (customer) {
+      const click = customer.clickId
+        ? await this.models.Click.findById(customer.clickId, { occurredAt: 1 }).lean()
+        : null;
+      facts = { ...customer, clickedAt: click?.occurredAt ?? null };
+    }
+    if (this.customers.size > 10_000) this.customers.clear();
+    this.customers.set(customerId, facts);
+    return facts;
+  }
+
+  private async base(entry: EntryDoc): Promise<LineBase> {
+    const invoice =
+      entry.kind === 'commission' && (entry.base === undefined || entry.base === null)
+        ? await this.models.RevenueEvent.findById(entry.eventId, { commissionable: 1, ratePpm: 1 }).lean()
+        : null;
+    return lineBaseOf(entry, invoice, await this.customer(entry.customerId));
+  }
+
+  /** The op that sets the entry's line (with its claim as it is now); null when the entry is not stored. */
+  async opOf(entryId: string): Promise<LineOp | null> {
+    const { LedgerEntry, PayoutClaim } = this.models;
+    const entry = (await LedgerEntry.findById(entryId).lean()) as EntryDoc | null;
+    if (!entry) return null;
+    const claim = await PayoutClaim.findById(entryId, { payoutId: 1 }).lean();
+    const claimOp = { entryId, payoutId: claim?.payoutId ?? null };
+    if (entry.kind !== 'reversal') return { partnerId: entry.partnerId, line: await this.base(entry), claim: claimOp };
+    const commission = entry.reverses ? ((await LedgerEntry.findById(entry.reverses).lean()) as EntryDoc | null) : null;
+    if (!commission) return null;
+    return {
+      partnerId: entry.partnerId,
+      line: await this.base(commission),
+      reversal: { id: entry._id, amount: entry.amount, availableAt: entry.availableAt },
+      claim: claimOp,
+    };
+  }
+}
+
+/** Plans a batch from the statement months its ops touch, as the last batch left them. */
+export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBatch> {
+  const stored = new Map<string, StatementMonth>();
+  for (const op of ops.lines) {
+    const id = statementId(op.partnerId, monthOfDate(op.line.occurredAt));
+    if (stored.has(id)) continue;
+    const doc = (await models.StatementMonth.findById(id).lean()) as StatementMonth | null;
+    if (doc) stored.set(id, doc);
+  }
+  return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
+}
+
+/** Writes a planned batch; documents whose `seq` shows it applied are skipped (a batch finished after a crash). */
+export async function finishMoney(
+  models: Models,
+  money: MoneyBatch,
+  batch: { seq: number; at: Date },
+  each: () => Promise<void>,
+  /** Test seam: runs after each document written (throw to crash mid-batch). */
+  afterWrite?: (id: string) => Promise<void>,
+): Promise<void> {
+  const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook } = models;
+  const { seq, at } = batch;
+  for (const group of money.statements) {
+    await each();
+    const stored = (await StatementMonth.findById(group.id).lean()) as StatementMonth | null;
+    if ((stored?.seq ?? 0) >= seq) continue;
+    const lines: StoredLine[] = applyToMonth(stored?.lines ?? [], group.ops);
+    await StatementMonth.collection.replaceOne(
+      { _id: group.id as never },
+      { partnerId: group.partnerId, month: group.month, seq, lines },
+      { upsert: true },
+    );
+    await afterWrite?.(group.id);
+  }
+  for (const { partnerId, change } of money.totals) {
+    await each();
+    const stored = (await MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
+    if ((stored?.seq ?? 0) >= seq) continue;
+    const { totals, releaseDays } = applyTotals(stored, partnerId, change, at, seq);
+    // Release days first: totals at this seq mean its days are written too.
+    for (const [day, changes] of releaseDays) {
+      const id = releaseDayId(partnerId, day);
+      const storedDay = (await ReleaseDay.findById(id).lean()) as { seq: number; at: Record<string, number> } | null;
+      if ((storedDay?.seq ?? 0) >= seq) continue;
+      await ReleaseDay.collection.replaceOne(
+        { _id: id as never },
+        { partnerId, day, seq, at: applyReleaseDay(storedDay?.at, changes) },
+        { upsert: true },
+      );
+      await afterWrite?.(id);
+    }
+    const { _id, ...rest } = totals;
+    await MoneyTotal.collection.replaceOne({ _id: _id as never }, rest, { upsert: true });
+    await afterWrite?.(_id);
+  }
+  for (const group of money.books) {
+    await each();
+    const stored = (await CustomerBook.findById(group.id).lean()) as BookMonth | null;
+    if ((stored?.seq ?? 0) >= seq) continue;
+    const customers: BookCustomer[] = applyBookOps(stored?.customers ?? [], group.ops);
+    await CustomerBook.collection.replaceOne(
+      { _id: group.id as never },
+      { partnerId: group.partnerId, month: group.month, seq, customers },
+      { upsert: true },
+    );
+    await afterWrite?.(group.id);
+  }
+}

@@ -1,0 +1,191 @@
+// What partners and operators read about money, from the money read models (domain/statement.ts,
+// folded by services/money-fold.ts): a bounded number of documents read by `_id` per request,
+// whatever the ledger's size. Figures lag the facts by the fold interval, like the counters.
+import { utcDay } from '../domain/days';
+import { DomainError } from '../domain/errors';
+import {
+  balanceAt,
+  customerKey,
+  customerStatus,
+  lineKey,
+  nextReleaseDay,
+  releaseDayId,
+  revenueThisMonth,
+  statementId,
+  statementLine,
+  bookId,
+  type Balance,
+  type BookMonth,
+  type MoneyTotals,
+  type StatementLine,
+  type StatementMonth,
+} from '../domain/statement';
+import type { EntryStatus } from '../domain/ledger';
+import type { Models } from '../models';
+import type { ServiceDeps } from './deps';
+
+type ModelDeps = Pick<ServiceDeps, 'models'>;
+
+/** A page reads at most this many month documents (so a rare status filter cannot read the whole history). */
+export const maxMonthsPerPage = 12;
+
+async function totalsOf(models: Models, partnerId: string): Promise<MoneyTotals | null> {
+  return (await models.MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
+}
+
+async function releaseDay(models: Models, partnerId: string, day: string) {
+  const doc = (await models.ReleaseDay.findById(releaseDayId(partnerId, day), { at: 1 }).lean()) as {
+    at?: Record<string, number>;
+  } | null;
+  return doc?.at;
+}
+
+/** Balance at `asOf` from the totals: 1 to 3 documents read by `_id`. */
+export async function balanceFrom(
+  models: Models,
+  partnerId: string,
+  totals: MoneyTotals | null,
+  asOf: Date,
+  withNextRelease = true,
+): Promise<Balance> {
+  const day = utcDay(asOf);
+  const today = totals?.days[day] !== undefined ? await releaseDay(models, partnerId, day) : undefined;
+  const nextDay = withNextRelease ? nextReleaseDay(totals, asOf) : null;
+  const later = nextDay ? await releaseDay(models, partnerId, nextDay) : undefined;
+  return balanceAt(totals, today, asOf, later);
+}
+
+export async function partnerBalance({ models }: ModelDeps, partnerId: string, asOf: Date): Promise<Balance> {
+  return balanceFrom(models, partnerId, await totalsOf(models, partnerId), asOf);
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Newest first over month documents named in `months`: items whose key sorts before `after`,
+ * reading at most `maxMonthsPerPage` documents; a short page with a cursor means "read on".
+ */
+async function pageOverMonths<Doc, Item>(
+  months: readonly string[],
+  after: string | undefined,
+  limit: number,
+  read: (month: string) => Promise<Doc | null>,
+  itemsOf: (doc: Doc) => Array<{ key: string; item: Item | null }>,
+): Promise<Page<Item>> {
+  if (after !== undefined && !/^\d{15}\|/.test(after)) {
+    throw new DomainError('invalid', 'The cursor is not one this API gave out.', 'invalid-request', {
+      fields: [{ field: 'cursor', message: 'is not a cursor this API gave out' }],
+    });
+  }
+  const afterMonth = after ? new Date(Number(after.slice(0, 15))).toISOString().slice(0, 7) : undefined;
+  const candidates = [...months]
+    .sort()
+    .reverse()
+    .filter((month) => !afterMonth || month <= afterMonth);
+  const items: Item[] = [];
+  let docsRead = 0;
+  let resume: string | undefined;
+  for (const [index, month] of candidates.entries()) {
+    if (docsRead === maxMonthsPerPage) return { items, nextCursor: resume ?? null };
+    docsRead += 1;
+    const doc = await read(month);
+    resume = `${String(Date.parse(`${month}-01T00:00:00.000Z`)).padStart(15, '0')}|`;
+    const entries = doc ? itemsOf(doc) : [];
+    for (const { key, item } of entries) {
+      if (after && key >= after) continue;
+      resume = key;
+      if (item === null) continue;
+      items.push(item);
+      if (items.length === limit) {
+        const more = index < candidates.length - 1 || entries.some((other) => other.key < key);
+        return { items, nextCursor: more ? key : null };
+      }
+    }
+  }
+  return { items, nextCursor: null };
+}
+
+/** One page of a partner's statement lines, newest first, optionally of one status (at `now`). */
+export async function statementPage(
+  { models }: ModelDeps,
+  partnerId: string,
+  query: { status?: EntryStatus | undefined; limit: number; cursor?: string | undefined },
+  now: Date,
+): Promise<Page<StatementLine>> {
+  const totals = await totalsOf(models, partnerId);
+  return pageOverMonths(
+    totals?.months ?? [],
+    query.cursor,
+    query.limit,
+    async (month) =>
+      (await models.StatementMonth.findById(statementId(partnerId, month)).lean()) as StatementMonth | null,
+    (doc) =>
+      doc.lines.map((line) => {
+        const shown = statementLine(line, now);
+        return { key: lineKey(line), item: !query.status || shown.status === query.status ? shown : null };
+      }),
+  );
+}
+
+/** Every statement line of a partner, newest first, one month document at a time (CSV, operator views). */
+export async function* allStatementLines(
+  { models }: ModelDeps,
+  partnerId: string,
+  now: Date,
+): AsyncGenerator<StatementLine> {
+  const totals = await totalsOf(models, partnerId);
+  for (const month of [...(totals?.months ?? [])].sort().reverse()) {
+    const doc = (await models.StatementMonth.findById(statementId(partnerId, month)).lean()) as StatementMonth | null;
+    for (const line of doc?.lines ?? []) yield statementLine(line, now);
+  }
+}
+
+export interface CustomerView {
+  customerId: string;
+  signedUpAt: Date | null;
+  method: string | null;
+  bid: string | null;
+  coupon: string | null;
+  firstInvoiceAt: Date | null;
+  latestInvoiceAt: Date | null;
+  monthRevenue: number;
+  lifetimeRevenue: number;
+  lifetimeCommission: number;
+  status: 'active' | 'churned';
+}
+
+/** One page of the partner's book of business (their own customers only), newest signup first. */
+export async function customersPage(
+  { models }: ModelDeps,
+  partnerId: string,
+  query: { limit: number; cursor?: string | undefined },
+  now: Date,
+): Promise<Page<CustomerView>> {
+  const totals = await totalsOf(models, partnerId);
+  return pageOverMonths(
+    totals?.bookMonths ?? [],
+    query.cursor,
+    query.limit,
+    async (month) => (await models.CustomerBook.findById(bookId(partnerId, month)).lean()) as BookMonth | null,
+    (doc) =>
+      doc.customers.map((customer) => ({
+        key: customerKey(customer),
+        item: {
+          customerId: customer.customerId,
+          signedUpAt: customer.signedUpAt,
+          method: customer.method,
+          bid: customer.bid,
+          coupon: customer.coupon,
+          firstInvoiceAt: customer.firstInvoiceAt,
+          latestInvoiceAt: customer.latestInvoiceAt,
+          monthRevenue: revenueThisMonth(customer, now),
+          lifetimeRevenue: customer.lifetimeRevenue,
+          lifetimeCommission: customer.lifetimeCommission,
+          status: customerStatus(customer, now),
+        },
+      })),
+  );
+}
