@@ -41,6 +41,7 @@ import { webhookDueSchema } from './webhook-due';
 import { webhookEndpointSchema } from './webhook-endpoint';
 import { webhookEventSchema } from './webhook-event';
 import { webhookLeaseSchema } from './webhook-lease';
+import { webhookStrikeSchema } from './webhook-strike';
 
 export function createModels(connection: Connection) {
   return {
@@ -75,6 +76,7 @@ export function createModels(connection: Connection) {
     WebhookDelivery: connection.model('WebhookDelivery', webhookDeliverySchema),
     WebhookDue: connection.model('WebhookDue', webhookDueSchema),
     WebhookLease: connection.model('WebhookLease', webhookLeaseSchema),
+    WebhookStrike: connection.model('WebhookStrike', webhookStrikeSchema),
     VisitorClick: connection.model('VisitorClick', visitorClickSchema),
     Coupon: connection.model('Coupon', couponSchema),
     SignupFact: connection.model('SignupFact', signupFactSchema),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { nextAttemptAt, signatureHeader, testEventType } from '../domain/webhooks';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
+import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { awaitedFactData } from './webhook-events';
 
@@ -27,6 +28,8 @@ export interface DispatcherOptions {
   factWaitMs?: number;
   /** Test seam: runs after the lease is taken, before the request is sent. */
   beforeSend?: (deliveryId: string, attempt: number) => Promise<void>;
+  /** Test seam: runs after a failed attempt is logged, before it is counted against the endpoint. */
+  beforeCount?: (deliveryId: string, attempt: number) => Promise<void>;
 }
 
 export interface WebhookDispatcher {
@@ -57,6 +60,45 @@ export async function queueDelivery(
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
+}
+
+const strikeId = (endpointId: string, streak: string, n: number) => `${endpointId}:${streak}:${n}`;
+/** Endpoints made before streaks existed are in streak "0". */
+const streakOf = (endpoint: { streak?: string | null | undefined }) => endpoint.streak ?? '0';
+
+/**
+ * Counts a failure in the endpoint's streak: takes the lowest free slot by a unique insert and
+ * answers its number. Slots are taken in order (one is tried only once those below are taken), so
+ * the number is the streak's length, exact under any number of concurrent dispatchers.
+ */
+async function takeStrike(
+  models: Models,
+  endpointId: string,
+  streak: string,
+  deliveryId: string,
+  at: Date,
+): Promise<number> {
+  for (let n = 1; ; n++) {
+    const _id = strikeId(endpointId, streak, n);
+    // A keyed read skips the slots already taken without a failed insert each.
+    if (await models.WebhookStrike.exists({ _id })) continue;
+    try {
+      await models.WebhookStrike.create({ _id, endpointId, deliveryId, at });
+      return n;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+}
+
+/** A new failure streak's ID (after a success, or when an operator enables the endpoint again). */
+export const newStreakId = () => randomBytes(6).toString('hex');
+
+async function newStreak(models: Models, endpointId: string): Promise<void> {
+  await models.WebhookEndpoint.updateOne(
+    { _id: endpointId },
+    { $set: { consecutiveFailures: 0, streak: newStreakId() } },
+  );
 }
 
 export function createWebhookDispatcher(
@@ -119,6 +161,8 @@ export function createWebhookDispatcher(
     attempt: number,
     entry: { at: Date; statusCode?: number; error?: string; durationMs: number },
   ): Promise<void> {
+    // Once per attempt, also when a slow sender and a process that found its lease stale both get here.
+    if (!(await claimOnce(models, `webhook-failure:${delivery._id}:${attempt}`, owner)).won) return;
     const next = nextAttemptAt(delivery.eventAt, entry.at, attempt, options.retryBaseMs);
     await models.WebhookDelivery.updateOne(
       { _id: delivery._id, attempts: { $lt: attempt } },
@@ -126,21 +170,17 @@ export function createWebhookDispatcher(
     );
     if (next) await models.WebhookDue.updateOne({ _id: delivery._id }, { $set: { dueAt: next } });
     else await models.WebhookDue.deleteOne({ _id: delivery._id });
-    await models.WebhookEndpoint.updateOne({ _id: delivery.endpointId }, { $inc: { consecutiveFailures: 1 } });
-    const endpoint = await models.WebhookEndpoint.findById(delivery.endpointId, {
-      status: 1,
-      consecutiveFailures: 1,
-    }).lean();
-    if (endpoint?.status === 'enabled' && endpoint.consecutiveFailures >= disableAfter) {
+    await options.beforeCount?.(delivery._id, attempt);
+    const endpoint = await models.WebhookEndpoint.findById(delivery.endpointId, { status: 1, streak: 1 }).lean();
+    if (!endpoint) return;
+    const n = await takeStrike(models, endpoint._id, streakOf(endpoint), delivery._id, entry.at);
+    // For display only (concurrent failures may write their numbers out of order); slots decide.
+    await models.WebhookEndpoint.updateOne({ _id: endpoint._id }, { $set: { consecutiveFailures: n } });
+    // Exactly one failure takes slot `disableAfter`: the one that disables.
+    if (n === disableAfter) {
       await models.WebhookEndpoint.updateOne(
         { _id: endpoint._id },
-        {
-          $set: {
-            status: 'disabled',
-            disabledReason: `${endpoint.consecutiveFailures} failed attempts in a row`,
-            updatedAt: entry.at,
-          },
-        },
+        { $set: { status: 'disabled', disabledReason: `${n} failed attempts in a row`, updatedAt: entry.at } },
       );
       logger.warn({ endpointId: endpoint._id }, 'webhook endpoint disabled after repeated failures');
     }
@@ -214,8 +254,9 @@ export function createWebhookDispatcher(
         { $set: { status: 'delivered', attempts: n, deliveredAt: at }, $push: { log: { attempt: n, ...entry } } },
       );
       await models.WebhookDue.deleteOne({ _id: deliveryId });
-      if (endpoint.consecutiveFailures > 0)
-        await models.WebhookEndpoint.updateOne({ _id: endpoint._id }, { $set: { consecutiveFailures: 0 } });
+      // A success ends the streak, if one began (its first slot is taken).
+      if (await models.WebhookStrike.exists({ _id: strikeId(endpoint._id, streakOf(endpoint), 1) }))
+        await newStreak(models, endpoint._id);
     } else {
       await recordFailure(delivery, n, entry);
     }

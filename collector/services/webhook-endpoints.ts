@@ -6,7 +6,7 @@ import { testEventType, type WebhookEventType } from '../domain/webhooks';
 import type { Models } from '../models';
 import type { WebhookEndpointDoc } from '../models/webhook-endpoint';
 import { audit } from './audit';
-import { queueDelivery } from './webhook-dispatcher';
+import { newStreakId, queueDelivery } from './webhook-dispatcher';
 
 type Deps = { models: Models };
 type Endpoint = WebhookEndpointDoc & { _id: string };
@@ -75,6 +75,7 @@ export async function updateEndpoint(
   const unset: Record<string, 1> = {};
   if (changes.status === 'enabled') {
     set.consecutiveFailures = 0;
+    set.streak = newStreakId();
     unset.disabledReason = 1;
   }
   if (changes.status === 'disabled' && before.status !== 'disabled') set.disabledReason = `disabled by ${actor}`;

@@ -223,8 +223,6 @@ describe('delivery', () => {
     await invoice();
     await invoice();
     receiver.answers.push(500, 500, 500, 500);
-    // Two deliveries fail in each pass; concurrent attempts may count as one failure on the embedded
-    // engine ($inc is not atomic there), so two passes are sure to reach 2 whatever the interleaving.
     const worker = dispatcher({ disableAfter: 2, retryBaseMs: 1 });
     await worker.runOnce();
     await worker.runOnce(later(1000));
@@ -243,6 +241,48 @@ describe('delivery', () => {
     await invoice();
     await worker.runOnce();
     expect(receiver.received.at(-1)!.json.type).toBe('commission.created');
+  });
+
+  test('concurrent failures in three processes are counted exactly: the threshold disables once', async () => {
+    const { id } = await createEndpoint(['commission.created']);
+    for (let i = 0; i < 4; i++) await invoice();
+    receiver.answers.push(500, 500, 500, 500);
+    // Forced interleaving: every failed attempt waits until all four have failed and read the
+    // endpoint, so all four count at once (a read-modify-write counter would lose some).
+    let arrived = 0;
+    let allArrived!: () => void;
+    const together = new Promise<void>((done) => (allArrived = done));
+    const beforeCount = async () => {
+      arrived += 1;
+      if (arrived === 4) allArrived();
+      await together;
+    };
+    const connections = await Promise.all([1, 2, 3].map(() => openConnection(engineUri(), db.name)));
+    try {
+      const workers = connections.map((connection, index) =>
+        createWebhookDispatcher(
+          { models: createModels(connection), logger: collector.context.logger },
+          { timeoutMs: 2000, disableAfter: 3, beforeCount, concurrency: index === 0 ? 2 : 1 },
+        ),
+      );
+      await Promise.all(workers.map((worker) => worker.runOnce()));
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
+    expect(arrived).toBe(4);
+    const endpoint = (await api().get(`/v1/admin/webhooks/${id}`).set(admin).expect(200)).body;
+    expect(endpoint).toMatchObject({ status: 'disabled', disabledReason: '3 failed attempts in a row' });
+    const strikes = await collector.context.models.WebhookStrike.find({ endpointId: id }).lean();
+    expect(strikes.map((strike) => Number(strike._id.split(':').at(-1))).sort()).toEqual([1, 2, 3, 4]);
+    // Enabled by hand: a new streak, counted from 1 again.
+    await api().patch(`/v1/admin/webhooks/${id}`).set(admin).send({ status: 'enabled' }).expect(200);
+    await invoice();
+    receiver.answers.push(500);
+    await dispatcher({ disableAfter: 3 }).runOnce();
+    expect((await api().get(`/v1/admin/webhooks/${id}`).set(admin).expect(200)).body).toMatchObject({
+      status: 'enabled',
+      consecutiveFailures: 1,
+    });
   });
 
   test('after a rotation both secrets sign during the grace period; without grace only the new one', async () => {
