@@ -345,25 +345,15 @@ export function carriedForward(
 }
 
 /** A line as partners see it at `now`. */
-export interface StatementLine {
-  entryId: string;
-  kind: LineKind;
-  memo: string | null;
-  customerId: string | null;
-  eventId: string;
-  occurredAt: Date;
-  availableAt: Date;
-  base: number | null;
+export type StatementLine = Omit<LineBase, 'ratePpm' | 'bookMonth'> & {
   /** 2500 = 25 % (parts per million / 100). */
   rateBasisPoints: number | null;
-  amount: number;
   /** The reversals folded in, as a positive amount. */
   refunded: number;
   net: number;
   status: EntryStatus;
   payoutId: string | null;
-  binding: Binding | null;
-}
+};
 
 export function statementLine(line: StoredLine, now: Date): StatementLine {
   const refunded = -line.reversals.reduce((sum, reversal) => sum + reversal.amount, 0);

@@ -15,6 +15,7 @@ import {
   statementLine,
   bookId,
   type Balance,
+  type BookCustomer,
   type BookMonth,
   type MoneyTotals,
   type StatementLine,
@@ -143,19 +144,8 @@ export async function* allStatementLines(
   }
 }
 
-export interface CustomerView {
-  customerId: string;
-  signedUpAt: Date | null;
-  method: string | null;
-  bid: string | null;
-  coupon: string | null;
-  firstInvoiceAt: Date | null;
-  latestInvoiceAt: Date | null;
-  monthRevenue: number;
-  lifetimeRevenue: number;
-  lifetimeCommission: number;
-  status: 'active' | 'churned';
-}
+/** A book customer as partners see it: the stored figures and whether they are still active. */
+export type CustomerView = Omit<BookCustomer, 'revenueMonth'> & { status: 'active' | 'churned' };
 
 /** One page of the partner's book of business (their own customers only), newest signup first. */
 export async function customersPage(
