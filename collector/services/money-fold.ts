@@ -35,6 +35,7 @@ import {
   type StatementMonth,
   type StoredLine,
 } from '../domain/statement';
+import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
 
@@ -155,7 +156,7 @@ export async function finishMoney(
     if ((stored?.seq ?? 0) >= seq) continue;
     const lines: StoredLine[] = applyToMonth(stored?.lines ?? [], group.ops);
     await StatementMonth.collection.replaceOne(
-      { _id: group.id as never },
+      keyFilter(StatementMonth, group.id, group.partnerId) as never,
       { partnerId: group.partnerId, month: group.month, seq, lines },
       { upsert: true },
     );
@@ -172,14 +173,14 @@ export async function finishMoney(
       const storedDay = (await ReleaseDay.findById(id).lean()) as { seq: number; at: Record<string, number> } | null;
       if ((storedDay?.seq ?? 0) >= seq) continue;
       await ReleaseDay.collection.replaceOne(
-        { _id: id as never },
+        keyFilter(ReleaseDay, id, partnerId) as never,
         { partnerId, day, seq, at: applyReleaseDay(storedDay?.at, changes) },
         { upsert: true },
       );
       await afterWrite?.(id);
     }
     const { _id, ...rest } = totals;
-    await MoneyTotal.collection.replaceOne({ _id: _id as never }, rest, { upsert: true });
+    await MoneyTotal.collection.replaceOne(keyFilter(MoneyTotal, _id, partnerId) as never, rest, { upsert: true });
     await afterWrite?.(_id);
   }
   for (const group of money.books) {
@@ -188,7 +189,7 @@ export async function finishMoney(
     if ((stored?.seq ?? 0) >= seq) continue;
     const customers: BookCustomer[] = applyBookOps(stored?.customers ?? [], group.ops);
     await CustomerBook.collection.replaceOne(
-      { _id: group.id as never },
+      keyFilter(CustomerBook, group.id, group.partnerId) as never,
       { partnerId: group.partnerId, month: group.month, seq, customers },
       { upsert: true },
     );
