@@ -7,6 +7,7 @@ import type { ServiceDeps } from './deps';
 import { queueMail } from './mail-queue';
 import { claimOnce } from './claim-once';
 import { partnerLink } from './partner-accounts';
+import { emitWebhookEvent, statusFact } from './webhook-events';
 
 export type ApprovalDecision = 'approve' | 'reject';
 
@@ -30,7 +31,8 @@ export async function approvalQueue({ models }: Pick<ServiceDeps, 'models'>) {
 
 /**
  * Approves or rejects a waiting application, once: the decision is taken by inserting
- * `approval:<partnerId>`, so two operators deciding at the same time cannot both act (nor mail).
+ * `approval:<partnerId>`, so two operators deciding at the same time cannot both act (nor mail,
+ * nor record a second `partner.status_changed`).
  */
 export async function decideApproval(
   deps: ServiceDeps,
@@ -44,7 +46,16 @@ export async function decideApproval(
   if (partner.status !== 'pending_approval') throw notWaiting();
   if (!(await claimOnce(models, `approval:${partner._id}`, input.actor)).won) throw notWaiting();
   const status = input.decision === 'approve' ? 'active' : 'disabled';
-  await models.Partner.updateOne({ _id: partner._id }, { $set: { status } });
+  const changeId = `${partner._id}:approval`;
+  // The event first, released once the change is stored (services/webhook-events.ts).
+  await emitWebhookEvent(
+    models,
+    'partner.status_changed',
+    changeId,
+    { partnerId: partner._id, from: 'pending_approval', to: status, reason: input.reason },
+    { awaits: statusFact(partner._id, changeId) },
+  );
+  await models.Partner.updateOne({ _id: partner._id }, { $set: { status }, $push: { statusChanges: changeId } });
   deps.tracking?.partners.forget(partner._id);
   await audit(deps, {
     actor: input.actor,

@@ -203,6 +203,16 @@ describe('approval queue (ASHOP_PARTNER_APPROVAL=manual)', () => {
       ),
     );
     expect(decisions.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
+    // Confirmation, then the one approval: each a `partner.status_changed` event (the 409s record none).
+    const events = await manual.context.models.WebhookEvent.find({ type: 'partner.status_changed' })
+      .sort({ createdAt: 1 })
+      .lean();
+    expect(
+      events
+        .map((event) => event.data as { partnerId: string; from: string; to: string })
+        .filter((data) => data.partnerId === partnerId)
+        .map(({ from, to }) => `${from}→${to}`),
+    ).toEqual(['pending→pending_approval', 'pending_approval→active']);
     expect((await api(manual).get(`/v1/admin/partners/${partnerId}`).set(admin)).body.status).toBe('active');
     expect(await mailTo(manual, 'new@applicant.example', /is approved/)).toMatch(/#a_aid=/);
     const mails = await manual.context.models.OutboxMessage.countDocuments({
