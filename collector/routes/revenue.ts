@@ -57,5 +57,6 @@ export const revenueDocs: Operation[] = [
     auth: 'server-key',
     body: invoice,
     responses: { '200': 'Already recorded.', '201': 'Recorded, with its commissions.' },
+    answer: z.strictObject({ eventId: z.string(), commission: z.number().int() }),
   },
 ];

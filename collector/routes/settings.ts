@@ -142,6 +142,7 @@ export const settingsDocs: Operation[] = [
     auth: 'public',
     query: unsubscribeQuery,
     responses: { '200': '`{kind, subscribed}`: the notification kind and whether it is on.' },
+    answer: z.strictObject({ kind: z.enum(notificationKinds), subscribed: z.boolean() }),
   },
   {
     method: 'post',
@@ -150,5 +151,6 @@ export const settingsDocs: Operation[] = [
     auth: 'public',
     query: unsubscribeQuery,
     responses: { '200': '`{unsubscribed}`: the kind turned off.' },
+    answer: z.strictObject({ unsubscribed: z.enum(notificationKinds) }),
   },
 ];

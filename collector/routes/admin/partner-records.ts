@@ -165,5 +165,10 @@ export const adminPartnerRecordDocs: Operation[] = [
     auth: 'admin',
     body: approvalBody,
     responses: { '200': 'The decision.' },
+    answer: z.strictObject({
+      partnerId: z.string(),
+      from: z.literal('pending_approval'),
+      status: z.enum(['active', 'disabled']),
+    }),
   },
 ];

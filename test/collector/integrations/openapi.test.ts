@@ -58,7 +58,6 @@ type Document = { paths: Record<string, Record<string, Record<string, unknown>>>
  * ever shrinks: give the operation an `answer` in its route file's `*Docs` and remove it here.
  */
 const withoutAnswerSchema = new Set([
-  'POST /v1/revenue',
   'POST /v1/refunds',
   'GET /v1/coupons/:code',
   'GET /v1/me/coupons',
@@ -69,12 +68,9 @@ const withoutAnswerSchema = new Set([
   'POST /v1/me/email-change',
   'POST /v1/me/email-change/resend',
   'POST /v1/partners/email-change/confirm',
-  'GET /v1/partners/unsubscribe',
-  'POST /v1/partners/unsubscribe',
   'GET /v1/me/stats',
   'POST /v1/admin/partners/:id/status',
   'POST /v1/admin/partners/:id/adjustments',
-  'POST /v1/admin/partners/:id/approval',
   'GET /v1/admin/reports/partners',
   'GET /v1/admin/reports/attribution',
   'POST /v1/admin/payouts',
