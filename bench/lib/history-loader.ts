@@ -1,8 +1,10 @@
 // A program's history written as the collector writes it, but in bulk: the documents come from the
 // collector's own builders (clickDocument, customerDocument, invoiceEvent, commissionEntry), the
-// counter read models from the folder's own fold functions (domain/stat-layout.ts), and they are
-// stored with unordered insertMany batches, a few in flight at once. Generated a chunk at a time,
-// so memory holds one chunk plus the read models (bounded by partners × months, not by clicks).
+// counter read models from the folder's own fold functions (domain/stat-layout.ts) and the money
+// read models from its in-memory money fold (domain/statement.ts foldMoneyInMemory: statement
+// lines, totals, release days, customer books), and they are stored with unordered insertMany
+// batches, a few in flight at once. Generated a chunk at a time, so memory holds one chunk plus the
+// read models (they hold every commission line: about 1 KB a ledger entry).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config } from '../../collector/config';
 import { DAY_MS, utcDay } from '../../collector/domain/days';
@@ -18,7 +20,19 @@ import {
   type Contribution,
   type ProgramBucket,
 } from '../../collector/domain/stat-layout';
+import {
+  emptyMoneyDocs,
+  foldMoneyInMemory,
+  invoiceBookOp,
+  lineBaseOf,
+  monthOfDate,
+  signupBookOp,
+  type CustomerFacts,
+  type MoneyDocs,
+  type MoneyOps,
+} from '../../collector/domain/statement';
 import { clickDocument } from '../../collector/services/click-writer';
+import { moneyMigrationId } from '../../collector/services/money-rebuild';
 import { completedKey, sealedKey } from '../../collector/services/payouts';
 import { partnerPayoutEntry, payoutsStream } from '../../collector/services/partner-payouts';
 import { logEntryId } from '../../collector/domain/keyed-log';
@@ -76,7 +90,9 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
     probe: { clicks: 0, signups: 0, customers: 0, revenue: 0, commission: 0 },
   };
   const models = { buckets: new Map<string, Bucket>(), programs: new Map<string, ProgramBucket>(), seq: 0 };
+  const money = emptyMoneyDocs();
   const start = plan.now.getTime() - plan.days * DAY_MS;
+  const currentMonth = monthOfDate(plan.now);
   // Commission entries by month and partner, paid by one batch a month (see writePayouts).
   const earned = new Map<string, Map<string, { amount: number; entryIds: string[] }>>();
   const pending = new Set<Promise<void>>();
@@ -92,8 +108,14 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
     pending.add(write);
   };
 
-  let customer: { id: string; partnerId: string; cid: string; bid?: string; page: string | null; at: number } | null =
-    null;
+  let customer: {
+    id: string;
+    partnerId: string;
+    bid?: string;
+    page: string | null;
+    at: number;
+    facts: CustomerFacts & { _id: string; partnerId: string };
+  } | null = null;
   for (let first = 0; first < plan.clicks; first += chunk) {
     const last = Math.min(plan.clicks, first + chunk);
     const batch = randomUUID();
@@ -102,6 +124,7 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
     const invoices: object[] = [];
     const ledger: object[] = [];
     const contributions: Contribution[] = [];
+    const moneyOps: MoneyOps = { lines: [], books: [] };
     for (let n = first; n < last; n++) {
       const bid = banners[randomInt(banners.length)] || undefined;
       const partnerId = n % probeEvery === 0 ? plan.probe : plan.partners[randomInt(plan.partners.length)]!;
@@ -129,9 +152,13 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
 
       if (n % customerEvery === 0) {
         const id = `cus_${cid}`;
-        customer = { id, partnerId, cid, bid, page, at: occurredAt.getTime() };
         const evidence = { attributed: true, partnerId, method: 'link', source: 'sdk', clickId: cid, bid } as const;
-        customers.push(customerDocument(id, evidence, undefined, occurredAt));
+        const stored = customerDocument(id, evidence, undefined, occurredAt);
+        customers.push(stored);
+        // What the folder reads of a bound customer (LineReader.customer): its fields and its click's time.
+        const facts = { ...stored, clickedAt: occurredAt };
+        customer = { id, partnerId, bid, page, at: occurredAt.getTime(), facts };
+        moneyOps.books.push(signupBookOp(facts));
         contributions.push(signupContribution(partnerId, occurredAt, { banner: bid ?? null, page }));
         loaded.customers += 1;
         if (isProbe) loaded.probe.signups += 1;
@@ -160,6 +187,14 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
           plan.config.holdDays,
         );
         ledger.push({ ...entry, createdAt: at });
+        moneyOps.lines.push({
+          partnerId: entry.partnerId,
+          line: lineBaseOf(entry, null, customer.facts),
+          claim: { entryId: entry._id, payoutId: batchOfMonth(monthOfDate(at), currentMonth)?.payoutId ?? null },
+        });
+        moneyOps.books.push(
+          invoiceBookOp({ ...event, partnerId: customer.partnerId, customerId: customer.id }, customer.facts),
+        );
         const byPartner =
           earned.get(utcDay(at).slice(0, 7)) ?? new Map<string, { amount: number; entryIds: string[] }>();
         earned.set(utcDay(at).slice(0, 7), byPartner);
@@ -190,15 +225,55 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
     await store('revenue_events', invoices);
     await store('ledger', ledger);
     fold(models, contributions);
+    foldMoneyInMemory(money, moneyOps, plan.now, models.seq);
     loaded.clicks = last;
     plan.progress?.(last);
   }
   await Promise.all(pending);
-  loaded.payouts = await writePayouts(db, plan, earned);
-  const docs = [...models.buckets.values(), ...models.programs.values()];
-  for (let i = 0; i < docs.length; i += 500)
-    await native.collection('stat_buckets').insertMany(docs.slice(i, i + 500) as never[]);
+  loaded.payouts = await writePayouts(db, plan, earned, currentMonth);
+  await storeAll(db, 'stat_buckets', [...models.buckets.values(), ...models.programs.values()]);
+  await storeMoney(db, money);
   return loaded;
+}
+
+/** The batch that pays what was earned in `month`: on the next month's first day (none yet for this month). */
+function batchOfMonth(month: string, currentMonth: string): { payoutId: string; asOf: Date } | null {
+  if (month >= currentMonth) return null;
+  const asOf = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1));
+  return { payoutId: `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_bench`, asOf };
+}
+
+/** Read models in batches of a bounded size (a batch of large documents must not time out). */
+async function storeAll(db: BenchDb, collection: string, docs: readonly object[]): Promise<void> {
+  const native = db.connection.db!;
+  let batch: object[] = [];
+  let bytes = 0;
+  for (const doc of docs) {
+    batch.push(doc);
+    bytes += JSON.stringify(doc).length;
+    if (batch.length === 500 || bytes > 4_000_000) {
+      await native.collection(collection).insertMany(batch as never[], { ordered: false });
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) await native.collection(collection).insertMany(batch as never[], { ordered: false });
+}
+
+async function storeMoney(db: BenchDb, money: MoneyDocs): Promise<void> {
+  const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook, StatFold } = db.models;
+  // Built here: the collector must not queue their first build from the ledger on start.
+  await StatFold.collection.insertOne({
+    _id: moneyMigrationId as never,
+    owner: 'bench',
+    done: true,
+    rows: money.statements.size,
+    createdAt: new Date(),
+  });
+  await storeAll(db, StatementMonth.collection.collectionName, [...money.statements.values()]);
+  await storeAll(db, MoneyTotal.collection.collectionName, [...money.totals.values()]);
+  await storeAll(db, ReleaseDay.collection.collectionName, [...money.releaseDays.values()]);
+  await storeAll(db, CustomerBook.collection.collectionName, [...money.books.values()]);
 }
 
 /**
@@ -211,13 +286,13 @@ async function writePayouts(
   db: BenchDb,
   plan: HistoryPlan,
   earned: Map<string, Map<string, { amount: number; entryIds: string[] }>>,
+  currentMonth: string,
 ): Promise<number> {
   const native = db.connection.db!;
-  const months = [...earned.keys()].sort().slice(0, -1);
+  const months = [...earned.keys()].filter((month) => batchOfMonth(month, currentMonth)).sort();
   const listed = new Map<string, number>();
   for (const [index, month] of months.entries()) {
-    const asOf = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1));
-    const payoutId = `po_${asOf.toISOString().slice(0, 10).replace(/-/g, '')}_bench`;
+    const { payoutId, asOf } = batchOfMonth(month, currentMonth)!;
     const completed = index < months.length - 1;
     const items = [...earned.get(month)!].map(([partnerId, owed]) => ({
       partnerId,

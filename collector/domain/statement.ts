@@ -2,8 +2,9 @@
 // Pure functions: where a ledger fact lands, how a line and the totals change, and what a reader
 // derives at read time (statuses, balance, release calendar, churn).
 //
-// - Statement lines: one document per partner and month of the line's `occurredAt` (UTC),
-//   `_id` = `<partnerId>|YYYY-MM`, holding that month's lines newest first. A line is a commission,
+// - Statement lines: per partner and month of the line's `occurredAt` (UTC), a head document
+//   `<partnerId>|YYYY-MM` holding that month's lines newest first, or, once they are more than a
+//   chunk, the refs of chunk documents of a bounded size (domain/month-chunks.ts). A line is a commission,
 //   clawback or adjustment; the reversals of a commission are folded into its line, each with its
 //   own payout claim (a payout claims reversals like any entry). Every change to a line is a SET
 //   (the entry's fields, a reversal by its id, a claim by its entry id), so folding the same fact
@@ -20,6 +21,7 @@
 // paid from the folded payout claim, reversed from the folded reversals.
 import { DAY_MS, utcDay } from './days';
 import { commissionStatus, entryStatus, type EntryStatus } from './ledger';
+import { rechunk, refFor, refsOf, refsTouched, type ChunkRef } from './month-chunks';
 
 export const monthOfDate = (date: Date) => date.toISOString().slice(0, 7);
 export const statementId = (partnerId: string, month: string) => `${partnerId}|${month}`;
@@ -66,11 +68,23 @@ export interface StoredLine extends LineBase {
   reversals: StoredReversal[];
 }
 
+/** A month's head: its lines inline (few lines, and every month stored by older versions) or its chunks. */
 export interface StatementMonth {
   _id: string;
   partnerId: string;
   month: string;
   seq: number;
+  lines?: StoredLine[] | null | undefined;
+  chunks?: ChunkRef[] | null | undefined;
+  /** Chunks this head's fold replaced, deleted once it is written (again by a rerun). */
+  retired?: string[] | null | undefined;
+}
+
+/** Up to `maxPerChunk` of a month's lines, newest first (stored next to the heads). */
+export interface StatementChunk {
+  _id: string;
+  partnerId: string;
+  month: string;
   lines: StoredLine[];
 }
 
@@ -560,20 +574,30 @@ export function invoiceBookOp(
   };
 }
 
-const emptyChange = (): TotalsChange => ({ paid: 0, reversed: 0, unclaimed: [], months: [], bookMonths: [] });
-
-/**
- * Plans a fold batch from the statement months its ops touch (as the last batch left them): derives the totals' change and each customer's commission change from the lines before and after.
- */
-export function planMoneyBatch(ops: MoneyOps, storedMonth: (id: string) => StatementMonth | null): MoneyBatch {
+/** Line ops by the statement month they land in (the month of the line's `occurredAt`). */
+export function groupByStatement(ops: readonly LineOp[]): Map<string, MoneyBatch['statements'][number]> {
   const statements = new Map<string, MoneyBatch['statements'][number]>();
-  for (const op of ops.lines) {
+  for (const op of ops) {
     const month = monthOfDate(op.line.occurredAt);
     const id = statementId(op.partnerId, month);
     const group = statements.get(id) ?? { id, partnerId: op.partnerId, month, ops: [] };
     group.ops.push(op);
     statements.set(id, group);
   }
+  return statements;
+}
+
+const emptyChange = (): TotalsChange => ({ paid: 0, reversed: 0, unclaimed: [], months: [], bookMonths: [] });
+
+/**
+ * Plans a fold batch from the statement months its ops touch (as the last batch left them): derives the totals' change and each customer's commission change from the lines before and after.
+ */
+export function planMoneyBatch(
+  ops: MoneyOps,
+  /** The month's lines the ops touch as stored (at least those; null when the month has no document). */
+  storedMonth: (id: string) => { lines?: StoredLine[] | null | undefined } | null,
+): MoneyBatch {
+  const statements = groupByStatement(ops.lines);
   const totals = new Map<string, TotalsChange>();
   const changeOf = (partnerId: string) => {
     let change = totals.get(partnerId);
@@ -623,9 +647,53 @@ export function planMoneyBatch(ops: MoneyOps, storedMonth: (id: string) => State
   };
 }
 
+/** The chunks of a month a group of ops touches (the head itself when it keeps its lines inline). */
+export function chunksTouched(headId: string, head: StatementMonth | null, ops: readonly LineOp[]): ChunkRef[] {
+  return refsTouched(
+    refsOf(headId, head),
+    ops.map((op) => lineKey(op.line)),
+  );
+}
+
+/**
+ * A month after a group of ops: the head to store, the chunks to write first and those to delete
+ * after. `linesOf` gives the stored lines of each chunk `chunksTouched` named.
+ */
+export function foldStatement(
+  group: { id: string; partnerId: string; month: string; ops: readonly LineOp[] },
+  head: StatementMonth | null,
+  linesOf: (chunkId: string) => readonly StoredLine[],
+  seq: number,
+): { head: StatementMonth; write: StatementChunk[]; retired: string[] } {
+  const refs = refsOf(group.id, head);
+  const opsByChunk = new Map<string, LineOp[]>();
+  for (const op of group.ops) {
+    const { id } = refFor(refs, lineKey(op.line));
+    const ops = opsByChunk.get(id) ?? [];
+    ops.push(op);
+    opsByChunk.set(id, ops);
+  }
+  const changed = new Map<string, StoredLine[]>();
+  for (const [id, ops] of opsByChunk) changed.set(id, applyToMonth(linesOf(id), ops));
+  const next = rechunk(group.id, refs, changed, lineKey, seq);
+  const { partnerId, month } = group;
+  return {
+    head: {
+      _id: group.id,
+      partnerId,
+      month,
+      seq,
+      ...(next.chunks ? { chunks: next.chunks, retired: next.retired } : { lines: next.inline! }),
+    },
+    write: next.write.map(({ id, items }) => ({ _id: id, partnerId, month, lines: items })),
+    retired: next.retired,
+  };
+}
+
 /** The money read models held in memory (a loader building them in bulk, as the folder would). */
 export interface MoneyDocs {
-  statements: Map<string, StatementMonth>;
+  /** Heads and chunks by `_id`. */
+  statements: Map<string, StatementMonth | StatementChunk>;
   totals: Map<string, MoneyTotals>;
   releaseDays: Map<string, { _id: string; partnerId: string; day: string; seq: number; at: Record<string, number> }>;
   books: Map<string, BookMonth>;
@@ -640,10 +708,18 @@ export const emptyMoneyDocs = (): MoneyDocs => ({
 
 /** One fold batch applied to documents in memory: what the folder's planned batch writes, document by document. */
 export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq: number): void {
-  const batch = planMoneyBatch(ops, (id) => docs.statements.get(id) ?? null);
+  const linesOf = (id: string) => docs.statements.get(id)?.lines ?? [];
+  const headOf = (id: string) => (docs.statements.get(id) as StatementMonth | undefined) ?? null;
+  const groups = groupByStatement(ops.lines);
+  const batch = planMoneyBatch(ops, (id) => {
+    const head = headOf(id);
+    return head ? { lines: chunksTouched(id, head, groups.get(id)!.ops).flatMap((ref) => linesOf(ref.id)) } : null;
+  });
   for (const group of batch.statements) {
-    const lines = applyToMonth(docs.statements.get(group.id)?.lines ?? [], group.ops);
-    docs.statements.set(group.id, { _id: group.id, partnerId: group.partnerId, month: group.month, seq, lines });
+    const folded = foldStatement(group, headOf(group.id), linesOf, seq);
+    for (const chunk of folded.write) docs.statements.set(chunk._id, chunk);
+    docs.statements.set(group.id, folded.head);
+    for (const id of folded.retired) docs.statements.delete(id);
   }
   for (const { partnerId, change } of batch.totals) {
     const { totals, releaseDays } = applyTotals(docs.totals.get(partnerId) ?? null, partnerId, change, at, seq);

@@ -16,13 +16,13 @@
 import {
   applyBookOps,
   applyReleaseDay,
-  applyToMonth,
   applyTotals,
+  chunksTouched,
+  foldStatement,
+  groupByStatement,
   lineBaseOf,
-  monthOfDate,
   planMoneyBatch,
   releaseDayId,
-  statementId,
   type BookCustomer,
   type BookMonth,
   type CustomerFacts,
@@ -127,16 +127,42 @@ export class LineReader {
   }
 }
 
-/** Plans a batch from the statement months its ops touch, as the last batch left them. */
+/** The stored lines of a month's chunk (the head's own when it keeps them inline). */
+async function chunkLines(models: Models, head: StatementMonth, chunkId: string): Promise<StoredLine[]> {
+  if (chunkId === head._id) return head.lines ?? [];
+  const chunk = await models.StatementMonth.findById(chunkId, { lines: 1 }).lean();
+  // Chunks are written before the head that names them and deleted only once no head does.
+  if (!chunk) throw new Error(`statement chunk ${chunkId} named by ${head._id} is missing`);
+  return (chunk.lines ?? []) as StoredLine[];
+}
+
+/** The lines of the chunks of one month a group of ops touches, by chunk. */
+async function touchedLines(
+  models: Models,
+  id: string,
+  head: StatementMonth | null,
+  ops: readonly LineOp[],
+): Promise<Map<string, StoredLine[]>> {
+  const lines = new Map<string, StoredLine[]>();
+  if (!head) return lines;
+  for (const ref of chunksTouched(id, head, ops)) lines.set(ref.id, await chunkLines(models, head, ref.id));
+  return lines;
+}
+
+/** Plans a batch from the statement chunks its ops touch, as the last batch left them. */
 export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBatch> {
-  const stored = new Map<string, StatementMonth>();
-  for (const op of ops.lines) {
-    const id = statementId(op.partnerId, monthOfDate(op.line.occurredAt));
-    if (stored.has(id)) continue;
-    const doc = (await models.StatementMonth.findById(id).lean()) as StatementMonth | null;
-    if (doc) stored.set(id, doc);
+  const stored = new Map<string, { lines: StoredLine[] }>();
+  for (const group of groupByStatement(ops.lines).values()) {
+    const head = (await models.StatementMonth.findById(group.id).lean()) as StatementMonth | null;
+    if (!head) continue;
+    const lines = await touchedLines(models, group.id, head, group.ops);
+    stored.set(group.id, { lines: [...lines.values()].flat() });
   }
   return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
+}
+
+async function deleteChunks(models: Models, partnerId: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await models.StatementMonth.deleteOne(keyFilter(models.StatementMonth, id, partnerId));
 }
 
 /** Writes a planned batch; documents whose `seq` shows it applied are skipped (a batch finished after a crash). */
@@ -153,14 +179,26 @@ export async function finishMoney(
   for (const group of money.statements) {
     await each();
     const stored = (await StatementMonth.findById(group.id).lean()) as StatementMonth | null;
-    if ((stored?.seq ?? 0) >= seq) continue;
-    const lines: StoredLine[] = applyToMonth(stored?.lines ?? [], group.ops);
-    await StatementMonth.collection.replaceOne(
-      keyFilter(StatementMonth, group.id, group.partnerId) as never,
-      { partnerId: group.partnerId, month: group.month, seq, lines },
-      { upsert: true },
-    );
-    await afterWrite?.(group.id);
+    if ((stored?.seq ?? 0) >= seq) {
+      // Written by this batch before a crash: the chunks it replaced may still be there.
+      if (stored?.seq === seq) await deleteChunks(models, group.partnerId, stored.retired ?? []);
+      continue;
+    }
+    const lines = await touchedLines(models, group.id, stored, group.ops);
+    const folded = foldStatement(group, stored, (id) => lines.get(id) ?? [], seq);
+    // Copy-on-write: new chunks, then the head that names them, then the chunks no head names.
+    for (const { _id, ...chunk } of folded.write) {
+      await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, group.partnerId) as never, chunk, {
+        upsert: true,
+      });
+      await afterWrite?.(_id);
+    }
+    const { _id, ...head } = folded.head;
+    await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, group.partnerId) as never, head, {
+      upsert: true,
+    });
+    await afterWrite?.(_id);
+    await deleteChunks(models, group.partnerId, folded.retired);
   }
   for (const { partnerId, change } of money.totals) {
     await each();

@@ -11,7 +11,8 @@ import type { Models } from '../models';
 import { insertNew } from './duplicates';
 import type { StatsFolder } from './stats-folder';
 
-const markerId = 'migration:money_read_models';
+/** The once-per-database marker of the money read models' first build (a bulk loader that built them writes it done). */
+export const moneyMigrationId = 'migration:money_read_models';
 /** A marker older than this whose move never finished is taken to be from a crashed process. */
 const staleAfterMs = 10 * 60_000;
 const chunkSize = 1000;
@@ -57,23 +58,23 @@ async function enqueueRefold(models: Models, run: string): Promise<RefoldCounts>
 export async function migrateMoneyReadModels(models: Models, logger: Logger, owner: string): Promise<RefoldCounts> {
   const none = { entries: 0, customers: 0, invoices: 0 };
   const [mine] = await insertNew(models.StatFold.collection, [
-    { _id: markerId, owner, done: false, createdAt: new Date() },
+    { _id: moneyMigrationId, owner, done: false, createdAt: new Date() },
   ]);
   if (!mine) {
-    const marker = await models.StatFold.findById(markerId).lean();
+    const marker = await models.StatFold.findById(moneyMigrationId).lean();
     if (marker?.done || Date.now() - (marker?.createdAt?.getTime() ?? 0) < staleAfterMs) return none;
-    await models.StatFold.updateOne({ _id: markerId }, { $set: { owner, createdAt: new Date() } });
+    await models.StatFold.updateOne({ _id: moneyMigrationId }, { $set: { owner, createdAt: new Date() } });
   }
   // A new database has nothing to move: one look at the ledger says so.
   const any =
     (await models.LedgerEntry.findOne({}, { _id: 1 }).lean()) ?? (await models.Customer.findOne({}, { _id: 1 }).lean());
   if (!any) {
-    await models.StatFold.updateOne({ _id: markerId }, { $set: { done: true, rows: 0 } });
+    await models.StatFold.updateOne({ _id: moneyMigrationId }, { $set: { done: true, rows: 0 } });
     return none;
   }
   logger.info('building the statement, balance and customer read models from the ledger (once)');
   const counts = await enqueueRefold(models, 'migration');
-  await models.StatFold.updateOne({ _id: markerId }, { $set: { done: true, rows: counts.entries } });
+  await models.StatFold.updateOne({ _id: moneyMigrationId }, { $set: { done: true, rows: counts.entries } });
   logger.info(counts, 'money read models queued; the folder builds them in the background');
   return counts;
 }

@@ -20,15 +20,17 @@ import {
   type MoneyTotals,
   type StatementLine,
   type StatementMonth,
+  type StoredLine,
 } from '../domain/statement';
+import { refsOf } from '../domain/month-chunks';
 import type { EntryStatus } from '../domain/ledger';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
 
 type ModelDeps = Pick<ServiceDeps, 'models'>;
 
-/** A page reads at most this many month documents (so a rare status filter cannot read the whole history). */
-export const maxMonthsPerPage = 12;
+/** A page reads at most this many month documents or chunks (so a rare status filter cannot read the whole history). */
+export const maxSegmentsPerPage = 12;
 
 async function totalsOf(models: Models, partnerId: string): Promise<MoneyTotals | null> {
   return (await models.MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
@@ -65,16 +67,23 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A stored piece of a month's items, newest first; `last` when the month holds nothing older. */
+interface Segment<Item> {
+  entries: Array<{ key: string; item: Item | null }>;
+  last: boolean;
+}
+
+const monthStart = (month: string) => `${String(Date.parse(`${month}-01T00:00:00.000Z`)).padStart(15, '0')}|`;
+
 /**
- * Newest first over month documents named in `months`: items whose key sorts before `after`,
- * reading at most `maxMonthsPerPage` documents; a short page with a cursor means "read on".
+ * Newest first over the months named in `months`: items whose key sorts before `after`, reading
+ * at most `maxSegmentsPerPage` stored pieces; a short page with a cursor means "read on".
  */
-async function pageOverMonths<Doc, Item>(
+async function pageOverMonths<Item>(
   months: readonly string[],
   after: string | undefined,
   limit: number,
-  read: (month: string) => Promise<Doc | null>,
-  itemsOf: (doc: Doc) => Array<{ key: string; item: Item | null }>,
+  segmentsOf: (month: string, below: string | undefined) => AsyncIterable<Segment<Item>>,
 ): Promise<Page<Item>> {
   if (after !== undefined && !/^\d{15}\|/.test(after)) {
     throw new DomainError('invalid', 'The cursor is not one this API gave out.', 'invalid-request', {
@@ -87,26 +96,64 @@ async function pageOverMonths<Doc, Item>(
     .reverse()
     .filter((month) => !afterMonth || month <= afterMonth);
   const items: Item[] = [];
-  let docsRead = 0;
+  let read = 0;
   let resume: string | undefined;
   for (const [index, month] of candidates.entries()) {
-    if (docsRead === maxMonthsPerPage) return { items, nextCursor: resume ?? null };
-    docsRead += 1;
-    const doc = await read(month);
-    resume = `${String(Date.parse(`${month}-01T00:00:00.000Z`)).padStart(15, '0')}|`;
-    const entries = doc ? itemsOf(doc) : [];
-    for (const { key, item } of entries) {
-      if (after && key >= after) continue;
-      resume = key;
-      if (item === null) continue;
-      items.push(item);
-      if (items.length === limit) {
-        const more = index < candidates.length - 1 || entries.some((other) => other.key < key);
-        return { items, nextCursor: more ? key : null };
+    const segments = segmentsOf(month, after)[Symbol.asyncIterator]();
+    for (;;) {
+      if (read === maxSegmentsPerPage) return { items, nextCursor: resume ?? null };
+      const next = await segments.next();
+      if (next.done) break;
+      read += 1;
+      const { entries, last } = next.value;
+      for (const { key, item } of entries) {
+        if (after && key >= after) continue;
+        resume = key;
+        if (item === null) continue;
+        items.push(item);
+        if (items.length === limit) {
+          const more = index < candidates.length - 1 || !last || entries.some((other) => other.key < key);
+          return { items, nextCursor: more ? key : null };
+        }
       }
     }
+    resume = monthStart(month);
   }
   return { items, nextCursor: null };
+}
+
+/**
+ * A month's statement lines below `below` (all without it), newest first, a chunk at a time;
+ * chunks wholly above `below` are not read. A chunk deleted by a fold after its head was read
+ * means a newer head: read again from the last line given.
+ */
+async function* statementChunks(
+  models: Models,
+  partnerId: string,
+  month: string,
+  below: string | undefined,
+): AsyncGenerator<{ lines: StoredLine[]; last: boolean }> {
+  const id = statementId(partnerId, month);
+  let bound = below;
+  const wanted = (line: StoredLine) => bound === undefined || lineKey(line) < bound;
+  for (let attempt = 1; ; attempt++) {
+    const head = (await models.StatementMonth.findById(id).lean()) as StatementMonth | null;
+    if (!head) return;
+    const refs = refsOf(id, head).filter((ref) => bound === undefined || ref.from < bound);
+    let replaced = false;
+    for (const [index, ref] of refs.entries()) {
+      const chunk = ref.id === id ? head : await models.StatementMonth.findById(ref.id, { lines: 1 }).lean();
+      if (!chunk) {
+        replaced = true;
+        break;
+      }
+      const lines = ((chunk.lines ?? []) as StoredLine[]).filter(wanted);
+      if (lines.length > 0) bound = lineKey(lines[lines.length - 1]!);
+      yield { lines, last: index === refs.length - 1 };
+    }
+    if (!replaced) return;
+    if (attempt === 3) throw new Error(`statement ${id} changed three times while read`);
+  }
 }
 
 /** One page of a partner's statement lines, newest first, optionally of one status (at `now`). */
@@ -117,21 +164,18 @@ export async function statementPage(
   now: Date,
 ): Promise<Page<StatementLine>> {
   const totals = await totalsOf(models, partnerId);
-  return pageOverMonths(
-    totals?.months ?? [],
-    query.cursor,
-    query.limit,
-    async (month) =>
-      (await models.StatementMonth.findById(statementId(partnerId, month)).lean()) as StatementMonth | null,
-    (doc) =>
-      doc.lines.map((line) => {
+  return pageOverMonths(totals?.months ?? [], query.cursor, query.limit, async function* (month, below) {
+    for await (const { lines, last } of statementChunks(models, partnerId, month, below)) {
+      const entries = lines.map((line) => {
         const shown = statementLine(line, now);
         return { key: lineKey(line), item: !query.status || shown.status === query.status ? shown : null };
-      }),
-  );
+      });
+      yield { entries, last };
+    }
+  });
 }
 
-/** Every statement line of a partner, newest first, one month document at a time (CSV, operator views). */
+/** Every statement line of a partner, newest first, one stored chunk at a time (CSV, operator views). */
 export async function* allStatementLines(
   { models }: ModelDeps,
   partnerId: string,
@@ -139,8 +183,9 @@ export async function* allStatementLines(
 ): AsyncGenerator<StatementLine> {
   const totals = await totalsOf(models, partnerId);
   for (const month of [...(totals?.months ?? [])].sort().reverse()) {
-    const doc = (await models.StatementMonth.findById(statementId(partnerId, month)).lean()) as StatementMonth | null;
-    for (const line of doc?.lines ?? []) yield statementLine(line, now);
+    for await (const { lines } of statementChunks(models, partnerId, month, undefined)) {
+      for (const line of lines) yield statementLine(line, now);
+    }
   }
 }
 
@@ -154,28 +199,26 @@ export async function customersPage(
   query: { limit: number; cursor?: string | undefined },
   now: Date,
 ): Promise<Page<CustomerView>> {
+  const view = (customer: BookCustomer): CustomerView => ({
+    customerId: customer.customerId,
+    signedUpAt: customer.signedUpAt,
+    method: customer.method,
+    bid: customer.bid,
+    coupon: customer.coupon,
+    firstInvoiceAt: customer.firstInvoiceAt,
+    latestInvoiceAt: customer.latestInvoiceAt,
+    monthRevenue: revenueThisMonth(customer, now),
+    lifetimeRevenue: customer.lifetimeRevenue,
+    lifetimeCommission: customer.lifetimeCommission,
+    status: customerStatus(customer, now),
+  });
   const totals = await totalsOf(models, partnerId);
-  return pageOverMonths(
-    totals?.bookMonths ?? [],
-    query.cursor,
-    query.limit,
-    async (month) => (await models.CustomerBook.findById(bookId(partnerId, month)).lean()) as BookMonth | null,
-    (doc) =>
-      doc.customers.map((customer) => ({
-        key: customerKey(customer),
-        item: {
-          customerId: customer.customerId,
-          signedUpAt: customer.signedUpAt,
-          method: customer.method,
-          bid: customer.bid,
-          coupon: customer.coupon,
-          firstInvoiceAt: customer.firstInvoiceAt,
-          latestInvoiceAt: customer.latestInvoiceAt,
-          monthRevenue: revenueThisMonth(customer, now),
-          lifetimeRevenue: customer.lifetimeRevenue,
-          lifetimeCommission: customer.lifetimeCommission,
-          status: customerStatus(customer, now),
-        },
-      })),
-  );
+  return pageOverMonths(totals?.bookMonths ?? [], query.cursor, query.limit, async function* (month) {
+    const doc = (await models.CustomerBook.findById(bookId(partnerId, month)).lean()) as BookMonth | null;
+    if (doc)
+      yield {
+        entries: doc.customers.map((customer) => ({ key: customerKey(customer), item: view(customer) })),
+        last: true,
+      };
+  });
 }

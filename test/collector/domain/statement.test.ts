@@ -217,7 +217,7 @@ describe('folding in batches', () => {
     for (const [index, op] of ops.entries()) foldMoneyInMemory(several, { lines: [op], books: [] }, at, index + 1);
     foldMoneyInMemory(several, { lines: [ops[1]!], books: [] }, at, 9);
     const content = (docs: typeof one) => ({
-      statements: [...docs.statements.values()].map(({ seq: _seq, ...doc }) => doc),
+      statements: [...docs.statements.values()].map((doc) => ({ ...doc, seq: 0 })),
       totals: [...docs.totals.values()].map(({ seq: _seq, ...doc }) => doc),
       books: [...docs.books.values()].map(({ seq: _seq, ...doc }) => doc),
     });

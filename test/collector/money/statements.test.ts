@@ -165,6 +165,69 @@ describe('statement lines', () => {
   });
 });
 
+describe('a busy month', () => {
+  it('is kept in chunks of at most 50 lines, paged completely, and finished once after a crash mid-split', async () => {
+    // No background fold from here on: the tests fold when they say so.
+    await collector.context.tracking.stats.close();
+    const partner = await partnerWithBoundCustomer();
+    const now = new Date();
+    const middle = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15);
+    const daysAgo = (n: number) => (now.getTime() - middle) / day - n / 10_000;
+    const events: string[] = [];
+    const post = async (from: number, to: number) => {
+      for (let n = from; n < to; n++) {
+        events.push(`inv_${randomUUID()}`);
+        await invoice(partner.customerId, 4000 + n, daysAgo(n), events[n]).expect(201);
+      }
+    };
+    await post(0, 60);
+    await flush();
+    await post(60, 120);
+    await flush();
+    await post(120, 130);
+    for (const eventId of events.slice(0, 3)) await refund(eventId, 400).expect(201);
+
+    // Killed after the first new chunk of this fold was written, before the head naming it.
+    const { models, logger } = collector.context;
+    const chunk = new RegExp(`^${partner.partnerId}\\|\\d{4}-\\d{2}\\|\\d+\\.\\d+$`);
+    const crashing = new StatsFolder(models, logger, {
+      foldMs: 60_000,
+      graceMs: 60_000,
+      afterBucketWrite: async (id) => {
+        if (chunk.test(id)) throw new Error('killed mid-fold');
+      },
+    });
+    await expect(crashing.flush()).rejects.toThrow('killed mid-fold');
+    await new StatsFolder(models, logger, { foldMs: 60_000, graceMs: 60_000 }).flush();
+
+    const docs = await models.StatementMonth.find({ partnerId: partner.partnerId }).lean();
+    const head = docs.find((doc) => doc._id === `${partner.partnerId}|${new Date(middle).toISOString().slice(0, 7)}`)!;
+    const chunks = (head.chunks ?? []) as Array<{ id: string }>;
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    // Every document is the head or a chunk it names (none left behind), and none holds more than 50 lines.
+    for (const doc of docs) {
+      if (doc._id !== head._id && !doc._id.endsWith('|' + doc.month))
+        expect(chunks.map((ref) => ref.id)).toContain(doc._id);
+      expect(((doc.lines ?? []) as unknown[]).length).toBeLessThanOrEqual(50);
+    }
+
+    const seen: Array<{ eventId: string; occurredAt: string; refunded: number }> = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string | number> = { limit: 50, ...(cursor ? { cursor } : {}) };
+      const page = await api().get('/v1/me/commissions').query(query).set(bearer(partner.token)).expect(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((line) => line.eventId).sort()).toEqual([...events].sort());
+    expect([...seen.map((line) => line.occurredAt)].sort().reverse()).toEqual(seen.map((line) => line.occurredAt));
+    expect(seen.filter((line) => line.refunded > 0)).toHaveLength(3);
+    expect(await partnerBalance(collector.context, partner.partnerId, new Date())).toMatchObject(
+      await fromLedger(partner.partnerId, new Date()),
+    );
+  });
+});
+
 describe('balance', () => {
   it('payable equals what a payout run at the same moment would pay, to the millisecond', async () => {
     const partner = await partnerWithBoundCustomer();
