@@ -21,7 +21,7 @@
 // paid from the folded payout claim, reversed from the folded reversals.
 import { DAY_MS, utcDay } from './days';
 import { commissionStatus, entryStatus, type EntryStatus } from './ledger';
-import { rechunk, refFor, refsOf, refsTouched, type ChunkRef } from './month-chunks';
+import { maxPerChunk, rechunk, refFor, refsOf, refsTouched, type ChunkRef } from './month-chunks';
 
 export const monthOfDate = (date: Date) => date.toISOString().slice(0, 7);
 export const statementId = (partnerId: string, month: string) => `${partnerId}|${month}`;
@@ -687,6 +687,18 @@ export function foldStatement(
     },
     write: next.write.map(({ id, items }) => ({ _id: id, partnerId, month, lines: items })),
     retired: next.retired,
+  };
+}
+
+/** A month stored whole by an older version, split into chunks as a fold would have; null when it is small enough. */
+export function splitStatementMonth(head: StatementMonth): { head: StatementMonth; write: StatementChunk[] } | null {
+  const lines = head.lines ?? [];
+  if ((head.chunks?.length ?? 0) > 0 || lines.length <= maxPerChunk) return null;
+  const { _id, partnerId, month, seq } = head;
+  const next = rechunk(_id, refsOf(_id, null), new Map([[_id, lines]]), lineKey, seq);
+  return {
+    head: { _id, partnerId, month, seq, chunks: next.chunks!, retired: [] },
+    write: next.write.map(({ id, items }) => ({ _id: id, partnerId, month, lines: items })),
   };
 }
 

@@ -4,8 +4,11 @@
 // Both stream the ledger, the customers and the invoices (a scan, in chunks) into refold deltas
 // `money:<run>:<fact>:<id>` that the stats folder folds like any other, so memory stays bounded and
 // the keys make a repeated run add nothing. An invoice whose own delta is still pending is left to
-// it (its book increment would count twice).
+// it (its book increment would count twice). Statement months stored whole by older versions are
+// split into chunks once by the folder (splitLargeStatementMonths).
 import { randomUUID } from 'node:crypto';
+import { keyFilter } from '../db/key-filter';
+import { splitStatementMonth, type StatementMonth } from '../domain/statement';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
@@ -77,6 +80,43 @@ export async function migrateMoneyReadModels(models: Models, logger: Logger, own
   await models.StatFold.updateOne({ _id: moneyMigrationId }, { $set: { done: true, rows: counts.entries } });
   logger.info(counts, 'money read models queued; the folder builds them in the background');
   return counts;
+}
+
+const chunksMarkerId = 'migration:statement_chunks';
+
+/**
+ * Once per database, by the fold lease's holder: statement months stored whole by older versions
+ * that hold more than a chunk are split (chunks first, then the head naming them, so a crash
+ * halfway leaves the whole month readable and the next start splits it again the same way).
+ */
+export async function splitLargeStatementMonths(
+  models: Models,
+  logger: Logger,
+  keep: () => Promise<void>,
+): Promise<number> {
+  const { StatementMonth, StatFold } = models;
+  if (await StatFold.findById(chunksMarkerId, { _id: 1 }).lean()) return 0;
+  let split = 0;
+  for await (const stored of StatementMonth.find({ lines: { $exists: true } })
+    .lean()
+    .cursor()) {
+    const next = splitStatementMonth(stored as StatementMonth);
+    if (!next) continue;
+    if (split === 0) logger.info('splitting large statement months into chunks (once)');
+    await keep();
+    for (const { _id, ...chunk } of next.write)
+      await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, chunk.partnerId) as never, chunk, {
+        upsert: true,
+      });
+    const { _id, ...head } = next.head;
+    await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, head.partnerId) as never, head, {
+      upsert: true,
+    });
+    split += 1;
+  }
+  await insertNew(StatFold.collection, [{ _id: chunksMarkerId, done: true, rows: split, createdAt: new Date() }]);
+  if (split > 0) logger.info({ months: split }, 'statement months split into chunks');
+  return split;
 }
 
 /**

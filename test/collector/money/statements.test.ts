@@ -225,6 +225,27 @@ describe('a busy month', () => {
     expect(await partnerBalance(collector.context, partner.partnerId, new Date())).toMatchObject(
       await fromLedger(partner.partnerId, new Date()),
     );
+
+    // A data folder of an older version keeps the month whole: the next folder splits it once.
+    const whole = [];
+    for (const ref of chunks) whole.push(...(docs.find((doc) => doc._id === ref.id)!.lines as unknown[]));
+    await models.StatementMonth.collection.replaceOne({ _id: head._id } as never, {
+      partnerId: head.partnerId,
+      month: head.month,
+      seq: head.seq,
+      lines: whole,
+    });
+    for (const ref of chunks) await models.StatementMonth.deleteOne({ _id: ref.id });
+    await models.StatFold.deleteOne({ _id: 'migration:statement_chunks' });
+    const all = async () =>
+      (await api().get('/v1/me/commissions').query({ limit: 200 }).set(bearer(partner.token)).expect(200)).body;
+    const old = await all();
+    expect(old.items).toHaveLength(130);
+    await new StatsFolder(models, logger, { foldMs: 60_000, graceMs: 60_000 }).flush();
+    const after = await models.StatementMonth.find({ partnerId: partner.partnerId }).lean();
+    expect(after.every((doc) => ((doc.lines ?? []) as unknown[]).length <= 50)).toBe(true);
+    expect((await models.StatementMonth.findById(head._id).lean())!.chunks).toHaveLength(3);
+    expect(await all()).toEqual(old);
   });
 });
 
