@@ -97,3 +97,48 @@ export function rechunk<T>(
   }
   return { chunks, inline: null, write, retired };
 }
+
+/** The chunks a group of ops touches (the head itself while it keeps its items inline). */
+export function chunksTouched<Op>(
+  headId: string,
+  head: HeadLayout | null,
+  ops: readonly Op[],
+  opKey: (op: Op) => string,
+): ChunkRef[] {
+  return refsTouched(refsOf(headId, head), ops.map(opKey));
+}
+
+/** How a kind of month document folds its ops: where an op lands, how items change, how they sort. */
+export interface MonthRules<T, Op> {
+  opKey(op: Op): string;
+  itemKey(item: T): string;
+  apply(items: readonly T[], ops: readonly Op[]): T[];
+}
+
+/** A month after a group of ops; `itemsOf` gives the stored items of each chunk `chunksTouched` named. */
+export function foldMonth<T, Op>(
+  headId: string,
+  head: HeadLayout | null,
+  ops: readonly Op[],
+  itemsOf: (chunkId: string) => readonly T[],
+  rules: MonthRules<T, Op>,
+  seq: number,
+): Rechunked<T> {
+  const refs = refsOf(headId, head);
+  const opsByChunk = new Map<string, Op[]>();
+  for (const op of ops) {
+    const { id } = refFor(refs, rules.opKey(op));
+    const group = opsByChunk.get(id) ?? [];
+    group.push(op);
+    opsByChunk.set(id, group);
+  }
+  const changed = new Map<string, T[]>();
+  for (const [id, group] of opsByChunk) changed.set(id, rules.apply(itemsOf(id), group));
+  return rechunk(headId, refs, changed, rules.itemKey, seq);
+}
+
+/** A month stored whole by an older version, split as a fold would have; null when it is small enough. */
+export function splitWhole<T>(headId: string, items: readonly T[], itemKey: (item: T) => string, seq: number) {
+  if (items.length <= maxPerChunk) return null;
+  return rechunk(headId, refsOf(headId, null), new Map([[headId, [...items]]]), itemKey, seq);
+}

@@ -21,7 +21,7 @@
 // paid from the folded payout claim, reversed from the folded reversals.
 import { DAY_MS, utcDay } from './days';
 import { commissionStatus, entryStatus, type EntryStatus } from './ledger';
-import { maxPerChunk, rechunk, refFor, refsOf, refsTouched, type ChunkRef } from './month-chunks';
+import { chunksTouched, foldMonth, splitWhole, type ChunkRef, type MonthRules, type Rechunked } from './month-chunks';
 
 export const monthOfDate = (date: Date) => date.toISOString().slice(0, 7);
 export const statementId = (partnerId: string, month: string) => `${partnerId}|${month}`;
@@ -66,26 +66,6 @@ export interface StoredReversal {
 export interface StoredLine extends LineBase {
   payoutId: string | null;
   reversals: StoredReversal[];
-}
-
-/** A month's head: its lines inline (few lines, and every month stored by older versions) or its chunks. */
-export interface StatementMonth {
-  _id: string;
-  partnerId: string;
-  month: string;
-  seq: number;
-  lines?: StoredLine[] | null | undefined;
-  chunks?: ChunkRef[] | null | undefined;
-  /** Chunks this head's fold replaced, deleted once it is written (again by a rerun). */
-  retired?: string[] | null | undefined;
-}
-
-/** Up to `maxPerChunk` of a month's lines, newest first (stored next to the heads). */
-export interface StatementChunk {
-  _id: string;
-  partnerId: string;
-  month: string;
-  lines: StoredLine[];
 }
 
 /** One change to one line; the statement document is the month of `line.occurredAt`. */
@@ -409,14 +389,6 @@ export interface BookCustomer {
   lifetimeCommission: number;
 }
 
-export interface BookMonth {
-  _id: string;
-  partnerId: string;
-  month: string;
-  seq: number;
-  customers: BookCustomer[];
-}
-
 /** One change to one customer of a book month. `invoice` and `commission` add; `signup` sets. */
 export interface BookOp {
   partnerId: string;
@@ -425,6 +397,8 @@ export interface BookOp {
   signup?: { signedUpAt: Date; method: string | null; bid: string | null; coupon: string | null } | undefined;
   invoice?: { occurredAt: Date; commissionable: number } | undefined;
   commission?: number | undefined;
+  /** The customer's signup (with `commission`): where the customer is in a book month split into chunks. */
+  signedUpAt?: Date | null | undefined;
 }
 
 const emptyCustomer = (customerId: string): BookCustomer => ({
@@ -623,6 +597,7 @@ export function planMoneyBatch(
           partnerId: group.partnerId,
           month: line.bookMonth,
           customerId: line.customerId,
+          signedUpAt: line.binding?.signedUpAt ?? null,
           commission: effect.net,
         });
       }
@@ -647,68 +622,88 @@ export function planMoneyBatch(
   };
 }
 
-/** The chunks of a month a group of ops touches (the head itself when it keeps its lines inline). */
-export function chunksTouched(headId: string, head: StatementMonth | null, ops: readonly LineOp[]): ChunkRef[] {
-  return refsTouched(
-    refsOf(headId, head),
-    ops.map((op) => lineKey(op.line)),
-  );
+/** Where a statement op lands, how lines change and sort. */
+export const statementRules: MonthRules<StoredLine, LineOp> = {
+  opKey: (op) => lineKey(op.line),
+  itemKey: lineKey,
+  apply: applyToMonth,
+};
+
+/** Where a book op lands (its customer's signup), how customers change and sort. */
+export const bookRules: MonthRules<BookCustomer, BookOp> = {
+  opKey: (op) => customerKey({ customerId: op.customerId, signedUpAt: op.signup?.signedUpAt ?? op.signedUpAt ?? null }),
+  itemKey: customerKey,
+  apply: applyBookOps,
+};
+
+/** A month head or chunk of either kind as stored: items under `lines` (statements) or `customers` (books). */
+export interface MonthDoc {
+  _id: string;
+  partnerId: string;
+  month: string;
+  seq?: number;
+  lines?: StoredLine[] | null | undefined;
+  customers?: BookCustomer[] | null | undefined;
+  chunks?: ChunkRef[] | null | undefined;
+  /** Chunks this head's fold replaced, deleted once it is written (again by a rerun of its batch). */
+  retired?: string[] | null | undefined;
 }
 
-/**
- * A month after a group of ops: the head to store, the chunks to write first and those to delete
- * after. `linesOf` gives the stored lines of each chunk `chunksTouched` named.
- */
-export function foldStatement(
-  group: { id: string; partnerId: string; month: string; ops: readonly LineOp[] },
-  head: StatementMonth | null,
-  linesOf: (chunkId: string) => readonly StoredLine[],
+export type ItemField = 'lines' | 'customers';
+
+/** The documents a fold (or a split) of one month writes: chunks first, then the head, then deletes `retired`. */
+export interface MonthWrite {
+  head: MonthDoc;
+  write: MonthDoc[];
+  retired: string[];
+}
+
+function monthWrite<T>(
+  field: ItemField,
+  group: { id: string; partnerId: string; month: string },
   seq: number,
-): { head: StatementMonth; write: StatementChunk[]; retired: string[] } {
-  const refs = refsOf(group.id, head);
-  const opsByChunk = new Map<string, LineOp[]>();
-  for (const op of group.ops) {
-    const { id } = refFor(refs, lineKey(op.line));
-    const ops = opsByChunk.get(id) ?? [];
-    ops.push(op);
-    opsByChunk.set(id, ops);
-  }
-  const changed = new Map<string, StoredLine[]>();
-  for (const [id, ops] of opsByChunk) changed.set(id, applyToMonth(linesOf(id), ops));
-  const next = rechunk(group.id, refs, changed, lineKey, seq);
-  const { partnerId, month } = group;
+  next: Rechunked<T>,
+): MonthWrite {
+  const { id, partnerId, month } = group;
   return {
     head: {
-      _id: group.id,
+      _id: id,
       partnerId,
       month,
       seq,
-      ...(next.chunks ? { chunks: next.chunks, retired: next.retired } : { lines: next.inline! }),
+      ...(next.chunks ? { chunks: next.chunks, retired: next.retired } : { [field]: next.inline }),
     },
-    write: next.write.map(({ id, items }) => ({ _id: id, partnerId, month, lines: items })),
+    write: next.write.map((chunk) => ({ _id: chunk.id, partnerId, month, [field]: chunk.items })),
     retired: next.retired,
   };
 }
 
-/** A month stored whole by an older version, split into chunks as a fold would have; null when it is small enough. */
-export function splitStatementMonth(head: StatementMonth): { head: StatementMonth; write: StatementChunk[] } | null {
-  const lines = head.lines ?? [];
-  if ((head.chunks?.length ?? 0) > 0 || lines.length <= maxPerChunk) return null;
-  const { _id, partnerId, month, seq } = head;
-  const next = rechunk(_id, refsOf(_id, null), new Map([[_id, lines]]), lineKey, seq);
-  return {
-    head: { _id, partnerId, month, seq, chunks: next.chunks!, retired: [] },
-    write: next.write.map(({ id, items }) => ({ _id: id, partnerId, month, lines: items })),
-  };
+/** A month after a group of ops; `itemsOf` gives the stored items of each chunk `chunksTouched` named. */
+export function foldMonthDocs<T, Op>(
+  field: ItemField,
+  group: { id: string; partnerId: string; month: string; ops: readonly Op[] },
+  head: MonthDoc | null,
+  itemsOf: (chunkId: string) => readonly T[],
+  rules: MonthRules<T, Op>,
+  seq: number,
+): MonthWrite {
+  return monthWrite(field, group, seq, foldMonth(group.id, head, group.ops, itemsOf, rules, seq));
+}
+
+/** A month stored whole by an older version, split into chunks as a fold would have; null when small enough. */
+export function splitMonthDoc<T>(field: ItemField, head: MonthDoc, itemKey: (item: T) => string): MonthWrite | null {
+  if ((head.chunks?.length ?? 0) > 0) return null;
+  const next = splitWhole(head._id, (head[field] ?? []) as T[], itemKey, head.seq ?? 0);
+  return next && monthWrite(field, { id: head._id, partnerId: head.partnerId, month: head.month }, head.seq ?? 0, next);
 }
 
 /** The money read models held in memory (a loader building them in bulk, as the folder would). */
 export interface MoneyDocs {
   /** Heads and chunks by `_id`. */
-  statements: Map<string, StatementMonth | StatementChunk>;
+  statements: Map<string, MonthDoc>;
   totals: Map<string, MoneyTotals>;
   releaseDays: Map<string, { _id: string; partnerId: string; day: string; seq: number; at: Record<string, number> }>;
-  books: Map<string, BookMonth>;
+  books: Map<string, MonthDoc>;
 }
 
 export const emptyMoneyDocs = (): MoneyDocs => ({
@@ -718,20 +713,26 @@ export const emptyMoneyDocs = (): MoneyDocs => ({
   books: new Map(),
 });
 
+function applyMonthWrite(docs: Map<string, MonthDoc>, write: MonthWrite): void {
+  for (const chunk of write.write) docs.set(chunk._id, chunk);
+  docs.set(write.head._id, write.head);
+  for (const id of write.retired) docs.delete(id);
+}
+
 /** One fold batch applied to documents in memory: what the folder's planned batch writes, document by document. */
 export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq: number): void {
   const linesOf = (id: string) => docs.statements.get(id)?.lines ?? [];
-  const headOf = (id: string) => (docs.statements.get(id) as StatementMonth | undefined) ?? null;
   const groups = groupByStatement(ops.lines);
   const batch = planMoneyBatch(ops, (id) => {
-    const head = headOf(id);
-    return head ? { lines: chunksTouched(id, head, groups.get(id)!.ops).flatMap((ref) => linesOf(ref.id)) } : null;
+    const head = docs.statements.get(id);
+    if (!head) return null;
+    return {
+      lines: chunksTouched(id, head, groups.get(id)!.ops, statementRules.opKey).flatMap((ref) => linesOf(ref.id)),
+    };
   });
   for (const group of batch.statements) {
-    const folded = foldStatement(group, headOf(group.id), linesOf, seq);
-    for (const chunk of folded.write) docs.statements.set(chunk._id, chunk);
-    docs.statements.set(group.id, folded.head);
-    for (const id of folded.retired) docs.statements.delete(id);
+    const head = docs.statements.get(group.id) ?? null;
+    applyMonthWrite(docs.statements, foldMonthDocs('lines', group, head, linesOf, statementRules, seq));
   }
   for (const { partnerId, change } of batch.totals) {
     const { totals, releaseDays } = applyTotals(docs.totals.get(partnerId) ?? null, partnerId, change, at, seq);
@@ -742,8 +743,9 @@ export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq:
       docs.releaseDays.set(id, { _id: id, partnerId, day, seq, at: at_ });
     }
   }
+  const customersOf = (id: string) => docs.books.get(id)?.customers ?? [];
   for (const group of batch.books) {
-    const customers = applyBookOps(docs.books.get(group.id)?.customers ?? [], group.ops);
-    docs.books.set(group.id, { _id: group.id, partnerId: group.partnerId, month: group.month, seq, customers });
+    const head = docs.books.get(group.id) ?? null;
+    applyMonthWrite(docs.books, foldMonthDocs('customers', group, head, customersOf, bookRules, seq));
   }
 }

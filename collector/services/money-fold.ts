@@ -13,26 +13,29 @@
 //
 // Totals change by the difference between a line before and after the batch, computed when the
 // batch is planned (the statement documents as the last batch left them) and written with it.
+import type { Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { chunksTouched, type MonthRules } from '../domain/month-chunks';
 import {
-  applyBookOps,
   applyReleaseDay,
   applyTotals,
-  chunksTouched,
-  foldStatement,
+  bookRules,
+  foldMonthDocs,
   groupByStatement,
   lineBaseOf,
   planMoneyBatch,
   releaseDayId,
-  type BookCustomer,
-  type BookMonth,
+  statementRules,
   type CustomerFacts,
   type EntryDoc,
+  type ItemField,
   type LineBase,
   type LineOp,
   type MoneyBatch,
   type MoneyOps,
   type MoneyTotals,
-  type StatementMonth,
+  type MonthDoc,
+  type MonthWrite,
   type StoredLine,
 } from '../domain/statement';
 import { keyFilter } from '../db/key-filter';
@@ -127,42 +130,94 @@ export class LineReader {
   }
 }
 
-/** The stored lines of a month's chunk (the head's own when it keeps them inline). */
-async function chunkLines(models: Models, head: StatementMonth, chunkId: string): Promise<StoredLine[]> {
-  if (chunkId === head._id) return head.lines ?? [];
-  const chunk = await models.StatementMonth.findById(chunkId, { lines: 1 }).lean();
-  // Chunks are written before the head that names them and deleted only once no head does.
-  if (!chunk) throw new Error(`statement chunk ${chunkId} named by ${head._id} is missing`);
-  return (chunk.lines ?? []) as StoredLine[];
+/** A collection of month documents split into chunks: statement lines or customer books. */
+export interface MonthStore {
+  model: { db: Connection; collection: Collection };
+  field: ItemField;
 }
 
-/** The lines of the chunks of one month a group of ops touches, by chunk. */
-async function touchedLines(
-  models: Models,
+export const statementStore = (models: Models): MonthStore => ({ model: models.StatementMonth, field: 'lines' });
+export const bookStore = (models: Models): MonthStore => ({ model: models.CustomerBook, field: 'customers' });
+
+const readMonthDoc = async (store: MonthStore, id: string) =>
+  (await store.model.collection.findOne({ _id: id as never })) as MonthDoc | null;
+
+/** The stored items of a month's chunk (the head's own when it keeps them inline). */
+async function chunkItems<T>(store: MonthStore, head: MonthDoc, chunkId: string): Promise<T[]> {
+  const chunk = chunkId === head._id ? head : await readMonthDoc(store, chunkId);
+  // Chunks are written before the head that names them and deleted only once no head does.
+  if (!chunk) throw new Error(`chunk ${chunkId} named by ${head._id} is missing`);
+  return (chunk[store.field] ?? []) as T[];
+}
+
+/** The items of the chunks of one month a group of ops touches, by chunk. */
+async function touchedItems<T, Op>(
+  store: MonthStore,
   id: string,
-  head: StatementMonth | null,
-  ops: readonly LineOp[],
-): Promise<Map<string, StoredLine[]>> {
-  const lines = new Map<string, StoredLine[]>();
-  if (!head) return lines;
-  for (const ref of chunksTouched(id, head, ops)) lines.set(ref.id, await chunkLines(models, head, ref.id));
-  return lines;
+  head: MonthDoc | null,
+  ops: readonly Op[],
+  rules: MonthRules<T, Op>,
+): Promise<Map<string, T[]>> {
+  const items = new Map<string, T[]>();
+  if (!head) return items;
+  for (const ref of chunksTouched(id, head, ops, rules.opKey))
+    items.set(ref.id, await chunkItems<T>(store, head, ref.id));
+  return items;
 }
 
 /** Plans a batch from the statement chunks its ops touch, as the last batch left them. */
 export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBatch> {
+  const store = statementStore(models);
   const stored = new Map<string, { lines: StoredLine[] }>();
   for (const group of groupByStatement(ops.lines).values()) {
-    const head = (await models.StatementMonth.findById(group.id).lean()) as StatementMonth | null;
+    const head = await readMonthDoc(store, group.id);
     if (!head) continue;
-    const lines = await touchedLines(models, group.id, head, group.ops);
+    const lines = await touchedItems(store, group.id, head, group.ops, statementRules);
     stored.set(group.id, { lines: [...lines.values()].flat() });
   }
   return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
 }
 
-async function deleteChunks(models: Models, partnerId: string, ids: readonly string[]): Promise<void> {
-  for (const id of ids) await models.StatementMonth.deleteOne(keyFilter(models.StatementMonth, id, partnerId));
+/** Copy-on-write: new chunks, then the head that names them, then the chunks no head names. */
+export async function writeMonth(
+  store: MonthStore,
+  partnerId: string,
+  month: MonthWrite,
+  afterWrite?: (id: string) => Promise<void>,
+): Promise<void> {
+  const { model } = store;
+  for (const { _id, ...doc } of [...month.write, month.head]) {
+    await model.collection.replaceOne(keyFilter(model, _id, partnerId) as never, doc, { upsert: true });
+    await afterWrite?.(_id);
+  }
+  await deleteChunks(store, partnerId, month.retired);
+}
+
+async function deleteChunks(store: MonthStore, partnerId: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await store.model.collection.deleteOne(keyFilter(store.model, id, partnerId) as never);
+}
+
+/** Folds each month group into its chunks; months whose head shows this batch applied are skipped. */
+async function finishMonths<T, Op>(
+  store: MonthStore,
+  groups: ReadonlyArray<{ id: string; partnerId: string; month: string; ops: Op[] }>,
+  rules: MonthRules<T, Op>,
+  seq: number,
+  each: () => Promise<void>,
+  afterWrite?: (id: string) => Promise<void>,
+): Promise<void> {
+  for (const group of groups) {
+    await each();
+    const stored = await readMonthDoc(store, group.id);
+    if ((stored?.seq ?? 0) >= seq) {
+      // Written by this batch before a crash: the chunks it replaced may still be there.
+      if (stored?.seq === seq) await deleteChunks(store, group.partnerId, stored.retired ?? []);
+      continue;
+    }
+    const items = await touchedItems(store, group.id, stored, group.ops, rules);
+    const folded = foldMonthDocs(store.field, group, stored, (id) => items.get(id) ?? [], rules, seq);
+    await writeMonth(store, group.partnerId, folded, afterWrite);
+  }
 }
 
 /** Writes a planned batch; documents whose `seq` shows it applied are skipped (a batch finished after a crash). */
@@ -174,32 +229,9 @@ export async function finishMoney(
   /** Test seam: runs after each document written (throw to crash mid-batch). */
   afterWrite?: (id: string) => Promise<void>,
 ): Promise<void> {
-  const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook } = models;
+  const { MoneyTotal, ReleaseDay } = models;
   const { seq, at } = batch;
-  for (const group of money.statements) {
-    await each();
-    const stored = (await StatementMonth.findById(group.id).lean()) as StatementMonth | null;
-    if ((stored?.seq ?? 0) >= seq) {
-      // Written by this batch before a crash: the chunks it replaced may still be there.
-      if (stored?.seq === seq) await deleteChunks(models, group.partnerId, stored.retired ?? []);
-      continue;
-    }
-    const lines = await touchedLines(models, group.id, stored, group.ops);
-    const folded = foldStatement(group, stored, (id) => lines.get(id) ?? [], seq);
-    // Copy-on-write: new chunks, then the head that names them, then the chunks no head names.
-    for (const { _id, ...chunk } of folded.write) {
-      await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, group.partnerId) as never, chunk, {
-        upsert: true,
-      });
-      await afterWrite?.(_id);
-    }
-    const { _id, ...head } = folded.head;
-    await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, group.partnerId) as never, head, {
-      upsert: true,
-    });
-    await afterWrite?.(_id);
-    await deleteChunks(models, group.partnerId, folded.retired);
-  }
+  await finishMonths(statementStore(models), money.statements, statementRules, seq, each, afterWrite);
   for (const { partnerId, change } of money.totals) {
     await each();
     const stored = (await MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
@@ -221,16 +253,5 @@ export async function finishMoney(
     await MoneyTotal.collection.replaceOne(keyFilter(MoneyTotal, _id, partnerId) as never, rest, { upsert: true });
     await afterWrite?.(_id);
   }
-  for (const group of money.books) {
-    await each();
-    const stored = (await CustomerBook.findById(group.id).lean()) as BookMonth | null;
-    if ((stored?.seq ?? 0) >= seq) continue;
-    const customers: BookCustomer[] = applyBookOps(stored?.customers ?? [], group.ops);
-    await CustomerBook.collection.replaceOne(
-      keyFilter(CustomerBook, group.id, group.partnerId) as never,
-      { partnerId: group.partnerId, month: group.month, seq, customers },
-      { upsert: true },
-    );
-    await afterWrite?.(group.id);
-  }
+  await finishMonths(bookStore(models), money.books, bookRules, seq, each, afterWrite);
 }

@@ -5,13 +5,13 @@
 // `money:<run>:<fact>:<id>` that the stats folder folds like any other, so memory stays bounded and
 // the keys make a repeated run add nothing. An invoice whose own delta is still pending is left to
 // it (its book increment would count twice). Statement months stored whole by older versions are
-// split into chunks once by the folder (splitLargeStatementMonths).
+// split into chunks once by the folder (splitLargeMonths), and so are books.
 import { randomUUID } from 'node:crypto';
-import { keyFilter } from '../db/key-filter';
-import { splitStatementMonth, type StatementMonth } from '../domain/statement';
+import { customerKey, lineKey, splitMonthDoc, type MonthDoc } from '../domain/statement';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
+import { bookStore, statementStore, writeMonth } from './money-fold';
 import type { StatsFolder } from './stats-folder';
 
 /** The once-per-database marker of the money read models' first build (a bulk loader that built them writes it done). */
@@ -82,40 +82,33 @@ export async function migrateMoneyReadModels(models: Models, logger: Logger, own
   return counts;
 }
 
-const chunksMarkerId = 'migration:statement_chunks';
+const chunksMarkerId = 'migration:month_chunks';
 
 /**
- * Once per database, by the fold lease's holder: statement months stored whole by older versions
- * that hold more than a chunk are split (chunks first, then the head naming them, so a crash
- * halfway leaves the whole month readable and the next start splits it again the same way).
+ * Once per database, by the fold lease's holder: statement and book months stored whole by older
+ * versions that hold more than a chunk are split (chunks first, then the head naming them, so a
+ * crash halfway leaves the whole month readable and the next start splits it again the same way).
  */
-export async function splitLargeStatementMonths(
-  models: Models,
-  logger: Logger,
-  keep: () => Promise<void>,
-): Promise<number> {
-  const { StatementMonth, StatFold } = models;
+export async function splitLargeMonths(models: Models, logger: Logger, keep: () => Promise<void>): Promise<number> {
+  const { StatFold } = models;
   if (await StatFold.findById(chunksMarkerId, { _id: 1 }).lean()) return 0;
   let split = 0;
-  for await (const stored of StatementMonth.find({ lines: { $exists: true } })
-    .lean()
-    .cursor()) {
-    const next = splitStatementMonth(stored as StatementMonth);
-    if (!next) continue;
-    if (split === 0) logger.info('splitting large statement months into chunks (once)');
-    await keep();
-    for (const { _id, ...chunk } of next.write)
-      await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, chunk.partnerId) as never, chunk, {
-        upsert: true,
-      });
-    const { _id, ...head } = next.head;
-    await StatementMonth.collection.replaceOne(keyFilter(StatementMonth, _id, head.partnerId) as never, head, {
-      upsert: true,
-    });
-    split += 1;
+  const kinds = [
+    { store: statementStore(models), itemKey: lineKey as (item: never) => string },
+    { store: bookStore(models), itemKey: customerKey as (item: never) => string },
+  ];
+  for (const { store, itemKey } of kinds) {
+    for await (const stored of store.model.collection.find({ [store.field]: { $exists: true } })) {
+      const next = splitMonthDoc(store.field, stored as unknown as MonthDoc, itemKey);
+      if (!next) continue;
+      if (split === 0) logger.info('splitting large statement and book months into chunks (once)');
+      await keep();
+      await writeMonth(store, next.head.partnerId, next);
+      split += 1;
+    }
   }
   await insertNew(StatFold.collection, [{ _id: chunksMarkerId, done: true, rows: split, createdAt: new Date() }]);
-  if (split > 0) logger.info({ months: split }, 'statement months split into chunks');
+  if (split > 0) logger.info({ months: split }, 'statement and book months split into chunks');
   return split;
 }
 

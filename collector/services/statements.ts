@@ -16,16 +16,16 @@ import {
   bookId,
   type Balance,
   type BookCustomer,
-  type BookMonth,
   type MoneyTotals,
   type StatementLine,
-  type StatementMonth,
+  type MonthDoc,
   type StoredLine,
 } from '../domain/statement';
 import { refsOf } from '../domain/month-chunks';
 import type { EntryStatus } from '../domain/ledger';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
+import { bookStore, statementStore, type MonthStore } from './money-fold';
 
 type ModelDeps = Pick<ServiceDeps, 'models'>;
 
@@ -123,36 +123,36 @@ async function pageOverMonths<Item>(
 }
 
 /**
- * A month's statement lines below `below` (all without it), newest first, a chunk at a time;
- * chunks wholly above `below` are not read. A chunk deleted by a fold after its head was read
- * means a newer head: read again from the last line given.
+ * A month's items below `below` (all without it), newest first, a chunk at a time; chunks wholly
+ * above `below` are not read. A chunk deleted by a fold after its head was read means a newer
+ * head: read again from the last item given.
  */
-async function* statementChunks(
-  models: Models,
-  partnerId: string,
-  month: string,
+async function* monthChunks<T>(
+  store: MonthStore,
+  id: string,
+  itemKey: (item: T) => string,
   below: string | undefined,
-): AsyncGenerator<{ lines: StoredLine[]; last: boolean }> {
-  const id = statementId(partnerId, month);
+): AsyncGenerator<{ items: T[]; last: boolean }> {
   let bound = below;
-  const wanted = (line: StoredLine) => bound === undefined || lineKey(line) < bound;
+  const wanted = (item: T) => bound === undefined || itemKey(item) < bound;
   for (let attempt = 1; ; attempt++) {
-    const head = (await models.StatementMonth.findById(id).lean()) as StatementMonth | null;
+    const head = (await store.model.collection.findOne({ _id: id as never })) as MonthDoc | null;
     if (!head) return;
     const refs = refsOf(id, head).filter((ref) => bound === undefined || ref.from < bound);
     let replaced = false;
     for (const [index, ref] of refs.entries()) {
-      const chunk = ref.id === id ? head : await models.StatementMonth.findById(ref.id, { lines: 1 }).lean();
+      const chunk =
+        ref.id === id ? head : ((await store.model.collection.findOne({ _id: ref.id as never })) as MonthDoc | null);
       if (!chunk) {
         replaced = true;
         break;
       }
-      const lines = ((chunk.lines ?? []) as StoredLine[]).filter(wanted);
-      if (lines.length > 0) bound = lineKey(lines[lines.length - 1]!);
-      yield { lines, last: index === refs.length - 1 };
+      const items = ((chunk[store.field] ?? []) as T[]).filter(wanted);
+      if (items.length > 0) bound = itemKey(items[items.length - 1]!);
+      yield { items, last: index === refs.length - 1 };
     }
     if (!replaced) return;
-    if (attempt === 3) throw new Error(`statement ${id} changed three times while read`);
+    if (attempt === 3) throw new Error(`${id} changed three times while read`);
   }
 }
 
@@ -165,8 +165,9 @@ export async function statementPage(
 ): Promise<Page<StatementLine>> {
   const totals = await totalsOf(models, partnerId);
   return pageOverMonths(totals?.months ?? [], query.cursor, query.limit, async function* (month, below) {
-    for await (const { lines, last } of statementChunks(models, partnerId, month, below)) {
-      const entries = lines.map((line) => {
+    const chunks = monthChunks<StoredLine>(statementStore(models), statementId(partnerId, month), lineKey, below);
+    for await (const { items, last } of chunks) {
+      const entries = items.map((line) => {
         const shown = statementLine(line, now);
         return { key: lineKey(line), item: !query.status || shown.status === query.status ? shown : null };
       });
@@ -183,8 +184,9 @@ export async function* allStatementLines(
 ): AsyncGenerator<StatementLine> {
   const totals = await totalsOf(models, partnerId);
   for (const month of [...(totals?.months ?? [])].sort().reverse()) {
-    for await (const { lines } of statementChunks(models, partnerId, month, undefined)) {
-      for (const line of lines) yield statementLine(line, now);
+    const chunks = monthChunks<StoredLine>(statementStore(models), statementId(partnerId, month), lineKey, undefined);
+    for await (const { items } of chunks) {
+      for (const line of items) yield statementLine(line, now);
     }
   }
 }
@@ -213,12 +215,10 @@ export async function customersPage(
     status: customerStatus(customer, now),
   });
   const totals = await totalsOf(models, partnerId);
-  return pageOverMonths(totals?.bookMonths ?? [], query.cursor, query.limit, async function* (month) {
-    const doc = (await models.CustomerBook.findById(bookId(partnerId, month)).lean()) as BookMonth | null;
-    if (doc)
-      yield {
-        entries: doc.customers.map((customer) => ({ key: customerKey(customer), item: view(customer) })),
-        last: true,
-      };
+  return pageOverMonths(totals?.bookMonths ?? [], query.cursor, query.limit, async function* (month, below) {
+    const chunks = monthChunks<BookCustomer>(bookStore(models), bookId(partnerId, month), customerKey, below);
+    for await (const { items, last } of chunks) {
+      yield { entries: items.map((customer) => ({ key: customerKey(customer), item: view(customer) })), last };
+    }
   });
 }

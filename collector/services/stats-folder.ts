@@ -40,7 +40,7 @@ import { keyFilter } from '../db/key-filter';
 import { isDuplicateKey, insertNew } from './duplicates';
 import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
 import { LineReader, finishMoney, planMoney } from './money-fold';
-import { migrateMoneyReadModels, splitLargeStatementMonths } from './money-rebuild';
+import { migrateMoneyReadModels, splitLargeMonths } from './money-rebuild';
 import { migrateDailyStats } from './stats-migration';
 
 export interface StatsFolderOptions {
@@ -93,8 +93,8 @@ const maxContributionsPerBatch = 20_000;
 export class StatsFolder {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private lease: Lease | undefined;
-  /** Whether this folder has seen to the one-time split of large statement months. */
-  private statementsSplit = false;
+  /** Whether this folder has seen to the one-time split of large statement and book months. */
+  private monthsSplit = false;
   private running: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private started = false;
@@ -238,9 +238,9 @@ export class StatsFolder {
   private async pass(): Promise<number | 'not-holder'> {
     if (!(await this.acquire())) return 'not-holder';
     const seq = await this.finishOpenBatch();
-    if (!this.statementsSplit) {
-      await splitLargeStatementMonths(this.models, this.logger, () => this.ensureLease());
-      this.statementsSplit = true;
+    if (!this.monthsSplit) {
+      await splitLargeMonths(this.models, this.logger, () => this.ensureLease());
+      this.monthsSplit = true;
     }
     const pending = (await this.models.StatDelta.find({}).limit(maxDeltasPerBatch).lean()) as PendingDelta[];
     pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());

@@ -236,7 +236,7 @@ describe('a busy month', () => {
       lines: whole,
     });
     for (const ref of chunks) await models.StatementMonth.deleteOne({ _id: ref.id });
-    await models.StatFold.deleteOne({ _id: 'migration:statement_chunks' });
+    await models.StatFold.deleteOne({ _id: 'migration:month_chunks' });
     const all = async () =>
       (await api().get('/v1/me/commissions').query({ limit: 200 }).set(bearer(partner.token)).expect(200)).body;
     const old = await all();
@@ -354,6 +354,42 @@ describe('book of business', () => {
       expect.objectContaining({ customerId: b.customerId, lifetimeCommission: 2500, status: 'active' }),
     ]);
     expect(JSON.stringify(mine.body)).not.toContain(b.customerId);
+  });
+
+  it('keeps a busy month of signups in chunks of at most 50, with later commission changes in the right one', async () => {
+    const partner = await createTestPartner(collector);
+    const { models } = collector.context;
+    const now = new Date();
+    const middle = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15);
+    const customers: string[] = [];
+    const invoices: string[] = [];
+    for (let n = 0; n < 70; n++) {
+      const customerId = `cus_${randomUUID()}`;
+      customers.push(customerId);
+      const boundAt = new Date(middle + n * 60_000);
+      await models.Customer.create({ _id: customerId, partnerId: partner.partnerId, clickId: randomUUID(), boundAt });
+      invoices.push(`inv_${randomUUID()}`);
+      await invoice(customerId, 4000, (now.getTime() - boundAt.getTime()) / day - 0.01, invoices[n]).expect(201);
+    }
+    await flush();
+    // Commission taken back later: each change must reach its customer wherever the split put it.
+    for (const n of [0, 35, 69]) await refund(invoices[n]!, 400).expect(201);
+    await flush();
+
+    const docs = await models.CustomerBook.find({ partnerId: partner.partnerId }).lean();
+    expect(docs.length).toBeGreaterThan(2);
+    expect(docs.every((doc) => ((doc.customers ?? []) as unknown[]).length <= 50)).toBe(true);
+    const seen: Array<{ customerId: string; lifetimeCommission: number }> = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string | number> = { limit: 30, ...(cursor ? { cursor } : {}) };
+      const page = await api().get('/v1/me/customers').query(query).set(bearer(partner.token)).expect(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((customer) => customer.customerId)).toEqual([...customers].reverse());
+    const commission = new Map(seen.map((customer) => [customer.customerId, customer.lifetimeCommission]));
+    expect([0, 35, 69, 1].map((n) => commission.get(customers[n]!))).toEqual([900, 900, 900, 1000]);
   });
 });
 
