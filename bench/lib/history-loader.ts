@@ -10,6 +10,7 @@ import type { Config } from '../../collector/config';
 import { DAY_MS, utcDay } from '../../collector/domain/days';
 import {
   clickContribution,
+  daysOf,
   foldIntoBucket,
   foldIntoProgram,
   groupContributions,
@@ -33,6 +34,7 @@ import {
 } from '../../collector/domain/statement';
 import { clickDocument } from '../../collector/services/click-writer';
 import { moneyMigrationId } from '../../collector/services/money-rebuild';
+import { daysMigrationId } from '../../collector/services/stats-migration';
 import { completedKey, sealedKey } from '../../collector/services/payouts';
 import { partnerPayoutEntry, payoutsStream } from '../../collector/services/partner-payouts';
 import { logEntryId } from '../../collector/domain/keyed-log';
@@ -232,6 +234,14 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
   await Promise.all(pending);
   loaded.payouts = await writePayouts(db, plan, earned, currentMonth);
   await storeAll(db, 'stat_buckets', [...models.buckets.values(), ...models.programs.values()]);
+  await storeAll(db, db.models.StatDay.collection.collectionName, [...models.buckets.values()].map(daysOf));
+  // Written here with the buckets: the collector must not copy them on its first fold.
+  await db.models.StatFold.collection.insertOne({
+    _id: daysMigrationId as never,
+    done: true,
+    rows: models.buckets.size,
+    createdAt: new Date(),
+  });
   await storeMoney(db, money);
   return loaded;
 }

@@ -179,6 +179,23 @@ export function foldIntoBucket(
   return next;
 }
 
+/** A partner-month's daily counters alone (`stat_days`, the bucket's `_id`), as the bucket has them. */
+export interface DayBucket {
+  _id: string;
+  partnerId: string;
+  month: string;
+  seq: number;
+  days: DayCounters;
+}
+
+export const daysOf = ({ _id, partnerId, month, seq, days }: Bucket): DayBucket => ({
+  _id,
+  partnerId,
+  month,
+  seq,
+  days,
+});
+
 /** A program-month summary as stored. */
 export interface ProgramBucket {
   _id: string;

@@ -27,6 +27,7 @@ import { releaseDaySchema } from './release-day';
 import { revenueEventSchema } from './revenue-event';
 import { statAppliedSchema } from './stat-applied';
 import { statBucketSchema } from './stat-bucket';
+import { statDaySchema } from './stat-day';
 import { statDeltaSchema } from './stat-delta';
 import { statFoldSchema } from './stat-fold';
 import { statLeaseSchema } from './stat-lease';
@@ -64,6 +65,7 @@ export function createModels(connection: Connection) {
     RefundSlot: connection.model('RefundSlot', refundSlotSchema),
     OnceClaim: connection.model('OnceClaim', onceClaimSchema),
     StatBucket: connection.model('StatBucket', statBucketSchema),
+    StatDay: connection.model('StatDay', statDaySchema),
     StatDelta: connection.model('StatDelta', statDeltaSchema),
     StatApplied: connection.model('StatApplied', statAppliedSchema),
     StatFold: connection.model('StatFold', statFoldSchema),

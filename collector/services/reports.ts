@@ -13,6 +13,8 @@ import {
   zeroCounters,
   type BucketIncrements,
   type Counters,
+  type DayBucket,
+  type DayCounters,
   type ProgramBucket,
   programPartnerId,
 } from '../domain/stat-layout';
@@ -20,6 +22,7 @@ import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
 import { balanceFrom } from './statements';
+import { daysCopied } from './stats-migration';
 
 type ModelDeps = Pick<ServiceDeps, 'models'>;
 
@@ -98,6 +101,42 @@ export async function partnerStats(
   };
 }
 
+/** Every partner's counters over the range from the program's month summaries (at most 13 documents). */
+async function programCounters(models: Models, range: DayRange): Promise<Map<string, Counters>> {
+  const programs = await Promise.all(
+    monthsOf(range).map((month) =>
+      models.StatBucket.findOne(keyFilter(models.StatBucket, programBucketId(`${month}-01`), programPartnerId)).lean(),
+    ),
+  );
+  return programTotals(range, programs.filter((program) => program !== null) as unknown as ProgramBucket[]);
+}
+
+/**
+ * A page of partners' counters over the range from their own months' daily counters (`stat_days`,
+ * a few KB each): the program summaries hold every partner's days, so they grow with the program.
+ */
+async function pageCounters(
+  models: Models,
+  partnerIds: readonly string[],
+  range: DayRange,
+): Promise<Map<string, Counters>> {
+  const months = monthsOf(range);
+  const programs = months.map((month) => ({ month, partners: {} as Record<string, DayCounters> }));
+  const reads = partnerIds.flatMap((partnerId) => programs.map((program) => ({ partnerId, program })));
+  for (let start = 0; start < reads.length; start += standingsInFlight) {
+    await Promise.all(
+      reads.slice(start, start + standingsInFlight).map(async ({ partnerId, program }) => {
+        const id = bucketId(partnerId, `${program.month}-01`);
+        const stored = (await models.StatDay.findOne(
+          keyFilter(models.StatDay, id, partnerId),
+        ).lean()) as DayBucket | null;
+        if (stored) program.partners[partnerId] = stored.days;
+      }),
+    );
+  }
+  return programTotals(range, programs);
+}
+
 /** Shaped like /v1/me/stats totals: counters over the period, commission by status and balance now. */
 export type ReportRow = { partnerId: string; name: string; email: string; status: string } & PartnerStats['totals'];
 
@@ -105,8 +144,9 @@ const standingsInFlight = 16;
 
 /**
  * Partners in `_id` order after `after` (all of them without `limit`), each with its counters over
- * the range (from the program summaries: at most 13 documents) and its money standing now (its
- * totals, by `_id`): a page costs the same whatever the history.
+ * the range and its money standing now (its totals, by `_id`): all partners from the program
+ * summaries (at most 13 documents), a page from its partners' own month days (`stat_days`), so a
+ * page costs the same whatever the history.
  */
 export async function partnersReport(
   { models }: ModelDeps,
@@ -120,19 +160,17 @@ export async function partnersReport(
     status: 1,
   }).sort({ _id: 1 });
   if (page.limit) partnerQuery = partnerQuery.limit(page.limit + 1);
-  const [partners, programs] = await Promise.all([
-    partnerQuery.lean(),
-    Promise.all(
-      monthsOf(range).map((month) =>
-        models.StatBucket.findOne(
-          keyFilter(models.StatBucket, programBucketId(`${month}-01`), programPartnerId),
-        ).lean(),
-      ),
-    ),
-  ]);
+  const partners = await partnerQuery.lean();
   const more = page.limit !== undefined && partners.length > page.limit;
   const shown = more ? partners.slice(0, page.limit) : partners;
-  const statsBy = programTotals(range, programs.filter((program) => program !== null) as unknown as ProgramBucket[]);
+  const statsBy =
+    page.limit !== undefined && (await daysCopied(models))
+      ? await pageCounters(
+          models,
+          shown.map((partner) => partner._id),
+          range,
+        )
+      : await programCounters(models, range);
   const rows: ReportRow[] = [];
   // A few keyed reads in flight at a time: the latency of one partner's, not of all in a row.
   for (let start = 0; start < shown.length; start += standingsInFlight) {

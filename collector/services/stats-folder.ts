@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   clickContribution,
+  daysOf,
   foldIntoBucket,
   foldIntoProgram,
   groupContributions,
@@ -41,7 +42,7 @@ import { isDuplicateKey, insertNew } from './duplicates';
 import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
 import { LineReader, finishMoney, planMoney } from './money-fold';
 import { migrateMoneyReadModels, splitLargeMonths } from './money-rebuild';
-import { migrateDailyStats } from './stats-migration';
+import { copyDaysOfBuckets, migrateDailyStats } from './stats-migration';
 
 export interface StatsFolderOptions {
   /** How often the background fold runs (ms). */
@@ -93,8 +94,8 @@ const maxContributionsPerBatch = 20_000;
 export class StatsFolder {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private lease: Lease | undefined;
-  /** Whether this folder has seen to the one-time split of large statement and book months. */
-  private monthsSplit = false;
+  /** Whether this folder has seen to the one-time layout moves (days of buckets, large months split). */
+  private layoutChecked = false;
   private running: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private started = false;
@@ -237,10 +238,12 @@ export class StatsFolder {
   /** One fold batch; the number of deltas it consumed, or 'not-holder'. */
   private async pass(): Promise<number | 'not-holder'> {
     if (!(await this.acquire())) return 'not-holder';
+    // Before an open batch is finished: the days it writes continue from the copies.
+    if (!this.layoutChecked) await copyDaysOfBuckets(this.models, this.logger, () => this.ensureLease());
     const seq = await this.finishOpenBatch();
-    if (!this.monthsSplit) {
+    if (!this.layoutChecked) {
       await splitLargeMonths(this.models, this.logger, () => this.ensureLease());
-      this.monthsSplit = true;
+      this.layoutChecked = true;
     }
     const pending = (await this.models.StatDelta.find({}).limit(maxDeltasPerBatch).lean()) as PendingDelta[];
     pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -306,7 +309,7 @@ export class StatsFolder {
   }
 
   private async finish(batch: FoldBatch): Promise<void> {
-    const { StatBucket, StatApplied, StatDelta, StatFold } = this.models;
+    const { StatBucket, StatDay, StatApplied, StatDelta, StatFold } = this.models;
     for (const bucket of batch.buckets) {
       await this.ensureLease();
       const stored = (await StatBucket.findOne(
@@ -314,6 +317,9 @@ export class StatsFolder {
       ).lean()) as Bucket | null;
       if ((stored?.seq ?? 0) >= batch.seq) continue;
       const next = foldIntoBucket(stored, bucket.id, bucket.partnerId, bucket.month, bucket.inc, batch.seq);
+      // Its days alone first, from the same state: a bucket at this seq means they are written too.
+      const { _id: dayId, ...days } = daysOf(next);
+      await StatDay.collection.replaceOne(keyFilter(StatDay, dayId, bucket.partnerId) as never, days, { upsert: true });
       await StatBucket.collection.replaceOne(keyFilter(StatBucket, bucket.id, bucket.partnerId) as never, next, {
         upsert: true,
       });

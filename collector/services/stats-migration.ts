@@ -1,10 +1,11 @@
-// One-time move of the old per-day counters (`daily_stats`, one document per partner, day and
-// banner) into the bucket layout. Each old row becomes a delta keyed by the row (`migrated:<id>`),
+// One-time moves of the counters' layout. The old per-day counters (`daily_stats`, one document
+// per partner, day and banner) into the bucket layout: Each old row becomes a delta keyed by the row (`migrated:<id>`),
 // which the folder counts exactly once like any other; a unique marker insert makes one process do
 // the move, and a crashed move is simply done again (the keys make it idempotent).
 import type { Logger } from '../logger';
 import type { Models } from '../models';
-import { counterNames, type Contribution } from '../domain/stat-layout';
+import { counterNames, daysOf, type Bucket, type Contribution } from '../domain/stat-layout';
+import { keyFilter } from '../db/key-filter';
 import { insertNew } from './duplicates';
 
 export const legacyCollection = 'daily_stats';
@@ -56,4 +57,34 @@ export async function migrateDailyStats(models: Models, logger: Logger, owner: s
   await models.StatFold.updateOne({ _id: markerId }, { $set: { done: true, rows: moved } });
   logger.info({ rows: moved }, 'daily_stats moved to the bucket layout; the folder counts them in the background');
   return moved;
+}
+
+/** The once-per-database marker of the copy to `stat_days` (a bulk loader that wrote them writes it). */
+export const daysMigrationId = 'migration:stat_days';
+
+/**
+ * Once per database, by the fold lease's holder: the daily counters of every partner bucket
+ * written by an older version are copied to `stat_days` (a rerun copies the same again).
+ */
+export async function copyDaysOfBuckets(models: Models, logger: Logger, keep: () => Promise<void>): Promise<number> {
+  const { StatBucket, StatDay, StatFold } = models;
+  if (await StatFold.findById(daysMigrationId, { _id: 1 }).lean()) return 0;
+  let copied = 0;
+  for await (const bucket of StatBucket.find({ dims: { $exists: true } })
+    .lean()
+    .cursor()) {
+    if (copied === 0) logger.info('copying the daily counters of partner buckets to stat_days (once)');
+    if (copied % 500 === 0) await keep();
+    const { _id, ...days } = daysOf(bucket as unknown as Bucket);
+    await StatDay.collection.replaceOne(keyFilter(StatDay, _id, days.partnerId) as never, days, { upsert: true });
+    copied += 1;
+  }
+  await insertNew(StatFold.collection, [{ _id: daysMigrationId, done: true, rows: copied, createdAt: new Date() }]);
+  if (copied > 0) logger.info({ buckets: copied }, 'daily counters copied to stat_days');
+  return copied;
+}
+
+/** Whether `stat_days` holds every partner bucket's days (new databases: once the folder first ran). */
+export async function daysCopied(models: Models): Promise<boolean> {
+  return (await models.StatFold.exists({ _id: daysMigrationId })) !== null;
 }

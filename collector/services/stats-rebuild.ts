@@ -11,6 +11,7 @@ import {
   emptyIncrements,
   foldIntoBucket,
   foldIntoProgram,
+  daysOf,
   groupContributions,
   invoiceContribution,
   landingPage,
@@ -141,6 +142,12 @@ export async function rebuildStats(
         const next = id.startsWith(`${programPartnerId}|`)
           ? rebuiltProgram(before as ProgramBucket | undefined, fresh.programs.get(id), id, month, daysOfMonth, seq)
           : rebuiltBucket(before as Bucket | undefined, fresh.buckets.get(id), id, month, daysOfMonth, seq);
+        if (!('partners' in next)) {
+          const { _id: dayId, ...days } = daysOf(next);
+          await models.StatDay.collection.replaceOne(keyFilter(models.StatDay, dayId, next.partnerId) as never, days, {
+            upsert: true,
+          });
+        }
         await models.StatBucket.collection.replaceOne(keyFilter(models.StatBucket, id, next.partnerId) as never, next, {
           upsert: true,
         });

@@ -82,6 +82,12 @@ test('rebuilds a period with drifted counters from the facts, idempotently, with
   expect(await dayStatsOf(collector, partnerId, '2026-03-01', 'summer')).toEqual(after);
   const program = await StatBucket.findById('_program|2026-03').lean();
   expect(program).toMatchObject({ partners: { [partnerId]: { '01': { clicks: 2, revenue: 12000 } } } });
+  // The days a report page reads are the buckets' own, rebuilt and folded alike.
+  const { StatDay } = collector.context.models;
+  for (const month of ['2026-02', '2026-03']) {
+    const bucket = await StatBucket.findById(`${partnerId}|${month}`).lean();
+    expect((await StatDay.findById(`${partnerId}|${month}`).lean())?.days).toEqual(bucket?.days);
+  }
 });
 
 test('bad dates are usage errors', async () => {
