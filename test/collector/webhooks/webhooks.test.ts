@@ -259,10 +259,12 @@ describe('delivery', () => {
     };
     const connections = await Promise.all([1, 2, 3].map(() => openConnection(engineUri(), db.name)));
     try {
-      const workers = connections.map((connection, index) =>
+      const workers = connections.map((connection) =>
         createWebhookDispatcher(
           { models: createModels(connection), logger: collector.context.logger },
-          { timeoutMs: 2000, disableAfter: 3, beforeCount, concurrency: index === 0 ? 2 : 1 },
+          // Each process can hold all four at the gate: with fewer slots, a delivery could wait behind
+          // a slot blocked at the gate for it, and the gate would never open.
+          { timeoutMs: 2000, disableAfter: 3, beforeCount, concurrency: 4 },
         ),
       );
       await Promise.all(workers.map((worker) => worker.runOnce()));
