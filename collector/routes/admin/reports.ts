@@ -35,8 +35,8 @@ const rangeQuery = dayRangeSchema(() => new Date());
 /**
  * The report's query: the period, the sort column and order, and JSON or CSV (the `.csv` path
  * defaults to CSV). Without `limit`: every partner, sorted as asked. With `limit`: one page of
- * partners in ID order (`cursor` from `nextCursor`), each a few reads by key whatever the history;
- * `sort` orders the page.
+ * partners newest first from the partner directory (`cursor` from `nextCursor`), each a few reads
+ * by key whatever the history; `sort` orders the page.
  */
 const reportQuery = (format: 'json' | 'csv') =>
   dayRangeSchema(() => new Date(), {
@@ -105,7 +105,10 @@ export function adminReportRoutes(context: Context): Router {
   router.get('/v1/admin/audit', async (req, res) => {
     const { subject, action, limit } = auditQuery.parse(req.query);
     const filter = { ...(subject ? { subject } : {}), ...(action ? { action } : {}) };
-    const entries = await context.models.AuditEntry.find(filter, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
+    const entries = await context.models.AuditEntry.find(filter, { _id: 0, listed: 0 })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean();
     res.json({ items: entries });
   });
 
