@@ -9,6 +9,9 @@ import type { PartnerStatus } from '../models/partner';
 
 export const directoryStream = 'directory';
 
+/** What a partner's entry holds: only what never changes. */
+export const directoryEntry = (partnerId: string, createdAt: Date) => ({ partnerId, createdAt });
+
 /**
  * Whether entry `n` shows `partner`. The entry is written before its partner, so an entry whose
  * partner was never stored (a crash between the two writes, a sign-up that lost its email to a

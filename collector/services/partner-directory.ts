@@ -1,6 +1,7 @@
 // The partner directory (domain/partner-directory.ts): the one way a partner is created, and the
 // operator's reads of partners a page at a time, newest first, by key whatever the program's size.
 import {
+  directoryEntry,
   directoryStream,
   isFiltered,
   matchesFilter,
@@ -36,20 +37,22 @@ export async function createPartner(
   },
 ): Promise<number> {
   const createdAt = new Date();
-  const directoryNo = await appendToLog(models.DirectoryEntry.collection, directoryStream, {
-    partnerId: partner._id,
-    createdAt,
-  });
+  const directoryNo = await appendToLog(
+    models.DirectoryEntry.collection,
+    directoryStream,
+    directoryEntry(partner._id, createdAt),
+  );
   await models.Partner.create({ ...partner, directoryNo, createdAt });
   return directoryNo;
 }
 
 /** Adds an existing partner to the directory (the move of partners from before it). */
 export async function listPartner(models: Deps, partner: { _id: string; createdAt: Date }): Promise<number> {
-  const directoryNo = await appendToLog(models.DirectoryEntry.collection, directoryStream, {
-    partnerId: partner._id,
-    createdAt: partner.createdAt,
-  });
+  const directoryNo = await appendToLog(
+    models.DirectoryEntry.collection,
+    directoryStream,
+    directoryEntry(partner._id, partner.createdAt),
+  );
   await models.Partner.updateOne({ _id: partner._id }, { $set: { directoryNo } }, { timestamps: false });
   return directoryNo;
 }
