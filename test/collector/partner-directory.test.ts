@@ -188,3 +188,21 @@ describe('a creation that died between its two writes', () => {
     expect(found).toHaveLength(5);
   });
 });
+
+describe('sign-ups', () => {
+  it('lists a partner who signs up first; concurrent ones each once', async () => {
+    const signUp = (n: number) =>
+      request(collector.app)
+        .post('/v1/partners')
+        .send({ email: `signup${n}@partners.example`, password: 'a long passphrase', name: `Sign-up ${n}` })
+        .expect(201);
+    const first = await signUp(0);
+    expect(ids((await measure('/v1/admin/partners?limit=1')).body)).toEqual([first.body.partnerId]);
+    const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp(i + 1)));
+    const page = await measure('/v1/admin/partners?limit=9');
+    expect(new Set(ids(page.body))).toEqual(
+      new Set([first, ...racing].map((res) => (res.body as { partnerId: string }).partnerId)),
+    );
+    expect(ids(page.body).at(-1)).toBe(first.body.partnerId);
+  });
+});
