@@ -128,16 +128,21 @@ describe('moving lists to keyed logs', () => {
     expect(await migrateKeyedLists(models, logger, 'later')).toBe(0);
   });
 
-  it('adds nothing when a move is done again after a crash, and shows a partner listed twice once', async () => {
+  it('a move done again after a crash adds only what is missing, and shows a partner listed twice once', async () => {
     await models.OnceClaim.deleteMany({ _id: { $regex: '^migration:keyed-lists' } });
-    // A move that died between listing a partner and remembering the entry's number.
+    // A move that died between listing a partner and remembering the entry's number, and before
+    // copying the newest audit entry and note of `pa` (the last entries of their logs).
     await models.Partner.updateOne({ _id: 'pb' }, { $unset: { directoryNo: 1 } });
-    expect(await migrateKeyedLists(models, logger, 'again')).toBe(1);
+    await models.AuditTrailEntry.deleteOne({ _id: `${auditStream('partner:pa')}|2` });
+    await models.NoteEntry.deleteOne({ _id: `${notesStream('pa')}|2` });
+    expect(await migrateKeyedLists(models, logger, 'again')).toBe(3);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pa'))).toBe(2);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pb'))).toBe(1);
     expect(await logLength(models.DirectoryEntry.collection, directoryStream)).toBe(5);
     expect(await directoryIds()).toEqual(['pb', 'pc', 'pa', 'pnew']);
-    expect(await logLength(models.AuditTrailEntry.collection, auditStream('partner:pa'))).toBe(2);
-    expect(await logLength(models.NoteEntry.collection, notesStream('pa'))).toBe(2);
+    const trail = await auditTrail({ models }, 'partner:pa', { limit: 10 });
+    expect(trail.items.map((entry) => entry.action)).toEqual(['partner.note', 'partner.status']);
+    const notes = await partnerNotes({ models }, 'pa', { limit: 10 });
+    expect(notes.items.map((note) => note.noteId)).toEqual(['note_2', 'note_1']);
   });
 });
