@@ -111,11 +111,11 @@ async function partnerAt(models: Deps, n: number): Promise<ListedPartner | null>
   return (await models.Partner.findById(entry.partnerId).lean()) as ListedPartner | null;
 }
 
-/** Every listed partner, newest first, a page at a time (batch reads: the unpaged report, the CLI). */
-export async function* allListedPartners(models: Deps, filter: PartnerFilter = {}): AsyncGenerator<ListedPartner> {
+/** Every listed partner, newest first, a page at a time (a batch read: the unpaged report). */
+export async function* allListedPartners(models: Deps): AsyncGenerator<ListedPartner> {
   let after: string | undefined;
   do {
-    const page = await directoryPage(models, filter, { limit: 200, ...(after === undefined ? {} : { after }) });
+    const page = await directoryPage(models, {}, { limit: 200, ...(after === undefined ? {} : { after }) });
     yield* page.partners;
     after = page.nextAfter ?? undefined;
   } while (after !== undefined);
