@@ -122,6 +122,13 @@ describe('the partner directory', () => {
     ]);
     expect(page.reads.filtered).toEqual([]);
 
+    const log = await measure(`/v1/admin/audit?subject=partner:${partnerId}&limit=2`);
+    expect(log.body.items.map((entry) => (entry as { action: string }).action)).toEqual([
+      'partner.note',
+      'partner.note',
+    ]);
+    expect(log.reads.filtered).toEqual([]);
+
     const notes = await measure(`/v1/admin/partners/${partnerId}/notes?limit=2`);
     expect(notes.body.items.map((note) => (note as { text: string }).text)).toEqual(['three', 'two']);
     const rest = await measure(
