@@ -34,6 +34,8 @@ const adjustmentBody = z.strictObject({
     .optional(),
 });
 const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
+/** Notes newest first; a page as long as the list the console showed before it was paged. */
+const notesQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(200) });
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema });
 
 export function adminPartnerRecordRoutes(context: Context): Router {
@@ -60,7 +62,9 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/partners/:id/notes', async (req, res) => {
-    res.json({ items: await partnerNotes(context, await existing(req.params.id)) });
+    const { limit, cursor } = notesQuery.parse(req.query);
+    const page = await partnerNotes(context, await existing(req.params.id), { limit, after: cursor });
+    res.json({ items: page.items, nextCursor: page.nextAfter && encodeCursor(page.nextAfter) });
   });
 
   router.post('/v1/admin/partners/:id/notes', async (req, res) => {
@@ -117,10 +121,11 @@ export const adminPartnerRecordDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners/:id/notes',
-    summary: "The operators' notes on a partner.",
+    summary: "The operators' notes on a partner, newest first, with cursor pagination.",
     auth: 'admin',
-    responses: { '200': 'Notes.' },
-    answer: listOf(noteAnswer),
+    query: notesQuery,
+    responses: { '200': 'A page of notes and the next cursor.' },
+    answer: pageOf(noteAnswer),
   },
   {
     method: 'post',

@@ -7,6 +7,7 @@ import { encodeCursor, pageQuery } from '../../domain/cursor';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
+import { auditTrail } from '../../services/audit';
 import { partnersReport, type ReportRow } from '../../services/reports';
 import { auditEntryAnswer, listOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
@@ -35,8 +36,8 @@ const rangeQuery = dayRangeSchema(() => new Date());
 /**
  * The report's query: the period, the sort column and order, and JSON or CSV (the `.csv` path
  * defaults to CSV). Without `limit`: every partner, sorted as asked. With `limit`: one page of
- * partners in ID order (`cursor` from `nextCursor`), each a few reads by key whatever the history;
- * `sort` orders the page.
+ * partners newest first from the partner directory (`cursor` from `nextCursor`), each a few reads
+ * by key whatever the history; `sort` orders the page.
  */
 const reportQuery = (format: 'json' | 'csv') =>
   dayRangeSchema(() => new Date(), {
@@ -104,8 +105,17 @@ export function adminReportRoutes(context: Context): Router {
 
   router.get('/v1/admin/audit', async (req, res) => {
     const { subject, action, limit } = auditQuery.parse(req.query);
+    if (subject && !action) {
+      // One subject's entries are its trail: read by key, whatever the size of the log.
+      res.json({ items: (await auditTrail(context, subject, { limit })).items });
+      return;
+    }
+    // A search across subjects (or by action) scans the log: an operator's occasional read.
     const filter = { ...(subject ? { subject } : {}), ...(action ? { action } : {}) };
-    const entries = await context.models.AuditEntry.find(filter, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
+    const entries = await context.models.AuditEntry.find(filter, { _id: 0, listed: 0 })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean();
     res.json({ items: entries });
   });
 
@@ -142,7 +152,7 @@ export const adminReportDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/audit',
-    summary: 'The audit log, newest first.',
+    summary: "The audit log, newest first (a subject alone: that subject's trail, read by key).",
     auth: 'admin',
     query: auditQuery,
     responses: { '200': 'Entries.' },
