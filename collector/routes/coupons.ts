@@ -3,10 +3,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { couponFields } from '../domain/coupon';
+import { couponFields, couponReasons } from '../domain/coupon';
 import { actorOf, requirePartner, requireServerKey } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { checkCouponCode, couponCounts, createCoupon, listCoupons } from '../services/coupons';
+import { couponAnswer, couponUseFields, listOf } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const requestBody = z
@@ -61,6 +62,10 @@ export const couponDocs: Operation[] = [
     summary: 'Check a coupon code at checkout: valid or the reason not.',
     auth: 'server-key',
     responses: { '200': 'The check.' },
+    answer: z.union([
+      z.strictObject({ valid: z.literal(true), partnerId: z.string(), discount: z.string().optional() }),
+      z.strictObject({ valid: z.literal(false), reason: z.enum(couponReasons) }),
+    ]),
   },
   {
     method: 'get',
@@ -68,6 +73,7 @@ export const couponDocs: Operation[] = [
     summary: "The partner's coupon codes with signups and customers.",
     auth: 'partner',
     responses: { '200': 'Coupons.' },
+    answer: listOf(couponAnswer.omit({ createdBy: true, decidedBy: true }).extend(couponUseFields)),
   },
   {
     method: 'post',
@@ -76,5 +82,6 @@ export const couponDocs: Operation[] = [
     auth: 'partner',
     body: requestBody,
     responses: { '201': 'The pending coupon.' },
+    answer: couponAnswer,
   },
 ];

@@ -8,7 +8,7 @@ import { toCsv } from '../../domain/csv';
 import { partnerIdField } from '../../domain/validation';
 import { actorOf } from '../../http/auth';
 import { couponCounts, createCoupon, decideCoupon, listCoupons, updateCoupon } from '../../services/coupons';
-import { couponAnswer, listOf } from '../../http/answers';
+import { couponAnswer, couponUseFields, listOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const createBody = z.object({ code: couponFields.code, partnerId: partnerIdField, ...couponFields.details }).strict();
@@ -93,7 +93,7 @@ export const adminCouponDocs: Operation[] = [
     auth: 'admin',
     query: listQuery,
     responses: { '200': 'Coupons.' },
-    answer: listOf(couponAnswer.extend({ signups: z.number().int(), customers: z.number().int() })),
+    answer: listOf(couponAnswer.extend(couponUseFields)),
     produces: 'text/csv',
   },
   {
