@@ -88,7 +88,24 @@ const securityOf: Record<Auth, Array<Record<string, string[]>>> = {
 
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
-export function openApiDocument(operations: readonly Operation[]): JsonSchema {
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * A name for the operation that generated clients use for its method: the HTTP method and the
+ * path's words without the version (`POST /v1/admin/payouts/:id/complete` → `postAdminPayoutsByIdComplete`).
+ */
+export function operationId(op: Pick<Operation, 'method' | 'path'>): string {
+  const words = op.path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== 'v1')
+    .flatMap((segment) =>
+      segment.startsWith(':') ? [`By${capitalized(segment.slice(1))}`] : segment.split(/[^A-Za-z0-9]+/),
+    );
+  return op.method + words.map(capitalized).join('');
+}
+
+/** The document; `serverUrl` (the collector's public URL) tells generated clients where it is. */
+export function openApiDocument(operations: readonly Operation[], serverUrl?: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const op of operations) {
     const path = openApiPath(op.path);
@@ -117,6 +134,7 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
     );
     paths[path] ??= {};
     paths[path][op.method] = {
+      operationId: operationId(op),
       summary: op.summary,
       'x-auth': op.auth,
       security: securityOf[op.auth],
@@ -140,7 +158,9 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
       // The version of the /v1 API's contract, not of the package.
       version: '1.0.0',
       description: 'Partner (affiliate) tracking, billing events, the partner portal and the operator API.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: { securitySchemes, schemas: { Problem: answerSchema(problemSchema) } },
     paths,
   };
@@ -156,9 +176,9 @@ export const openApiOperation: Operation = {
 };
 
 /** GET /openapi.json: public and cacheable (it changes only with a deploy). */
-export function openApiRoute(operations: readonly Operation[]): Router {
+export function openApiRoute(operations: readonly Operation[], serverUrl: string): Router {
   const router = Router();
-  const body = JSON.stringify(openApiDocument(operations));
+  const body = JSON.stringify(openApiDocument(operations, serverUrl));
   router.get('/openapi.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('application/json').send(body);

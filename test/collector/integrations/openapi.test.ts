@@ -69,8 +69,16 @@ describe('GET /openapi.json', () => {
     document = res.body as Document;
   });
 
-  it('is an OpenAPI 3.1 document', () => {
-    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: expect.any(String) } });
+  it('is an OpenAPI 3.1 document naming the collector’s public URL, every operation with an ID of its own', () => {
+    expect(document).toMatchObject({
+      openapi: '3.1.0',
+      info: { title: expect.any(String), version: expect.any(String) },
+      servers: [{ url: collector.context.config.publicUrl }],
+    });
+    const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z]+[A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/v1/admin/payouts/{id}/complete']!.post!.operationId).toBe('postAdminPayoutsByIdComplete');
   });
 
   it('documents every mounted route, and only those', () => {
