@@ -1,7 +1,8 @@
 // Operator lists over partners, customers, the commission ledger, payouts and banners: filters,
-// keyset pages on `_id` (stable sort), and single records. Lists other than partners scan on the
-// embedded FerretDB engine (only exact `_id` filters use its index): fine for operators' occasional
-// reads, as documented. Partners are read from the directory by key (services/partner-directory.ts).
+// keyset pages on `_id` (stable sort; `page` serves the coupon lists too), and single records.
+// Lists other than partners scan on the embedded FerretDB engine (only exact `_id` filters use its
+// index): fine for operators' occasional reads, as documented. Partners are read from the directory
+// by key (services/partner-directory.ts).
 import type { Config } from '../config';
 import { entryStatus } from '../domain/ledger';
 import { encodeCursor } from '../domain/cursor';
@@ -23,7 +24,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-interface PageRequest {
+export interface PageRequest {
   limit: number;
   cursor?: string | undefined;
 }
@@ -31,7 +32,7 @@ interface PageRequest {
 type IdOrder = { _id: 1 | -1 };
 
 /** One page in `_id` order (descending with `{ _id: -1 }`), the cursor naming the last `_id` shown. */
-async function page<Doc extends { _id: string }, T>(
+export async function page<Doc extends { _id: string }, T>(
   find: (filter: Record<string, unknown>, sort: IdOrder, limit: number) => Promise<Doc[]>,
   filter: Record<string, unknown>,
   request: PageRequest,
@@ -49,7 +50,7 @@ async function page<Doc extends { _id: string }, T>(
   return { items: await view(shown), nextCursor: more ? encodeCursor(shown.at(-1)!._id) : null };
 }
 
-const definedOnly = (filter: Record<string, unknown>) =>
+export const definedOnly = (filter: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
 
 type Customer = CustomerDoc & { _id: string };

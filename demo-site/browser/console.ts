@@ -850,7 +850,7 @@ bannerForm.addEventListener('submit', (event) => {
 });
 
 const loadWebhooks = webhooksPanel(admin, act);
-const attribution = initConsoleAttribution(admin, act);
+const attribution = initConsoleAttribution(admin, act, pagedTable);
 // Approvals (ASHOP_PARTNER_APPROVAL=manual) -------------------------------------------------
 
 const approvalSection = $('#approvals');

@@ -38,6 +38,18 @@ const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20)
 const notesQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(200) });
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema });
 
+/** services/adjustments.ts addAdjustment's entry, as sent: the first answer, and the same again on a replay. */
+const adjustmentAnswer = z.strictObject({
+  entryId: z.string(),
+  partnerId: z.string(),
+  kind: z.literal('adjustment'),
+  amount: z.number().int(),
+  currency: z.string(),
+  memo: z.string().nullable(),
+  occurredAt: time,
+  availableAt: time,
+});
+
 export function adminPartnerRecordRoutes(context: Context): Router {
   const { models } = context;
   const router = Router();
@@ -142,7 +154,8 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: 'A manual bonus or deduction; idempotent on idempotencyKey.',
     auth: 'admin',
     body: adjustmentBody,
-    responses: { '200': 'Already recorded.', '201': 'The ledger line.' },
+    responses: { '200': 'Already recorded (the same line).', '201': 'The ledger line.' },
+    answer: adjustmentAnswer,
   },
   {
     method: 'get',

@@ -31,6 +31,18 @@ const auditShown = 100;
 const statusBody = z.object({ status: z.enum(settableStatuses), reason: reasonSchema });
 const updateBody = z.object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() }).strict();
 
+/** services/partner-status.ts changePartnerStatus, as sent: a disable also tells what it reversed. */
+const statusChange = { partnerId: z.string(), from: z.enum(partnerStatuses) };
+const statusAnswer = z.union([
+  z.strictObject({ ...statusChange, status: z.enum(settableStatuses).exclude(['disabled']) }),
+  z.strictObject({
+    ...statusChange,
+    status: z.literal('disabled'),
+    /** The unpaid commissions reversed: how many, and their total (minor units). */
+    reversed: z.strictObject({ count: z.number().int(), amount: z.number().int() }),
+  }),
+]);
+
 export function adminPartnerRoutes(context: Context): Router {
   const { config, models } = context;
   const router = Router();
@@ -107,6 +119,7 @@ export const adminPartnerDocs: Operation[] = [
     auth: 'admin',
     body: statusBody,
     responses: { '200': 'The change.' },
+    answer: statusAnswer,
   },
   {
     method: 'patch',

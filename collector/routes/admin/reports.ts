@@ -9,7 +9,9 @@ import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
 import { auditTrail } from '../../services/audit';
 import { partnersReport, type ReportRow } from '../../services/reports';
-import { auditEntryAnswer, listOf } from '../../http/answers';
+import { attributionMethods, attributionSources } from '../../domain/attribution-health';
+import { partnerStatuses } from '../../models/partner';
+import { auditEntryAnswer, day, listOf, pageOf, statsTotalsAnswer } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
@@ -52,6 +54,36 @@ const auditQuery = z.object({
   subject: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** The JSON report: services/reports.ts ReportRow items, as sent. */
+const reportAnswer = pageOf(
+  statsTotalsAnswer.extend({
+    partnerId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    status: z.enum(partnerStatuses),
+  }),
+).extend({
+  from: day,
+  to: day,
+  currency: z.string(),
+  sort: z.enum(sortable),
+  order: z.enum(['asc', 'desc']),
+});
+
+/** services/attribution-report.ts AttributionReport, as sent; shares in percent (2 decimals). */
+const share = { count: z.number().int(), share: z.number() };
+const attributionAnswer = z.strictObject({
+  from: day,
+  to: day,
+  signups: z.number().int(),
+  attributed: z.strictObject(share),
+  notAttributed: z.strictObject(share),
+  bySource: z.array(
+    z.strictObject({ source: z.enum(attributionSources), method: z.enum(attributionMethods), ...share }),
+  ),
+  byReason: z.array(z.strictObject({ reason: z.string(), ...share })),
 });
 
 export function adminReportRoutes(context: Context): Router {
@@ -131,6 +163,8 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: reportQueries.json,
     responses: { '200': 'Rows as JSON (or CSV with format=csv).' },
+    answer: reportAnswer,
+    produces: 'text/csv',
   },
   {
     method: 'get',
@@ -148,6 +182,7 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: rangeQuery,
     responses: { '200': 'The report.' },
+    answer: attributionAnswer,
   },
   {
     method: 'get',
