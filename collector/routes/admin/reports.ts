@@ -3,7 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
 import { toCsv } from '../../domain/csv';
-import { encodeCursor, pageQuery } from '../../domain/cursor';
+import { encodeCursor, pageLimit, pageQuery } from '../../domain/cursor';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
@@ -46,7 +46,7 @@ const reportQuery = (format: 'json' | 'csv') =>
     sort: z.enum(sortable).default('revenue'),
     order: z.enum(['asc', 'desc']).default('desc'),
     format: z.enum(['json', 'csv']).default(format),
-    limit: pageQuery.limit.optional(),
+    limit: pageLimit.optional(),
     cursor: pageQuery.cursor,
   });
 const reportQueries = { json: reportQuery('json'), csv: reportQuery('csv') };
