@@ -2,7 +2,10 @@
 // preconditions of what is measured, not the thing measured.
 import type { Connection } from 'mongoose';
 import { openConnection } from '../../collector/db/connection';
+import { logEntryId } from '../../collector/domain/keyed-log';
+import { directoryEntry, directoryStream } from '../../collector/domain/partner-directory';
 import { createModels, type Models } from '../../collector/models';
+import { logLength } from '../../collector/services/keyed-log';
 
 export interface BenchDb {
   connection: Connection;
@@ -15,8 +18,11 @@ export async function openBenchDb(uri: string, dbName: string): Promise<BenchDb>
   return { connection, models: createModels(connection), close: () => connection.close() };
 }
 
+/** Partners as sign-up stores them, listed in the partner directory in the order given. */
 export async function seedPartners(models: Models, ids: readonly string[]): Promise<void> {
-  const docs = ids.map((id) => ({
+  const listed = await logLength(models.DirectoryEntry.collection, directoryStream);
+  const createdAt = new Date();
+  const docs = ids.map((id, i) => ({
     _id: id,
     email: `${id}@partners.bench.example`,
     name: `Partner ${id}`,
@@ -24,8 +30,17 @@ export async function seedPartners(models: Models, ids: readonly string[]): Prom
     passwordHash: 'bench-no-password-login',
     payoutEmail: `${id}@paypal.bench.example`,
     status: 'active',
+    directoryNo: listed + 1 + i,
   }));
-  for (let i = 0; i < docs.length; i += 1000) await models.Partner.insertMany(docs.slice(i, i + 1000), { lean: true });
+  const entries = docs.map((doc) => ({
+    _id: logEntryId(directoryStream, doc.directoryNo),
+    ...directoryEntry(doc._id, createdAt),
+  }));
+  for (let i = 0; i < docs.length; i += 1000) {
+    // Entries first, as services/partner-directory.ts createPartner writes them.
+    await models.DirectoryEntry.insertMany(entries.slice(i, i + 1000), { lean: true });
+    await models.Partner.insertMany(docs.slice(i, i + 1000), { lean: true });
+  }
 }
 
 /** The banners the loaded clicks name, active, as an operator creates them. */

@@ -21,7 +21,8 @@ export const couponFields = {
 export const couponStatuses = ['pending', 'active', 'rejected', 'inactive'] as const;
 export type CouponStatus = (typeof couponStatuses)[number];
 
-export type CouponReason = 'unknown_coupon' | 'coupon_inactive' | 'coupon_expired' | 'partner_inactive';
+export const couponReasons = ['unknown_coupon', 'coupon_inactive', 'coupon_expired', 'partner_inactive'] as const;
+export type CouponReason = (typeof couponReasons)[number];
 
 export type CouponCheck =
   { valid: true; partnerId: string; discount?: string | undefined } | { valid: false; reason: CouponReason };

@@ -17,8 +17,11 @@ export function decodeCursor(cursor: string): string | undefined {
 }
 
 /** Query fields every list takes: `limit` (1-200, default 50) and `cursor` (from `nextCursor`). */
+/** A page size; optional where leaving it out means "all" (zod 4 would apply a default even to `.optional()`). */
+export const pageLimit = z.coerce.number().int().min(1).max(200);
+
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: pageLimit.default(50),
   cursor: z
     .string()
     .max(1024)

@@ -2,7 +2,10 @@
 // describe JSON as sent: times are ISO-8601 strings, absent values null. Strict objects, so an
 // answer with a field the document does not name fails checkAnswers.
 import { z } from 'zod';
+import { attributionMethods } from '../domain/attribution-health';
 import { couponStatuses } from '../domain/coupon';
+import { withheldReasons } from '../domain/payout';
+import { counterNames, type CounterName } from '../domain/stat-layout';
 import { webhookEventTypes } from '../domain/webhooks';
 import { ledgerKinds } from '../models/ledger-entry';
 import { partnerStatuses } from '../models/partner';
@@ -67,6 +70,13 @@ export const commissionAnswer = z.strictObject({
   payoutId: z.string().nullable(),
 });
 
+/** A partner left out of a payout, and why. */
+export const withheldAnswer = z.strictObject({
+  partnerId: z.string(),
+  balance: z.number().int(),
+  reason: z.enum([...withheldReasons, 'claimed-by-another-run']),
+});
+
 export const payoutAnswer = z.strictObject({
   payoutId: z.string(),
   asOf: time,
@@ -83,7 +93,7 @@ export const payoutAnswer = z.strictObject({
       entries: z.number().int(),
     }),
   ),
-  withheld: z.array(z.strictObject({ partnerId: z.string(), balance: z.number().int(), reason: z.string() })),
+  withheld: z.array(withheldAnswer),
   createdBy: z.string(),
   createdAt: time,
   completedAt: time.nullable(),
@@ -113,6 +123,9 @@ export const bannerAnswer = z.strictObject({
   createdAt: time,
   updatedAt: time,
 });
+
+/** All-time use of a coupon code: signups with it, and those who became paying customers. */
+export const couponUseFields = { signups: z.number().int(), customers: z.number().int() };
 
 export const couponAnswer = z.strictObject({
   code: z.string(),
@@ -203,12 +216,17 @@ export const statementLineAnswer = z.strictObject({
     .nullable(),
 });
 
-export const balanceAnswer = z.strictObject({
-  currency: z.string(),
+/** Commission by status (domain/ledger.ts LedgerTotals, without the balance). */
+export const commissionByStatusAnswer = z.strictObject({
   pending: minor,
   payable: minor,
   paid: minor,
   reversed: minor,
+});
+
+export const balanceAnswer = z.strictObject({
+  currency: z.string(),
+  ...commissionByStatusAnswer.shape,
   balance: minor,
   /** Pending amounts by the month (YYYY-MM) they become payable, oldest first. */
   releases: z.array(z.strictObject({ month: z.string(), amount: minor })),
@@ -231,3 +249,22 @@ export const bookCustomerAnswer = z.strictObject({
   lifetimeCommission: minor,
   status: z.enum(['active', 'churned']),
 });
+
+/** The counters of a period (domain/stat-layout.ts): counts, and revenue and commission in minor units. */
+export const countersAnswer = z.strictObject(
+  Object.fromEntries(counterNames.map((name) => [name, minor])) as Record<CounterName, typeof minor>,
+);
+
+/** A period's counters with `commission` by status now and the balance, as /v1/me/stats and the partner report total them. */
+export const statsTotalsAnswer = countersAnswer.extend({
+  commission: commissionByStatusAnswer,
+  /** Commission earned in the period. */
+  earned: minor,
+  balance: minor,
+});
+
+/** What a signup decided (POST /v1/signups, and Stripe's signup events). */
+export const signupAnswer = z.union([
+  z.strictObject({ attributed: z.literal(true), partnerId: z.string(), method: z.enum(attributionMethods) }),
+  z.strictObject({ attributed: z.literal(false), reason: z.string() }),
+]);

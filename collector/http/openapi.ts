@@ -21,10 +21,11 @@ export interface Operation {
   /** Status code → description. */
   responses: Record<string, string>;
   /**
-   * The JSON body of every 2xx answer but 204 (strict objects, as sent: times are ISO strings).
+   * The JSON body of every 2xx answer but 204 (strict objects, as sent: times are ISO strings), or
+   * one per status when they differ (a 201 that created something, a 200 that did not).
    * checkAnswers holds each real answer to it.
    */
-  answer?: z.ZodType;
+  answer?: z.ZodType | Record<string, z.ZodType>;
   /** The media type of a 2xx answer that is not JSON (a CSV file, a script, a redirect's empty body). */
   produces?: string;
 }
@@ -47,6 +48,13 @@ export function answerSchema(schema: z.ZodType): JsonSchema {
 }
 
 type JsonSchema = Record<string, unknown>;
+
+/** The schema of the JSON an operation answers with `status`; undefined for 204 and non-JSON answers. */
+export function answerFor(op: Operation, status: string | number): z.ZodType | undefined {
+  const code = String(status);
+  if (!op.answer || !code.startsWith('2') || code === '204') return undefined;
+  return op.answer instanceof z.ZodType ? op.answer : op.answer[code];
+}
 
 /** A request schema as JSON Schema, as the client must send it (before transforms and defaults). */
 export function requestSchema(schema: z.ZodType): JsonSchema {
@@ -80,7 +88,24 @@ const securityOf: Record<Auth, Array<Record<string, string[]>>> = {
 
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
-export function openApiDocument(operations: readonly Operation[]): JsonSchema {
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * A name for the operation that generated clients use for its method: the HTTP method and the
+ * path's words without the version (`POST /v1/admin/payouts/:id/complete` → `postAdminPayoutsByIdComplete`).
+ */
+export function operationId(op: Pick<Operation, 'method' | 'path'>): string {
+  const words = op.path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== 'v1')
+    .flatMap((segment) =>
+      segment.startsWith(':') ? [`By${capitalized(segment.slice(1))}`] : segment.split(/[^A-Za-z0-9]+/),
+    );
+  return op.method + words.map(capitalized).join('');
+}
+
+/** The document; `serverUrl` (the collector's public URL) tells generated clients where it is. */
+export function openApiDocument(operations: readonly Operation[], serverUrl?: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const op of operations) {
     const path = openApiPath(op.path);
@@ -98,8 +123,9 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
     }
     const responses = Object.fromEntries(
       Object.entries(op.responses).map(([status, description]) => {
+        const answer = answerFor(op, status);
         const content = {
-          ...(op.answer ? { 'application/json': { schema: answerSchema(op.answer) } } : {}),
+          ...(answer ? { 'application/json': { schema: answerSchema(answer) } } : {}),
           ...(op.produces ? { [op.produces]: { schema: { type: 'string' } } } : {}),
         };
         const bodied = status.startsWith('2') && status !== '204' && Object.keys(content).length > 0;
@@ -108,6 +134,7 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
     );
     paths[path] ??= {};
     paths[path][op.method] = {
+      operationId: operationId(op),
       summary: op.summary,
       'x-auth': op.auth,
       security: securityOf[op.auth],
@@ -131,7 +158,9 @@ export function openApiDocument(operations: readonly Operation[]): JsonSchema {
       // The version of the /v1 API's contract, not of the package.
       version: '1.0.0',
       description: 'Partner (affiliate) tracking, billing events, the partner portal and the operator API.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: { securitySchemes, schemas: { Problem: answerSchema(problemSchema) } },
     paths,
   };
@@ -147,9 +176,9 @@ export const openApiOperation: Operation = {
 };
 
 /** GET /openapi.json: public and cacheable (it changes only with a deploy). */
-export function openApiRoute(operations: readonly Operation[]): Router {
+export function openApiRoute(operations: readonly Operation[], serverUrl: string): Router {
   const router = Router();
-  const body = JSON.stringify(openApiDocument(operations));
+  const body = JSON.stringify(openApiDocument(operations, serverUrl));
   router.get('/openapi.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('application/json').send(body);
@@ -169,9 +198,12 @@ export function checkAnswers(operations: readonly Operation[]): RequestHandler {
     res.json = (body: unknown) => {
       const op = req.route ? byRoute.get(`${req.method} ${String(req.route.path)}`) : undefined;
       if (op?.answer && res.statusCode >= 200 && res.statusCode < 300) {
-        const checked = op.answer.safeParse(JSON.parse(JSON.stringify(body)));
-        if (!checked.success) {
-          const detail = `${req.method} ${op.path} answered outside its documented schema: ${z.prettifyError(checked.error)}`;
+        const answer = answerFor(op, res.statusCode);
+        const checked = answer?.safeParse(JSON.parse(JSON.stringify(body)));
+        if (!checked?.success) {
+          const detail = checked
+            ? `${req.method} ${op.path} answered outside its documented schema: ${z.prettifyError(checked.error)}`
+            : `${req.method} ${op.path} answered ${res.statusCode}, a status without a documented answer`;
           // Also on stderr: a test expecting a 2xx shows only the 500's status.
           process.stderr.write(`${detail}\n`);
           throw new HttpProblem(500, detail, { slug: 'answer-mismatch' });

@@ -9,6 +9,8 @@ export const auditEntrySchema = new Schema(
     reason: { type: String },
     details: { type: Schema.Types.Mixed },
     at: { type: Date, required: true },
+    /** Copied into its subject's trail (models/audit-trail-entry.ts) when written; older ones are moved once. */
+    listed: { type: Boolean },
   },
   { collection: 'audit_log', versionKey: false },
 );

@@ -4,16 +4,19 @@ import { adminUserSchema } from './admin-user';
 import { apiKeySchema } from './api-key';
 import { attributionDaySchema } from './attribution-day';
 import { auditEntrySchema } from './audit-entry';
+import { auditTrailEntrySchema } from './audit-trail-entry';
 import { bannerSchema } from './banner';
 import { clickSchema } from './click';
 import { couponSchema } from './coupon';
 import { customerBookSchema } from './customer-book';
 import { customerSchema } from './customer';
+import { directoryEntrySchema } from './directory-entry';
 import { firstSeenSchema } from './first-seen';
 import { idempotencyKeySchema } from './idempotency-key';
 import { ledgerEntrySchema } from './ledger-entry';
 import { mailJobSchema } from './mail-job';
 import { mailLeaseSchema } from './mail-lease';
+import { noteEntrySchema } from './note-entry';
 import { moneyTotalSchema } from './money-total';
 import { onceClaimSchema } from './once-claim';
 import { outboxMessageSchema } from './outbox-message';
@@ -89,6 +92,9 @@ export function createModels(connection: Connection) {
     MoneyTotal: connection.model('MoneyTotal', moneyTotalSchema),
     ReleaseDay: connection.model('ReleaseDay', releaseDaySchema),
     PartnerPayout: connection.model('PartnerPayout', partnerPayoutSchema),
+    DirectoryEntry: connection.model('DirectoryEntry', directoryEntrySchema),
+    AuditTrailEntry: connection.model('AuditTrailEntry', auditTrailEntrySchema),
+    NoteEntry: connection.model('NoteEntry', noteEntrySchema),
   };
 }
 

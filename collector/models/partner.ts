@@ -42,6 +42,11 @@ export const partnerSchema = new Schema(
       payoutSent: { type: Boolean, default: true },
       statusChange: { type: Boolean, default: true },
     },
+    /**
+     * The number of the partner's entry in the directory (domain/partner-directory.ts): the one
+     * entry that shows it. Absent only on partners from before the directory, until it is moved.
+     */
+    directoryNo: { type: Number },
     /** JWTs carry the version they were issued under; a password reset or change bumps it (revokes them). */
     tokenVersion: { type: Number, required: true, default: 0 },
   },

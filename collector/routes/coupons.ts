@@ -3,10 +3,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { couponFields } from '../domain/coupon';
+import { couponFields, couponReasons } from '../domain/coupon';
+import { pageQuery } from '../domain/cursor';
 import { actorOf, requirePartner, requireServerKey } from '../http/auth';
 import { HttpProblem } from '../http/problem';
-import { checkCouponCode, couponCounts, createCoupon, listCoupons } from '../services/coupons';
+import { checkCouponCode, createCoupon, listCoupons } from '../services/coupons';
+import { couponAnswer, couponUseFields, pageOf } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const requestBody = z
@@ -16,6 +18,8 @@ const requestBody = z
     description: couponFields.details.description,
   })
   .strict();
+
+const listQuery = z.object(pageQuery);
 
 const partnerOf = (req: Request) => {
   if (req.caller?.kind !== 'partner')
@@ -33,13 +37,11 @@ export function couponRoutes(context: Context): Router {
   });
 
   router.get('/v1/me/coupons', requirePartner(context), async (req, res) => {
-    const coupons = await listCoupons(context, { partnerId: partnerOf(req) });
-    const counts = await couponCounts(context, coupons);
+    const { limit, cursor } = listQuery.parse(req.query);
+    const page = await listCoupons(context, { partnerId: partnerOf(req) }, { limit, cursor });
     res.json({
-      items: coupons.map(({ createdBy: _by, decidedBy: _decider, ...coupon }) => ({
-        ...coupon,
-        ...counts.get(coupon.code)!,
-      })),
+      items: page.items.map(({ createdBy: _by, decidedBy: _decider, ...coupon }) => coupon),
+      nextCursor: page.nextCursor,
     });
   });
 
@@ -61,13 +63,20 @@ export const couponDocs: Operation[] = [
     summary: 'Check a coupon code at checkout: valid or the reason not.',
     auth: 'server-key',
     responses: { '200': 'The check.' },
+    answer: z.union([
+      z.strictObject({ valid: z.literal(true), partnerId: z.string(), discount: z.string().optional() }),
+      z.strictObject({ valid: z.literal(false), reason: z.enum(couponReasons) }),
+    ]),
   },
   {
     method: 'get',
     path: '/v1/me/coupons',
-    summary: "The partner's coupon codes with signups and customers.",
+    summary:
+      "The partner's coupon codes by code with signups and customers, key-paged (`limit`, `cursor` from `nextCursor`).",
     auth: 'partner',
-    responses: { '200': 'Coupons.' },
+    query: listQuery,
+    responses: { '200': 'A page of coupons and the next cursor.' },
+    answer: pageOf(couponAnswer.omit({ createdBy: true, decidedBy: true }).extend(couponUseFields)),
   },
   {
     method: 'post',
@@ -76,5 +85,6 @@ export const couponDocs: Operation[] = [
     auth: 'partner',
     body: requestBody,
     responses: { '201': 'The pending coupon.' },
+    answer: couponAnswer,
   },
 ];

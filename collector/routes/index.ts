@@ -44,7 +44,7 @@ export const apiOperations: readonly Operation[] = [
 export function mountRoutes(app: Express, context: Context): void {
   app.use(healthRoutes(context));
   app.use(sdkRoutes());
-  app.use(openApiRoute(apiOperations));
+  app.use(openApiRoute(apiOperations, context.config.publicUrl));
   // Everything below needs the database.
   app.use(databaseGuard(context.database));
   app.use(clickRoutes(context));

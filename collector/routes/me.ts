@@ -17,10 +17,13 @@ import { allStatementLines, customersPage, partnerBalance, statementPage } from 
 import {
   balanceAnswer,
   bookCustomerAnswer,
+  countersAnswer,
+  day,
   pageOf,
   partnerAnswer,
   partnerPayoutAnswer,
   statementLineAnswer,
+  statsTotalsAnswer,
 } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
@@ -82,6 +85,22 @@ const csvRow = (line: StatementLine, currency: string) => [
   line.memo,
 ];
 const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
+
+/** services/reports.ts PartnerStats, as sent. */
+const breakdown = (key: string, value: z.ZodType = z.string().nullable()) =>
+  z.array(countersAnswer.extend({ [key]: value }));
+const statsAnswer = z.strictObject({
+  from: day,
+  to: day,
+  currency: z.string(),
+  totals: statsTotalsAnswer,
+  daily: breakdown('day', day),
+  byBanner: breakdown('bid'),
+  byData1: breakdown('value'),
+  byData2: breakdown('value'),
+  byLandingPage: breakdown('page'),
+  byCoupon: breakdown('code', z.string()),
+});
 
 const me = (req: Request) => {
   const caller = req.caller;
@@ -190,6 +209,7 @@ export const meDocs: Operation[] = [
     auth: 'partner',
     query: statsQuery,
     responses: { '200': 'Stats.' },
+    answer: statsAnswer,
   },
   {
     method: 'get',

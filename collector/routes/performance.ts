@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { Context } from '../context';
 import { dayRangeSchema } from '../domain/day-range';
 import { performanceCsv } from '../domain/performance';
-import { counterNames, dimensions } from '../domain/stat-layout';
+import { dimensions } from '../domain/stat-layout';
 import { requirePartner } from '../http/auth';
-import { day } from '../http/answers';
+import { countersAnswer, day } from '../http/answers';
 import type { Operation } from '../http/openapi';
 import { partnerPerformance } from '../services/performance';
 
@@ -35,18 +35,17 @@ export function performanceRoutes(context: Context): Router {
   return router;
 }
 
-const figures = {
-  ...Object.fromEntries(counterNames.map((name) => [name, z.number().int()])),
+const figures = countersAnswer.extend({
   conversionBasisPoints: z.number().int().nullable(),
   epc: z.number().int().nullable(),
-} as Record<string, z.ZodType>;
+});
 const performanceAnswer = z.strictObject({
   from: day,
   to: day,
   currency: z.string(),
   by: z.enum(dimensions),
-  rows: z.array(z.strictObject({ key: z.string().nullable(), ...figures })),
-  total: z.strictObject(figures),
+  rows: z.array(figures.extend({ key: z.string().nullable() })),
+  total: figures,
 });
 
 const rules =

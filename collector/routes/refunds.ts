@@ -7,6 +7,17 @@ import { requireServerKey } from '../http/auth';
 import { recordRefund } from '../services/refunds';
 import type { Operation } from '../http/openapi';
 
+/** services/refunds.ts RefundResult, as sent: the first answer, and the same again on a replay. */
+const refundAnswer = z.strictObject({
+  eventId: z.string(),
+  refundOf: z.string(),
+  amount: z.number().int(),
+  commissionReversed: z.number().int(),
+  entry: z
+    .strictObject({ id: z.string(), kind: z.enum(['reversal', 'clawback']), amount: z.number().int() })
+    .nullable(),
+});
+
 const refund = z
   .object({
     eventId: externalIdField,
@@ -33,6 +44,7 @@ export const refundDocs: Operation[] = [
     summary: 'A refund or chargeback of a recorded invoice; idempotent on eventId.',
     auth: 'server-key',
     body: refund,
-    responses: { '200': 'Already recorded.', '201': 'Recorded, with the reversed commissions.' },
+    responses: { '200': 'Already recorded (the first answer).', '201': 'Recorded, with the reversed commissions.' },
+    answer: refundAnswer,
   },
 ];

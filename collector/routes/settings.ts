@@ -15,6 +15,7 @@ import {
   settingsOf,
   updateNotifications,
 } from '../services/partner-settings';
+import { partnerAnswer, time } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const notificationsBody = z.strictObject(
@@ -30,6 +31,22 @@ const unsubscribeQuery = z.object({ token: z.string().min(1, 'is required').max(
 import { unsubscribe, unsubscribeState } from '../services/partner-notifications';
 
 const minute = 60_000;
+
+/** services/partner-settings.ts Settings, as sent. */
+const notificationsAnswer = z.strictObject(
+  Object.fromEntries(notificationKinds.map((kind) => [kind, z.boolean()])) as Record<
+    (typeof notificationKinds)[number],
+    z.ZodBoolean
+  >,
+);
+const pendingEmailAnswer = z.strictObject({ email: z.string(), expiresAt: time });
+const settingsAnswer = partnerAnswer.pick({ email: true, name: true, payoutEmail: true, website: true }).extend({
+  pendingEmail: pendingEmailAnswer.nullable(),
+  notifications: notificationsAnswer,
+  program: z.strictObject({ minPayout: z.number().int(), holdDays: z.number().int(), currency: z.string() }),
+});
+/** A change of login email waits for the link sent to the new address. */
+const emailChangeAnswer = z.strictObject({ pendingEmail: pendingEmailAnswer });
 
 export function settingsRoutes(context: Context): Router {
   const router = Router();
@@ -95,6 +112,7 @@ export const settingsDocs: Operation[] = [
     summary: "The partner's settings (email, notifications).",
     auth: 'partner',
     responses: { '200': 'Settings.' },
+    answer: settingsAnswer,
   },
   {
     method: 'patch',
@@ -102,7 +120,8 @@ export const settingsDocs: Operation[] = [
     summary: 'Turn notification emails on or off.',
     auth: 'partner',
     body: notificationsBody,
-    responses: { '200': 'The settings.' },
+    responses: { '200': 'The notification settings.' },
+    answer: notificationsAnswer,
   },
   {
     method: 'post',
@@ -110,7 +129,8 @@ export const settingsDocs: Operation[] = [
     summary: 'Change the password (needs the current one).',
     auth: 'partner',
     body: passwordBody,
-    responses: { '200': 'Changed.' },
+    responses: { '200': 'Changed: a new session token (every other session ended).' },
+    answer: z.strictObject({ token: z.string() }),
   },
   {
     method: 'post',
@@ -119,6 +139,7 @@ export const settingsDocs: Operation[] = [
     auth: 'partner',
     body: emailChangeBody,
     responses: { '202': 'The pending email.' },
+    answer: emailChangeAnswer,
   },
   {
     method: 'post',
@@ -126,6 +147,7 @@ export const settingsDocs: Operation[] = [
     summary: 'Send the email-change link again.',
     auth: 'partner',
     responses: { '202': 'The pending email.' },
+    answer: emailChangeAnswer,
   },
   {
     method: 'post',
@@ -133,7 +155,8 @@ export const settingsDocs: Operation[] = [
     summary: 'Confirm a new login email with the emailed token.',
     auth: 'public',
     body: tokenBody,
-    responses: { '200': 'Confirmed.' },
+    responses: { '200': 'Confirmed: the new login email.' },
+    answer: z.strictObject({ email: z.string() }),
   },
   {
     method: 'get',

@@ -11,7 +11,7 @@ import { optionalCaller } from '../http/auth';
 import { HttpProblem } from '../http/problem';
 import { recordSignup } from '../services/signups';
 import { browserEndpoint } from '../http/browser-endpoint';
-import { attributionMethods } from '../domain/attribution-health';
+import { signupAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 const fields = {
@@ -70,9 +70,6 @@ export const signupDocs: Operation[] = [
     auth: 'browser',
     body: serverSignup,
     responses: { '200': 'Already recorded.', '201': 'Recorded, with its attribution.' },
-    answer: z.union([
-      z.strictObject({ attributed: z.literal(true), partnerId: z.string(), method: z.enum(attributionMethods) }),
-      z.strictObject({ attributed: z.literal(false), reason: z.string() }),
-    ]),
+    answer: signupAnswer,
   },
 ];

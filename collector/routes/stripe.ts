@@ -3,10 +3,12 @@
 // bytes sent, so this route reads the raw body and is mounted before the JSON parser.
 import express, { Router } from 'express';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import type { Context } from '../context';
 import type { StripeEventLike } from '../domain/stripe';
 import { HttpProblem } from '../http/problem';
 import { handleStripeEvent } from '../services/stripe-billing';
+import { signupAnswer } from '../http/answers';
 import type { Operation } from '../http/openapi';
 
 export const stripeWebhookPath = '/v1/integrations/stripe/webhook';
@@ -41,6 +43,46 @@ export function stripeRoutes(context: Context): Router {
   return router;
 }
 
+/**
+ * services/stripe-billing.ts StripeOutcome, as sent (a replayed event ID answers the first outcome
+ * with `duplicate: true`), one shape per action.
+ */
+const outcome = <Action extends string>(action: Action) => ({
+  eventId: z.string(),
+  type: z.string(),
+  action: z.literal(action),
+  duplicate: z.boolean(),
+});
+const recordedBefore = z.literal(true);
+const stripeAnswer = z.union([
+  z.strictObject({ ...outcome('ignore'), reason: z.string() }),
+  ...signupAnswer.options.map((answer) => answer.extend({ ...outcome('signup'), customerId: z.string() })),
+  z.strictObject({ ...outcome('invoice'), invoiceId: z.string(), recordedBefore }),
+  z.strictObject({
+    ...outcome('invoice'),
+    invoiceId: z.string(),
+    commission: z.number().int(),
+    recordedBefore: z.boolean(),
+  }),
+  /** A refund of an invoice this collector never saw. */
+  z.strictObject({ ...outcome('refunds'), reason: z.literal('no-invoice') }),
+  z.strictObject({
+    ...outcome('refunds'),
+    invoiceId: z.string(),
+    refunds: z.array(
+      z.union([
+        z.strictObject({ eventId: z.string(), recordedBefore }),
+        z.strictObject({
+          eventId: z.string(),
+          amount: z.number().int(),
+          commissionReversed: z.number().int(),
+          recordedBefore: z.boolean(),
+        }),
+      ]),
+    ),
+  }),
+]);
+
 export const stripeDocs: Operation[] = [
   {
     method: 'post',
@@ -48,6 +90,7 @@ export const stripeDocs: Operation[] = [
     summary:
       "Stripe's events (customer.created, checkout.session.completed, invoice.paid, charge.refunded, credit notes).",
     auth: 'stripe-signature',
-    responses: { '200': 'Handled or ignored.', '400': 'Bad signature.' },
+    responses: { '200': 'Handled or ignored: what the event did.', '400': 'Bad signature.' },
+    answer: stripeAnswer,
   },
 ];

@@ -1,6 +1,7 @@
 // Coupon codes (README "Coupon codes"): created by operators, or requested by partners and approved
 // or rejected by an operator; checked by the merchant's checkout and by signups. Each change is audited.
 import { checkCoupon, couponKey, type CouponCheck, type CouponStatus } from '../domain/coupon';
+import { decodeCursor } from '../domain/cursor';
 import { utcDay } from '../domain/days';
 import { bucketId, dimensionKey, monthsOf, type BucketIncrements } from '../domain/stat-layout';
 import { keyFilter } from '../db/key-filter';
@@ -9,6 +10,7 @@ import type { CouponDoc } from '../models/coupon';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { isDuplicateKey } from './duplicates';
+import { definedOnly, page, type Page, type PageRequest } from './records';
 
 type Deps = Pick<ServiceDeps, 'models'>;
 type StoredCoupon = CouponDoc & { _id: string };
@@ -101,16 +103,42 @@ async function findCoupon({ models }: Deps, code: string): Promise<StoredCoupon>
   return coupon as StoredCoupon;
 }
 
-export async function listCoupons(
-  { models }: Deps,
-  filter: { partnerId?: string | undefined; status?: CouponStatus | undefined },
-): Promise<CouponView[]> {
-  const query = {
-    ...(filter.partnerId ? { partnerId: filter.partnerId } : {}),
-    ...(filter.status ? { status: filter.status } : {}),
-  };
-  const coupons = await models.Coupon.find(query).sort({ _id: 1 }).lean();
-  return coupons.map((coupon) => couponView(coupon as StoredCoupon));
+type CouponFilter = { partnerId?: string | undefined; status?: CouponStatus | undefined };
+type CountedCoupon = CouponView & { signups: number; customers: number };
+
+/**
+ * One page of codes in `_id` order (the lower-cased code: stable, a cursor names the last one
+ * shown), each with its signups and customers.
+ */
+export function listCoupons(
+  deps: Deps & Pick<ServiceDeps, 'tracking'>,
+  filter: CouponFilter,
+  request: PageRequest,
+): Promise<Page<CountedCoupon>> {
+  return page(
+    (query, sort, limit) => deps.models.Coupon.find(query).sort(sort).limit(limit).lean(),
+    definedOnly(filter),
+    request,
+    async (docs) => {
+      const coupons = docs.map((coupon) => couponView(coupon as StoredCoupon));
+      const counts = await couponCounts(deps, coupons);
+      return coupons.map((coupon) => ({ ...coupon, ...counts.get(coupon.code)! }));
+    },
+  );
+}
+
+/** Every code of the filter, a page at a time (the CSV export, the CLI): memory holds one page. */
+export async function* allCoupons(
+  deps: Deps & Pick<ServiceDeps, 'tracking'>,
+  filter: CouponFilter,
+  pageSize = 200,
+): AsyncGenerator<CountedCoupon[]> {
+  let cursor: string | undefined;
+  do {
+    const { items, nextCursor } = await listCoupons(deps, filter, { limit: pageSize, cursor });
+    yield items;
+    cursor = nextCursor === null ? undefined : decodeCursor(nextCursor);
+  } while (cursor !== undefined);
 }
 
 /**

@@ -1,27 +1,55 @@
-// One-time move of lists that were read with a filter into keyed logs (domain/keyed-log.ts): each
-// partner's payouts. One process does it (a unique claim); a move that died is done again by the
-// next start after a while, and skips what is there already, so running it twice adds nothing.
+// One-time moves of lists that were read with a filter into keyed logs (domain/keyed-log.ts): each
+// partner's payouts (v1); the partner directory, each subject's audit trail and each partner's
+// notes (v2). Each move is done by one process (a unique claim); a move that died is done again by
+// the next start after a while, and skips what is there already, so running it twice adds nothing.
 import type { Logger } from '../logger';
 import type { Models } from '../models';
+import { auditStream, trailEntry } from './audit';
 import { claimOnce, findClaim } from './claim-once';
-import { logLength } from './keyed-log';
+import { appendToLog, logLength, type LogCollection } from './keyed-log';
 import { logEntryId } from '../domain/keyed-log';
+import { listPartner } from './partner-directory';
+import { notesStream, recordNote } from './partner-notes';
 import { payoutsStream, recordPartnerPayouts } from './partner-payouts';
 
-const startedKey = 'migration:keyed-lists:v1';
-const doneKey = 'migration:keyed-lists:v1:done';
 /** A move started longer ago than this and never finished is taken to be from a crashed process. */
 const staleAfterMs = 10 * 60_000;
 
+interface Move {
+  version: string;
+  what: string;
+  move(models: Models): Promise<Record<string, number>>;
+}
+
+const moves: Move[] = [
+  { version: 'v1', what: 'partner payout lists', move: async (models) => ({ payouts: await movePayouts(models) }) },
+  {
+    version: 'v2',
+    what: 'the partner directory, audit trails and partner notes',
+    move: async (models) => ({
+      partners: await moveDirectory(models),
+      auditEntries: await moveAuditTrails(models),
+      notes: await moveNotes(models),
+    }),
+  },
+];
+
+/** Runs each move not done yet; returns how many entries were moved in all. */
 export async function migrateKeyedLists(models: Models, logger: Logger, owner: string): Promise<number> {
-  if (await findClaim(models, doneKey)) return 0;
-  const started = await claimOnce(models, startedKey, owner);
-  if (!started.won && Date.now() - started.claim.at.getTime() < staleAfterMs) return 0;
-  logger.info('moving partner payout lists to keyed logs (once)');
-  const moved = await movePayouts(models);
-  await claimOnce(models, doneKey, owner, { payouts: moved });
-  logger.info({ payouts: moved }, 'partner payout lists moved to keyed logs');
-  return moved;
+  let total = 0;
+  for (const { version, what, move } of moves) {
+    const startedKey = `migration:keyed-lists:${version}`;
+    const doneKey = `${startedKey}:done`;
+    if (await findClaim(models, doneKey)) continue;
+    const started = await claimOnce(models, startedKey, owner);
+    if (!started.won && Date.now() - started.claim.at.getTime() < staleAfterMs) continue;
+    logger.info(`moving ${what} to keyed logs (once)`);
+    const moved = await move(models);
+    await claimOnce(models, doneKey, owner, moved);
+    logger.info(moved, `${what} moved to keyed logs`);
+    total += Object.values(moved).reduce((sum, count) => sum + count, 0);
+  }
+  return total;
 }
 
 /** Every item of every batch that opened, oldest batch first, unless its partner's list has it. */
@@ -30,14 +58,7 @@ async function movePayouts(models: Models): Promise<number> {
   const alreadyListed = async (partnerId: string) => {
     let ids = listed.get(partnerId);
     if (!ids) {
-      const stream = payoutsStream(partnerId);
-      const length = await logLength(models.PartnerPayout.collection, stream);
-      const entries = await Promise.all(
-        Array.from({ length }, (_, i) =>
-          models.PartnerPayout.findById(logEntryId(stream, i + 1), { payoutId: 1 }).lean(),
-        ),
-      );
-      ids = new Set(entries.flatMap((entry) => (entry ? [entry.payoutId] : [])));
+      ids = await listedIn(models.PartnerPayout.collection, payoutsStream(partnerId), 'payoutId');
       listed.set(partnerId, ids);
     }
     return ids;
@@ -58,6 +79,100 @@ async function movePayouts(models: Models): Promise<number> {
     await recordPartnerPayouts(models, batch, missing);
     for (const item of missing) (await alreadyListed(item.partnerId)).add(batch._id);
     moved += missing.length;
+  }
+  return moved;
+}
+
+/**
+ * Partners from before the directory, oldest first (so the list stays newest first). A partner
+ * created meanwhile is listed already (it has its `directoryNo`); one listed twice by a move that
+ * died between its two writes shows once (domain/partner-directory.ts `shownAt`).
+ */
+async function moveDirectory(models: Models): Promise<number> {
+  let moved = 0;
+  const partners = models.Partner.find({ directoryNo: { $exists: false } }, { createdAt: 1 })
+    .sort({ createdAt: 1, _id: 1 })
+    .lean()
+    .cursor();
+  for await (const partner of partners) {
+    const createdAt = (partner as { createdAt?: Date }).createdAt ?? new Date(0);
+    await listPartner(models, { _id: partner._id, createdAt });
+    moved += 1;
+  }
+  return moved;
+}
+
+/**
+ * The entries of one stream already in its log, by the field naming their source (a move done
+ * again after a crash): read once per stream, which the moves take one at a time.
+ */
+async function listedIn(collection: LogCollection, stream: string, field: string): Promise<Set<string>> {
+  const length = await logLength(collection, stream);
+  const entries = await Promise.all(
+    Array.from({ length }, (_, i) =>
+      collection.findOne({ _id: logEntryId(stream, i + 1) }, { projection: { [field]: 1 } }),
+    ),
+  );
+  return new Set(entries.flatMap((entry) => (entry ? [String((entry as Record<string, unknown>)[field])] : [])));
+}
+
+/**
+ * Audit entries written before trails, subject by subject, oldest first. Entries written since are
+ * marked `listed` (services/audit.ts) and never copied twice.
+ */
+async function moveAuditTrails(models: Models): Promise<number> {
+  let moved = 0;
+  let subject: string | undefined;
+  let listed = new Set<string>();
+  const entries = models.AuditEntry.find({ listed: { $ne: true } })
+    .sort({ subject: 1, at: 1, _id: 1 })
+    .lean()
+    .cursor();
+  for await (const entry of entries) {
+    if (entry.subject !== subject) {
+      subject = entry.subject;
+      listed = await listedIn(models.AuditTrailEntry.collection, auditStream(subject), 'auditId');
+    }
+    const auditId = String(entry._id);
+    if (listed.has(auditId)) continue;
+    const { actor, action, reason, details, at } = entry;
+    await appendToLog(
+      models.AuditTrailEntry.collection,
+      auditStream(subject),
+      trailEntry(auditId, {
+        actor,
+        action,
+        subject,
+        at,
+        ...(reason ? { reason } : {}),
+        ...(details ? { details: details as Record<string, unknown> } : {}),
+      }),
+    );
+    moved += 1;
+  }
+  return moved;
+}
+
+/** Notes of the old `partner_notes` collection (no longer written), partner by partner, oldest first. */
+async function moveNotes(models: Models): Promise<number> {
+  let moved = 0;
+  let partnerId: string | undefined;
+  let listed = new Set<string>();
+  const notes = models.PartnerNote.find().sort({ partnerId: 1, at: 1, _id: 1 }).lean().cursor();
+  for await (const note of notes) {
+    if (note.partnerId !== partnerId) {
+      partnerId = note.partnerId;
+      listed = await listedIn(models.NoteEntry.collection, notesStream(partnerId), 'noteId');
+    }
+    if (listed.has(note._id)) continue;
+    await recordNote(models, {
+      noteId: note._id,
+      partnerId: note.partnerId,
+      text: note.text,
+      author: note.author,
+      at: note.at,
+    });
+    moved += 1;
   }
   return moved;
 }

@@ -14,6 +14,7 @@ import { audit } from './audit';
 import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
 import { queueMail } from './mail-queue';
+import { createPartner } from './partner-directory';
 import { emitWebhookEvent, statusFact } from './webhook-events';
 
 export const confirmTokenHours = 48;
@@ -114,7 +115,7 @@ export async function signUp(
     const partnerId = generatePartnerId();
     const confirm = issueToken(partnerId);
     try {
-      await models.Partner.create({
+      await createPartner(models, {
         _id: partnerId,
         email,
         name: input.name,

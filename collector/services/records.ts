@@ -1,6 +1,8 @@
 // Operator lists over partners, customers, the commission ledger, payouts and banners: filters,
-// keyset pages on `_id` (stable sort), and single records. Lists scan on the embedded FerretDB
-// engine (only exact `_id` filters use its index): fine for operators' occasional reads, as documented.
+// keyset pages on `_id` (stable sort; `page` serves the coupon lists too), and single records.
+// Lists other than partners scan on the embedded FerretDB engine (only exact `_id` filters use its
+// index): fine for operators' occasional reads, as documented. Partners are read from the directory
+// by key (services/partner-directory.ts).
 import type { Config } from '../config';
 import { entryStatus } from '../domain/ledger';
 import { encodeCursor } from '../domain/cursor';
@@ -8,9 +10,10 @@ import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import type { CustomerDoc } from '../models/customer';
 import type { LedgerEntryDoc, LedgerKind } from '../models/ledger-entry';
-import type { PartnerStatus } from '../models/partner';
+import type { PartnerFilter } from '../domain/partner-directory';
 import type { payoutStatuses } from '../models/payout';
 import { partnerProfile } from './partner-accounts';
+import { directoryPage } from './partner-directory';
 import { payoutView } from './payouts';
 
 type Deps = { models: Models };
@@ -21,7 +24,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-interface PageRequest {
+export interface PageRequest {
   limit: number;
   cursor?: string | undefined;
 }
@@ -29,7 +32,7 @@ interface PageRequest {
 type IdOrder = { _id: 1 | -1 };
 
 /** One page in `_id` order (descending with `{ _id: -1 }`), the cursor naming the last `_id` shown. */
-async function page<Doc extends { _id: string }, T>(
+export async function page<Doc extends { _id: string }, T>(
   find: (filter: Record<string, unknown>, sort: IdOrder, limit: number) => Promise<Doc[]>,
   filter: Record<string, unknown>,
   request: PageRequest,
@@ -47,7 +50,7 @@ async function page<Doc extends { _id: string }, T>(
   return { items: await view(shown), nextCursor: more ? encodeCursor(shown.at(-1)!._id) : null };
 }
 
-const definedOnly = (filter: Record<string, unknown>) =>
+export const definedOnly = (filter: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
 
 type Customer = CustomerDoc & { _id: string };
@@ -124,28 +127,29 @@ export async function getCommission({ models }: Deps, id: string) {
   return (await commissionViews(models, [entry]))[0]!;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * Partners by ID, filtered by status and searched by `q` (the exact ID, or part of the email or
- * name, any case). The one place the operator's partner list reads partners.
+ * Partners newest first (by when they were created), filtered by status and searched by `q` (the
+ * exact ID, or part of the email or name, any case): a page of the partner directory, each entry
+ * and its partner read by `_id` (services/partner-directory.ts). A filtered page reads a bounded
+ * number of entries: it may come back short, or empty, with a `nextCursor` to read on. The one
+ * place the operator's partner list reads partners.
  */
-export function listPartners(
+export async function listPartners(
   { config, models }: Deps & { config: Config },
-  filter: { q?: string | undefined; status?: PartnerStatus | undefined },
+  filter: PartnerFilter,
   request: PageRequest,
-) {
-  const query: Record<string, unknown> = definedOnly({ status: filter.status });
-  if (filter.q) {
-    const pattern = { $regex: escapeRegex(filter.q), $options: 'i' };
-    query.$or = [{ _id: filter.q }, { email: pattern }, { name: pattern }];
+): Promise<Page<ReturnType<typeof partnerProfile>>> {
+  if (filter.q && request.cursor === undefined) {
+    // An exact partner ID is one lookup by key.
+    const partner = await models.Partner.findById(filter.q).lean();
+    if (partner && (filter.status === undefined || partner.status === filter.status))
+      return { items: [partnerProfile(config, partner)], nextCursor: null };
   }
-  return page(
-    (where, sort, limit) => models.Partner.find(where).sort(sort).limit(limit).lean(),
-    query,
-    request,
-    (docs) => docs.map((partner) => partnerProfile(config, partner)),
-  );
+  const page = await directoryPage(models, filter, { limit: request.limit, after: request.cursor });
+  return {
+    items: page.partners.map((partner) => partnerProfile(config, partner)),
+    nextCursor: page.nextAfter === null ? null : encodeCursor(page.nextAfter),
+  };
 }
 
 /** Payout batches newest first (their IDs start with the run's day), optionally by status. */

@@ -21,6 +21,7 @@ import {
 import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
+import { allListedPartners, directoryPage, type ListedPartner } from './partner-directory';
 import { balanceFrom } from './statements';
 import { daysCopied } from './stats-migration';
 
@@ -142,11 +143,21 @@ export type ReportRow = { partnerId: string; name: string; email: string; status
 
 const standingsInFlight = 16;
 
+/** Every listed partner (the unpaged report), or one page of the directory. */
+async function reportPartners(models: Models, page: { limit?: number | undefined; after?: string | undefined }) {
+  if (page.limit === undefined) {
+    const partners: ListedPartner[] = [];
+    for await (const partner of allListedPartners(models)) partners.push(partner);
+    return { partners, nextAfter: null };
+  }
+  return directoryPage(models, {}, { limit: page.limit, after: page.after });
+}
+
 /**
- * Partners in `_id` order after `after` (all of them without `limit`), each with its counters over
- * the range and its money standing now (its totals, by `_id`): all partners from the program
- * summaries (at most 13 documents), a page from its partners' own month days (`stat_days`), so a
- * page costs the same whatever the history.
+ * Partners newest first from the directory, below the entry `after` (all of them without `limit`),
+ * each with its counters over the range and its money standing now (its totals, by `_id`): all
+ * partners from the program summaries (at most 13 documents), a page from its partners' own month
+ * days (`stat_days`), so a page costs the same whatever the history.
  */
 export async function partnersReport(
   { models }: ModelDeps,
@@ -154,15 +165,7 @@ export async function partnersReport(
   now: Date,
   page: { limit?: number | undefined; after?: string | undefined } = {},
 ): Promise<{ rows: ReportRow[]; nextCursor: string | null }> {
-  let partnerQuery = models.Partner.find(page.after ? { _id: { $gt: page.after } } : {}, {
-    email: 1,
-    name: 1,
-    status: 1,
-  }).sort({ _id: 1 });
-  if (page.limit) partnerQuery = partnerQuery.limit(page.limit + 1);
-  const partners = await partnerQuery.lean();
-  const more = page.limit !== undefined && partners.length > page.limit;
-  const shown = more ? partners.slice(0, page.limit) : partners;
+  const { partners: shown, nextAfter } = await reportPartners(models, page);
   const statsBy =
     page.limit !== undefined && (await daysCopied(models))
       ? await pageCounters(
@@ -191,5 +194,5 @@ export async function partnersReport(
       });
     }
   }
-  return { rows, nextCursor: more ? shown.at(-1)!._id : null };
+  return { rows, nextCursor: nextAfter };
 }

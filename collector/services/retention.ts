@@ -5,6 +5,7 @@
 import type { Context } from '../context';
 import { retentionCutoffs } from '../domain/retention';
 import { purgeVisitorHistories } from './visitor-history';
+import { currentStrikes } from './webhook-dispatcher';
 
 const everyMs = 60 * 60 * 1000;
 
@@ -48,6 +49,34 @@ export async function purgeDeliveryLogs({ models, config }: Deps, now = new Date
   };
 }
 
+/**
+ * Strikes (failed attempts counted toward disabling a webhook endpoint) older than
+ * ASHOP_DELIVERY_LOG_DAYS, of streaks that ended (a success or a re-enable started a new one) or of
+ * endpoints deleted. The current streak's strikes are kept at any age: its next failure's number,
+ * and so whether it disables the endpoint, is counted from them. One delete per endpoint (a handful).
+ */
+export async function purgeWebhookStrikes({ models, config }: Deps, now = new Date()): Promise<number> {
+  const { deliveryLog } = retentionCutoffs(now, config);
+  const endpoints = await models.WebhookEndpoint.find({}, { streak: 1 }).lean();
+  // An endpoint created after this read has only strikes newer than the cutoff; a streak renewed
+  // after it leaves the one read here ended, and the new one has no strike older than the cutoff.
+  const deletes = endpoints.map((endpoint) => {
+    const { from, to } = currentStrikes(endpoint);
+    return models.WebhookStrike.deleteMany({
+      endpointId: endpoint._id,
+      at: { $lt: deliveryLog },
+      $or: [{ _id: { $lt: from } }, { _id: { $gte: to } }],
+    });
+  });
+  deletes.push(
+    models.WebhookStrike.deleteMany({
+      endpointId: { $nin: endpoints.map((endpoint) => endpoint._id) },
+      at: { $lt: deliveryLog },
+    }),
+  );
+  return (await Promise.all(deletes)).reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
 export interface RetentionResult {
   clicks: number;
   visitorHistories: number;
@@ -56,6 +85,7 @@ export interface RetentionResult {
   mailLeases: number;
   webhookDeliveries: number;
   webhookLeases: number;
+  webhookStrikes: number;
 }
 
 /** Every purge once, in turn (the job and `npm run cli -- retention run`); the documents deleted of each. */
@@ -64,7 +94,8 @@ export async function runRetention(deps: Deps, now = new Date()): Promise<Retent
   // Visitor histories matter only inside the attribution window.
   const visitorHistories = await purgeVisitorHistories(deps, now);
   const appliedDeltas = await purgeAppliedDeltas(deps, now);
-  return { clicks, visitorHistories, appliedDeltas, ...(await purgeDeliveryLogs(deps, now)) };
+  const webhookStrikes = await purgeWebhookStrikes(deps, now);
+  return { clicks, visitorHistories, appliedDeltas, ...(await purgeDeliveryLogs(deps, now)), webhookStrikes };
 }
 
 /** Runs the job now and hourly; stops when the collector closes. */

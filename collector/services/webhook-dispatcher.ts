@@ -67,6 +67,15 @@ const strikeId = (endpointId: string, streak: string, n: number) => `${endpointI
 const streakOf = (endpoint: { streak?: string | null | undefined }) => endpoint.streak ?? '0';
 
 /**
+ * The `_id` range `[from, to)` of the strikes of an endpoint's current streak (`:` + 1 is `;`):
+ * every strike outside it belongs to a streak that ended, and decides nothing any more.
+ */
+export function currentStrikes(endpoint: { _id: string; streak?: string | null | undefined }) {
+  const streak = `${endpoint._id}:${streakOf(endpoint)}`;
+  return { from: `${streak}:`, to: `${streak};` };
+}
+
+/**
  * Counts a failure in the endpoint's streak: takes the lowest free slot by a unique insert and
  * answers its number. Slots are taken in order (one is tried only once those below are taken), so
  * the number is the streak's length, exact under any number of concurrent dispatchers.

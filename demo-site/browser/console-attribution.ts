@@ -24,6 +24,15 @@ interface Health {
 
 type Admin = <T>(path: string, options?: { method?: string; body?: unknown }) => Promise<T>;
 type Act = (scope: Element, work: () => Promise<void>) => Promise<void>;
+/** The console's cursor-paged table with its "Show more" button (console.ts). */
+type Paged = <T>(
+  scope: Element,
+  table: string,
+  path: string,
+  row: (item: T) => HTMLTableRowElement,
+  columns: number,
+  empty: string,
+) => Promise<void>;
 
 const sourceNames: Record<string, string> = {
   sdk: 'SDK cookie',
@@ -34,7 +43,7 @@ const sourceNames: Record<string, string> = {
   history: 'Visitor history',
 };
 
-export function initConsoleAttribution(admin: Admin, act: Act): { load(): Promise<void> } {
+export function initConsoleAttribution(admin: Admin, act: Act, paged: Paged): { load(): Promise<void> } {
   const couponSection = $('#coupons');
   const healthSection = $('#attribution');
   const healthForm = $<HTMLFormElement>('#attribution-form');
@@ -52,11 +61,12 @@ export function initConsoleAttribution(admin: Admin, act: Act): { load(): Promis
         }),
     });
 
-  async function loadCoupons(): Promise<void> {
-    const answer = await admin<{ items: Coupon[] }>('/v1/admin/coupons');
-    fillTable(
-      $<HTMLTableSectionElement>('#coupon-table tbody'),
-      answer.items.map((coupon) => {
+  const loadCoupons = () =>
+    paged<Coupon>(
+      couponSection,
+      '#coupon-table',
+      '/v1/admin/coupons',
+      (coupon) => {
         const path = `/v1/admin/coupons/${encodeURIComponent(coupon.code)}`;
         const actions =
           coupon.status === 'pending'
@@ -79,11 +89,10 @@ export function initConsoleAttribution(admin: Admin, act: Act): { load(): Promis
           el('td', { className: 'num' }, count(coupon.customers)),
           el('td', {}, ...actions),
         );
-      }),
+      },
       8,
       'No coupon codes yet.',
     );
-  }
 
   async function loadHealth(): Promise<void> {
     const values = formValues(healthForm);

@@ -122,7 +122,8 @@ async function pagedTable<T>(
     const answer = await admin<Page<T>>(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
     const rows = answer.items.map(row);
     if (cursor) body.append(...rows);
-    else fillTable(body, rows, columns, empty);
+    // A filtered page reads a bounded part of the list: none found yet is not the end of it.
+    else fillTable(body, rows, columns, answer.nextCursor ? `${empty} (so far: show more to read on)` : empty);
     more.hidden = answer.nextCursor === null;
     more.onclick = () => act(scope, () => load(answer.nextCursor));
   };
@@ -849,7 +850,7 @@ bannerForm.addEventListener('submit', (event) => {
 });
 
 const loadWebhooks = webhooksPanel(admin, act);
-const attribution = initConsoleAttribution(admin, act);
+const attribution = initConsoleAttribution(admin, act, pagedTable);
 // Approvals (ASHOP_PARTNER_APPROVAL=manual) -------------------------------------------------
 
 const approvalSection = $('#approvals');

@@ -1,8 +1,9 @@
 // The portal's coupon codes: the partner's codes with their signups and customers, and requests
 // for new ones (pending until the operator approves).
 import { collector } from './api';
-import { $, busy, el, errorText, fillTable, formValues, showStatus } from './dom';
+import { $, busy, el, errorText, formValues, showStatus } from './dom';
 import { count, shortDate } from './format';
+import { pagedTable } from './portal-statements';
 
 interface Coupon {
   code: string;
@@ -15,26 +16,25 @@ interface Coupon {
 
 export function initPortalCoupons(token: string | null): { load(): Promise<void> } {
   const section = $('#coupons');
-  const load = async () => {
-    const answer = await collector<{ items: Coupon[] }>('/v1/me/coupons', { token });
-    fillTable(
-      $<HTMLTableSectionElement>('#coupon-table tbody'),
-      answer.items.map((coupon) =>
-        el(
-          'tr',
-          {},
-          el('td', {}, el('code', {}, coupon.code)),
-          el('td', {}, el('span', { className: `badge ${coupon.status}` }, coupon.status)),
-          el('td', {}, coupon.discount ?? '–'),
-          el('td', {}, shortDate(coupon.endsAt)),
-          el('td', { className: 'num' }, count(coupon.signups)),
-          el('td', { className: 'num' }, count(coupon.customers)),
-        ),
+  const { load } = pagedTable<Coupon>({
+    path: '/v1/me/coupons',
+    table: '#coupon-table',
+    more: '#coupons-more',
+    columns: 6,
+    empty: 'No codes yet: request one below.',
+    token,
+    row: (coupon) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, el('code', {}, coupon.code)),
+        el('td', {}, el('span', { className: `badge ${coupon.status}` }, coupon.status)),
+        el('td', {}, coupon.discount ?? '–'),
+        el('td', {}, shortDate(coupon.endsAt)),
+        el('td', { className: 'num' }, count(coupon.signups)),
+        el('td', { className: 'num' }, count(coupon.customers)),
       ),
-      6,
-      'No codes yet: request one below.',
-    );
-  };
+  });
   const form = $<HTMLFormElement>('#coupon-request');
   form.addEventListener('submit', (event) => {
     event.preventDefault();

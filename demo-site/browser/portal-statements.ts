@@ -60,7 +60,8 @@ export interface Balance {
 }
 
 interface Page<T> {
-  currency: string;
+  /** Lists of money name their currency; others (coupons) do not. */
+  currency?: string;
   items: T[];
   nextCursor: string | null;
 }
@@ -88,14 +89,14 @@ function boundBy(
  * A table filled page by page: `load()` starts over, "More" appends the next page (the cursor the
  * collector answered), hidden when there is none.
  */
-function pagedTable<T>(options: {
+export function pagedTable<T>(options: {
   path: string;
   table: string;
   more: string;
   columns: number;
   empty: string;
   token: string | null;
-  row(item: T, currency: string): HTMLTableRowElement;
+  row(item: T, currency: string | undefined): HTMLTableRowElement;
 }) {
   const body = $<HTMLTableSectionElement>(`${options.table} tbody`);
   const more = $<HTMLButtonElement>(options.more);

@@ -12,6 +12,7 @@ export const portalCouponSection = html`<section aria-labelledby="coupons-title"
       <thead><tr><th scope="col">Code</th><th scope="col">Status</th><th scope="col">Discount</th><th scope="col">Ends</th><th scope="col" class="num">Signups</th><th scope="col" class="num">Customers</th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <p><button class="button ghost" type="button" id="coupons-more" hidden>More</button></p>
     <form id="coupon-request" class="form compact grid two">
       <label>Code <input name="code" required pattern="[A-Za-z0-9_\\-]{3,32}" maxlength="32" placeholder="PODCAST25"></label>
       <label>Discount for the customer (optional) <input name="discount" maxlength="200" placeholder="25% off the first 3 months"></label>
@@ -27,6 +28,7 @@ export const consoleAttributionSections = html`<section id="coupons" class="pane
       <thead><tr><th scope="col">Code</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Discount</th><th scope="col">Ends</th><th scope="col" class="num">Signups</th><th scope="col" class="num">Customers</th><th scope="col">Actions</th></tr></thead>
       <tbody></tbody>
     </table></div>
+    <button class="button ghost small" type="button" id="coupon-table-more" hidden>Show more</button>
     <h3>New code</h3>
     <form id="coupon-form" class="form compact grid two">
       <label>Code <input name="code" required pattern="[A-Za-z0-9_\\-]{3,32}" maxlength="32"></label>

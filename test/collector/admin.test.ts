@@ -248,6 +248,18 @@ describe('partner report', () => {
     for (const row of await paged()) expect(row).toEqual(byPartner.get(row.partnerId));
   });
 
+  it('covers every partner without a limit (more than a page)', async () => {
+    for (let n = 0; n < 55; n++) await createTestPartner(collector);
+    const all = await api().get('/v1/admin/reports/partners').query(period).set(bearer(adminToken)).expect(200);
+    const count = (await api().get('/v1/admin/partners').query({ limit: 200 }).set(bearer(adminToken))).body.items
+      .length;
+    expect(count).toBeGreaterThan(57);
+    expect(all.body.items).toHaveLength(count);
+    expect(all.body.nextCursor).toBeNull();
+    const csv = await api().get('/v1/admin/reports/partners.csv').query(period).set(bearer(adminToken)).expect(200);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(count + 1);
+  });
+
   it('exports CSV (spreadsheet-safe) at .csv and with format=csv', async () => {
     const csv = await api()
       .get('/v1/admin/reports/partners.csv')

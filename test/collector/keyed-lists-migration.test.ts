@@ -1,11 +1,15 @@
-// Payout batches written before partners had keyed payout lists are moved into them once, at
-// start-up; a move done again (a crash, a second process) adds nothing twice.
+// Lists written before they were keyed logs (payout batches, partners, the audit log, notes) are
+// moved into them once, at start-up; a move done again (a crash, a second process) adds nothing twice.
 import { completedKey, sealedKey } from '../../collector/domain/payout';
 import { createLogger } from '../../collector/logger';
 import { createModels, syncIndexes, type Models } from '../../collector/models';
 import { migrateKeyedLists } from '../../collector/services/keyed-lists-migration';
 import { partnerPayouts, payoutsStream } from '../../collector/services/partner-payouts';
 import { logLength } from '../../collector/services/keyed-log';
+import { auditStream, auditTrail } from '../../collector/services/audit';
+import { createPartner, directoryPage } from '../../collector/services/partner-directory';
+import { directoryStream } from '../../collector/domain/partner-directory';
+import { notesStream, partnerNotes } from '../../collector/services/partner-notes';
 import { useTestDatabase } from '../support/db';
 
 const db = useTestDatabase(__filename);
@@ -37,17 +41,55 @@ beforeAll(async () => {
     batch('po_old_2', '2026-02-01', 'open', ['pa']),
     batch('po_dead', '2026-02-15', 'abandoned', ['pa']),
   ]);
-  const at = new Date('2026-03-01T00:00:00Z');
+  // Partners, audit entries and notes as the versions before the directory and trails wrote them.
+  const at = (day: string) => new Date(`${day}T12:00:00Z`);
+  await models.Partner.collection.insertMany(
+    [
+      ['pa', '2026-01-02'],
+      ['pb', '2026-01-01'],
+      ['pc', '2026-01-02'],
+    ].map(([id, day]) => ({
+      _id: id as never,
+      email: `${id}@old.example`,
+      name: `Old ${id}`,
+      passwordHash: 'x',
+      status: 'active',
+      tokenVersion: 0,
+      createdAt: at(day!),
+      updatedAt: at(day!),
+    })),
+  );
+  await models.AuditEntry.insertMany([
+    { actor: 'key:old', action: 'partner.status', subject: 'partner:pa', reason: 'first', at: at('2026-02-01') },
+    { actor: 'key:old', action: 'partner.note', subject: 'partner:pa', details: { n: 2 }, at: at('2026-02-03') },
+    { actor: 'key:old', action: 'payout.abandon', subject: 'payout:po_dead', at: at('2026-02-16') },
+  ]);
+  await models.PartnerNote.insertMany([
+    { _id: 'note_1', partnerId: 'pa', text: 'first', author: 'key:old', at: at('2026-02-02') },
+    { _id: 'note_2', partnerId: 'pa', text: 'second', author: 'key:old', at: at('2026-02-03') },
+    { _id: 'note_3', partnerId: 'pb', text: 'other', author: 'key:old', at: at('2026-02-04') },
+  ]);
+  const claimed = new Date('2026-03-01T00:00:00Z');
   await models.OnceClaim.insertMany([
-    { _id: sealedKey('po_old_1'), holder: 'payout:po_old_1', data: { outcome: 'open' }, at },
-    { _id: completedKey('po_old_1'), holder: 'complete:x', data: { failed: ['pb'] }, at },
-    { _id: sealedKey('po_old_2'), holder: 'payout:po_old_2', data: { outcome: 'open' }, at },
+    { _id: sealedKey('po_old_1'), holder: 'payout:po_old_1', data: { outcome: 'open' }, at: claimed },
+    { _id: completedKey('po_old_1'), holder: 'complete:x', data: { failed: ['pb'] }, at: claimed },
+    { _id: sealedKey('po_old_2'), holder: 'payout:po_old_2', data: { outcome: 'open' }, at: claimed },
   ]);
 });
 
-describe('moving payout lists', () => {
-  it('lists every opened batch in its partners’ lists, newest first, once', async () => {
-    expect(await migrateKeyedLists(models, logger, 'test')).toBe(3);
+const directoryIds = async () =>
+  (await directoryPage(models, {}, { limit: 50 })).partners.map((partner) => partner._id);
+
+describe('moving lists to keyed logs', () => {
+  it('moves each list once, in its order, newest first; two processes starting at once move it once', async () => {
+    // A partner signed up by this version while the move had not run yet: listed already, not twice.
+    await createPartner(models, { _id: 'pnew', email: 'pnew@new.example', name: 'New', passwordHash: 'x' });
+    const [first, second] = await Promise.all([
+      migrateKeyedLists(models, logger, 'test'),
+      migrateKeyedLists(models, logger, 'other'),
+    ]);
+    // 3 payout items, 3 partners, 3 audit entries, 3 notes.
+    expect(first + second).toBe(12);
     const a = await partnerPayouts({ models }, 'pa', { limit: 10 });
     expect(a.items.map((item) => [item.payoutId, item.status, item.amount])).toEqual([
       ['po_old_2', 'pending', 1000],
@@ -55,14 +97,52 @@ describe('moving payout lists', () => {
     ]);
     const b = await partnerPayouts({ models }, 'pb', { limit: 10 });
     expect(b.items.map((item) => [item.payoutId, item.status, item.amount])).toEqual([['po_old_1', 'failed', 2000]]);
+    // Moved by creation, then ID, after the entries there already (numbers only grow).
+    expect(await directoryIds()).toEqual(['pc', 'pa', 'pb', 'pnew']);
+    const trail = await auditTrail({ models }, 'partner:pa', { limit: 10 });
+    expect(trail.items).toEqual([
+      {
+        actor: 'key:old',
+        action: 'partner.note',
+        subject: 'partner:pa',
+        details: { n: 2 },
+        at: new Date('2026-02-03T12:00:00Z'),
+      },
+      {
+        actor: 'key:old',
+        action: 'partner.status',
+        subject: 'partner:pa',
+        reason: 'first',
+        at: new Date('2026-02-01T12:00:00Z'),
+      },
+    ]);
+    expect((await auditTrail({ models }, 'payout:po_dead', { limit: 10 })).items).toHaveLength(1);
+    expect((await partnerNotes({ models }, 'pa', { limit: 10 })).items.map((note) => [note.noteId, note.text])).toEqual(
+      [
+        ['note_2', 'second'],
+        ['note_1', 'first'],
+      ],
+    );
+    expect((await partnerNotes({ models }, 'pb', { limit: 10 })).items.map((note) => note.noteId)).toEqual(['note_3']);
     // Done: a later start does nothing.
-    expect(await migrateKeyedLists(models, logger, 'other')).toBe(0);
+    expect(await migrateKeyedLists(models, logger, 'later')).toBe(0);
   });
 
-  it('adds nothing when a move is done again after a crash', async () => {
+  it('a move done again after a crash adds only what is missing, and shows a partner listed twice once', async () => {
     await models.OnceClaim.deleteMany({ _id: { $regex: '^migration:keyed-lists' } });
-    expect(await migrateKeyedLists(models, logger, 'again')).toBe(0);
+    // A move that died between listing a partner and remembering the entry's number, and before
+    // copying the newest audit entry and note of `pa` (the last entries of their logs).
+    await models.Partner.updateOne({ _id: 'pb' }, { $unset: { directoryNo: 1 } });
+    await models.AuditTrailEntry.deleteOne({ _id: `${auditStream('partner:pa')}|2` });
+    await models.NoteEntry.deleteOne({ _id: `${notesStream('pa')}|2` });
+    expect(await migrateKeyedLists(models, logger, 'again')).toBe(3);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pa'))).toBe(2);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pb'))).toBe(1);
+    expect(await logLength(models.DirectoryEntry.collection, directoryStream)).toBe(5);
+    expect(await directoryIds()).toEqual(['pb', 'pc', 'pa', 'pnew']);
+    const trail = await auditTrail({ models }, 'partner:pa', { limit: 10 });
+    expect(trail.items.map((entry) => entry.action)).toEqual(['partner.note', 'partner.status']);
+    const notes = await partnerNotes({ models }, 'pa', { limit: 10 });
+    expect(notes.items.map((note) => note.noteId)).toEqual(['note_2', 'note_1']);
   });
 });

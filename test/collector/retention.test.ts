@@ -1,6 +1,11 @@
 import type { Collector } from '../../collector/app';
 import { appliedDeltaKeepMs } from '../../collector/domain/retention';
-import { purgeAppliedDeltas, purgeDeliveryLogs, purgeOldClicks } from '../../collector/services/retention';
+import {
+  purgeAppliedDeltas,
+  purgeDeliveryLogs,
+  purgeOldClicks,
+  purgeWebhookStrikes,
+} from '../../collector/services/retention';
 import { purgeVisitorHistories } from '../../collector/services/visitor-history';
 import { testCollector, testConfig } from '../support/collector';
 import { cliRunner } from './cli/run-cli';
@@ -153,6 +158,43 @@ describe('applied stats deltas, sent mail and the delivery log', () => {
     expect(await ids(MailLease)).toEqual(['sent-at-cutoff:1']);
     expect(await ids(WebhookDelivery)).toEqual(['ev:delivered-at-cutoff', 'ev:pending-old']);
     expect(await ids(WebhookLease)).toEqual(['ev:pending-old:2']);
+  });
+
+  it('deletes old strikes of ended failure streaks and of deleted endpoints; keeps the current streak at any age', async () => {
+    const { WebhookEndpoint, WebhookStrike } = collector.context.models;
+    const endpoint = (id: string, streak?: string) => ({
+      _id: id,
+      url: 'https://hooks.example/a',
+      events: ['payout.created'],
+      secret: 'whsec_x',
+      status: 'enabled',
+      consecutiveFailures: 2,
+      ...(streak ? { streak } : {}),
+      createdAt: ageMs(90 * day),
+      updatedAt: ageMs(90 * day),
+    });
+    // we_b was made before streaks existed: its current streak is "0".
+    await WebhookEndpoint.insertMany([endpoint('we_a', 'cur'), endpoint('we_b')]);
+    const strike = (id: string, at: Date) => ({ _id: id, endpointId: id.split(':')[0], deliveryId: 'd', at });
+    await WebhookStrike.insertMany([
+      strike('we_a:cur:1', ageMs(90 * day)),
+      strike('we_a:cur:2', ageMs(keepLogs + 1)),
+      strike('we_a:old:1', ageMs(keepLogs + 1)),
+      strike('we_a:old:2', ageMs(keepLogs)),
+      // A streak whose ID begins like the current one's is another streak.
+      strike('we_a:cur0:1', ageMs(keepLogs + 1)),
+      strike('we_b:0:1', ageMs(90 * day)),
+      strike('we_b:prev:1', ageMs(90 * day)),
+      strike('we_gone:s:1', ageMs(keepLogs + 1)),
+      strike('we_gone:s:2', ageMs(day)),
+    ]);
+
+    expect(await purgeWebhookStrikes(collector.context, now)).toBe(4);
+    const left = (await WebhookStrike.find({}, { _id: 1 }).lean()).map((doc) => doc._id).sort();
+    expect(left).toEqual(['we_a:cur:1', 'we_a:cur:2', 'we_a:old:2', 'we_b:0:1', 'we_gone:s:2']);
+    expect(await purgeWebhookStrikes(collector.context, now)).toBe(0);
+    await WebhookStrike.deleteMany({});
+    await WebhookEndpoint.deleteMany({});
   });
 
   it('`retention run` runs every purge and says what it deleted', async () => {

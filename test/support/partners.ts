@@ -4,6 +4,7 @@ import { signToken } from '../../collector/auth/tokens';
 import type { Collector } from '../../collector/app';
 import type { PartnerStatus } from '../../collector/models/partner';
 import { recordLedgerDelta } from '../../collector/services/money-fold';
+import { createPartner } from '../../collector/services/partner-directory';
 
 export const day = 86_400_000;
 const passwordHash = hashPassword('correct horse battery');
@@ -16,7 +17,7 @@ export interface TestPartner {
   token: string;
 }
 
-/** A partner inserted directly (status active with a payout email unless told otherwise), with a JWT. */
+/** A partner created as sign-up creates it, listed in the directory (status active with a payout email unless told otherwise), with a JWT. */
 export async function createTestPartner(
   collector: Collector,
   options: { status?: PartnerStatus; payoutEmail?: string | null; name?: string } = {},
@@ -24,7 +25,7 @@ export async function createTestPartner(
   counter += 1;
   const partnerId = `p${counter}${Math.random().toString(36).slice(2, 8)}`;
   const email = `${partnerId}@partners.example`;
-  await collector.context.models.Partner.create({
+  await createPartner(collector.context.models, {
     _id: partnerId,
     email,
     name: options.name ?? `Partner ${counter}`,

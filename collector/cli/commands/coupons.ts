@@ -1,6 +1,6 @@
 // `coupons create|list|deactivate`: partners' coupon codes from the shell, audited like the API's.
 import { couponStatuses } from '../../domain/coupon';
-import { couponCounts, createCoupon, listCoupons, updateCoupon } from '../../services/coupons';
+import { allCoupons, createCoupon, updateCoupon } from '../../services/coupons';
 import { formatTable, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
@@ -42,17 +42,14 @@ export const couponsList: Command = {
   usage: '[--partner <partnerId>] [--status pending|active|inactive]',
   options: { partner: { type: 'string' }, status: { type: 'string' } },
   async run(values, _positionals, cli) {
-    const coupons = await listCoupons(cli, {
+    const filter = {
       partnerId: typeof values.partner === 'string' ? values.partner : undefined,
       status: typeof values.status === 'string' ? oneOf(values.status, couponStatuses, 'status') : undefined,
-    });
-    const counts = await couponCounts(cli, coupons);
-    cli.print(
-      formatTable(
-        coupons.map((coupon) => ({ ...coupon, ...counts.get(coupon.code) })),
-        ['code', 'partnerId', 'status', 'endsAt', 'discount', 'signups', 'customers'],
-      ),
-    );
+    };
+    // One table over every page: its columns are as wide as the widest code.
+    const coupons = [];
+    for await (const page of allCoupons(cli, filter)) coupons.push(...page.map((coupon) => ({ ...coupon })));
+    cli.print(formatTable(coupons, ['code', 'partnerId', 'status', 'endsAt', 'discount', 'signups', 'customers']));
   },
 };
 

@@ -1,7 +1,9 @@
 // `partners list|freeze|unfreeze|disable`: the operator's partner controls, audited like the API's.
-import { formatRate } from '../../domain/money';
+import { decodeCursor } from '../../domain/cursor';
+import type { PartnerFilter } from '../../domain/partner-directory';
 import { partnerStatuses } from '../../models/partner';
 import { changePartnerStatus, type SettableStatus } from '../../services/partner-status';
+import { listPartners } from '../../services/records';
 import { formatTable, onePositional, oneOf, requiredOption, UsageError, type Command } from '../command';
 import { cliActor } from './operator';
 
@@ -11,25 +13,29 @@ export const partnersList: Command = {
   usage: '[--status pending|active|frozen|disabled] [--search <text>] [--limit <n>]',
   options: { status: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' } },
   async run(values, _positionals, cli) {
-    const filter: Record<string, unknown> = {};
+    const filter: PartnerFilter = {};
     if (typeof values.status === 'string') filter.status = oneOf(values.status, partnerStatuses, 'status');
-    if (typeof values.search === 'string') {
-      const pattern = { $regex: values.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
-      filter.$or = [{ _id: values.search }, { email: pattern }, { name: pattern }];
-    }
+    if (typeof values.search === 'string') filter.q = values.search;
     const limit = typeof values.limit === 'string' ? Number(values.limit) : 100;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
-    const partners = await cli.models.Partner.find(filter).sort({ createdAt: -1, _id: 1 }).limit(limit).lean();
+    // The API's list, read on page after page (a filtered page may be short) until enough are found.
+    const partners: Array<Awaited<ReturnType<typeof listPartners>>['items'][number]> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listPartners(cli, filter, { limit: Math.min(limit - partners.length, 200), cursor });
+      partners.push(...page.items);
+      cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
+    } while (cursor !== undefined && partners.length < limit);
     cli.print(
       formatTable(
         partners.map((partner) => ({
-          partnerId: partner._id,
+          partnerId: partner.partnerId,
           name: partner.name,
           email: partner.email,
           status: partner.status,
-          rate: formatRate(partner.commissionRate ?? cli.config.commissionRate),
+          rate: partner.commissionRate,
           payoutEmail: partner.payoutEmail,
-          createdAt: (partner as { createdAt?: Date }).createdAt,
+          createdAt: partner.createdAt,
         })),
         ['partnerId', 'name', 'email', 'status', 'rate', 'payoutEmail', 'createdAt'],
       ),

@@ -5,7 +5,7 @@ import type { Command } from '../command';
 export const retentionRun: Command = {
   name: 'retention run',
   summary:
-    'Deletes what is past its keep time now: raw clicks, visitor histories, applied stats deltas, sent mail and the webhook delivery log.',
+    'Deletes what is past its keep time now: raw clicks, visitor histories, applied stats deltas, sent mail, the webhook delivery log and the strikes of ended webhook failure streaks.',
   usage: '',
   options: {},
   async run(_values, _positionals, cli) {

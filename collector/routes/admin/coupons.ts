@@ -1,14 +1,15 @@
-// Operators: coupon codes of partners: create, list (by partner, JSON or CSV with signups and
-// customers per code), edit, deactivate, and decide partners' requests.
+// Operators: coupon codes of partners: create, list (by partner, key-paged JSON or the whole CSV,
+// with signups and customers per code), edit, deactivate, and decide partners' requests.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
 import { couponFields, couponStatuses } from '../../domain/coupon';
-import { toCsv } from '../../domain/csv';
+import { csvRows } from '../../domain/csv';
+import { pageQuery } from '../../domain/cursor';
 import { partnerIdField } from '../../domain/validation';
 import { actorOf } from '../../http/auth';
-import { couponCounts, createCoupon, decideCoupon, listCoupons, updateCoupon } from '../../services/coupons';
-import { couponAnswer, listOf } from '../../http/answers';
+import { allCoupons, createCoupon, decideCoupon, listCoupons, updateCoupon } from '../../services/coupons';
+import { couponAnswer, couponUseFields, pageOf } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const createBody = z.object({ code: couponFields.code, partnerId: partnerIdField, ...couponFields.details }).strict();
@@ -16,7 +17,9 @@ const listQuery = z.object({
   partnerId: partnerIdField.optional(),
   status: z.enum(couponStatuses).optional(),
   format: z.enum(['json', 'csv']).default('json'),
+  ...pageQuery,
 });
+const csvColumns = ['code', 'partnerId', 'status', 'endsAt', 'discount', 'signups', 'customers'] as const;
 const updateBody = z
   .object({
     endsAt: couponFields.details.endsAt.unwrap().nullable().optional(),
@@ -36,26 +39,22 @@ export function adminCouponRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/coupons', async (req, res) => {
-    const query = listQuery.parse(req.query);
-    const coupons = await listCoupons(context, query);
-    const counts = await couponCounts(context, coupons);
-    const items = coupons.map((coupon) => ({ ...coupon, ...counts.get(coupon.code)! }));
-    if (query.format === 'json') {
-      res.json({ items });
+    const { format, limit, cursor, ...filter } = listQuery.parse(req.query);
+    if (format === 'json') {
+      res.json(await listCoupons(context, filter, { limit, cursor }));
       return;
     }
-    const columns = ['code', 'partnerId', 'status', 'endsAt', 'discount', 'signups', 'customers'] as const;
-    const csv = toCsv(
-      [...columns],
-      items.map((item) =>
-        columns.map((column) => {
-          const value = item[column];
-          return value instanceof Date ? value.toISOString() : (value ?? '');
-        }),
-      ),
-      { spreadsheetSafe: true },
-    );
-    res.type('text/csv; charset=utf-8').attachment('coupons.csv').send(csv);
+    // Every code, written a page at a time.
+    res.type('text/csv; charset=utf-8').attachment('coupons.csv');
+    res.write(csvRows([csvColumns]));
+    for await (const coupons of allCoupons(context, filter))
+      res.write(
+        csvRows(
+          coupons.map((coupon) => csvColumns.map((column) => coupon[column])),
+          { spreadsheetSafe: true },
+        ),
+      );
+    res.end();
   });
 
   router.patch('/v1/admin/coupons/:code', async (req, res) => {
@@ -89,11 +88,12 @@ export const adminCouponDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/coupons',
-    summary: 'Coupons with signups and customers, as JSON or CSV.',
+    summary:
+      'Coupons by code with signups and customers: JSON key-paged (`limit`, `cursor` from `nextCursor`), or CSV (format=csv) of every code.',
     auth: 'admin',
     query: listQuery,
-    responses: { '200': 'Coupons.' },
-    answer: listOf(couponAnswer.extend({ signups: z.number().int(), customers: z.number().int() })),
+    responses: { '200': 'A page of coupons and the next cursor (or the CSV).' },
+    answer: pageOf(couponAnswer.extend(couponUseFields)),
     produces: 'text/csv',
   },
   {

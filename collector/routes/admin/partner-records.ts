@@ -34,7 +34,21 @@ const adjustmentBody = z.strictObject({
     .optional(),
 });
 const payoutsQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(20) });
+/** Notes newest first; a page as long as the list the console showed before it was paged. */
+const notesQuery = z.object({ ...pageQuery, limit: pageQuery.limit.default(200) });
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: reasonSchema });
+
+/** services/adjustments.ts addAdjustment's entry, as sent: the first answer, and the same again on a replay. */
+const adjustmentAnswer = z.strictObject({
+  entryId: z.string(),
+  partnerId: z.string(),
+  kind: z.literal('adjustment'),
+  amount: z.number().int(),
+  currency: z.string(),
+  memo: z.string().nullable(),
+  occurredAt: time,
+  availableAt: time,
+});
 
 export function adminPartnerRecordRoutes(context: Context): Router {
   const { models } = context;
@@ -60,7 +74,9 @@ export function adminPartnerRecordRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/partners/:id/notes', async (req, res) => {
-    res.json({ items: await partnerNotes(context, await existing(req.params.id)) });
+    const { limit, cursor } = notesQuery.parse(req.query);
+    const page = await partnerNotes(context, await existing(req.params.id), { limit, after: cursor });
+    res.json({ items: page.items, nextCursor: page.nextAfter && encodeCursor(page.nextAfter) });
   });
 
   router.post('/v1/admin/partners/:id/notes', async (req, res) => {
@@ -117,10 +133,11 @@ export const adminPartnerRecordDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners/:id/notes',
-    summary: "The operators' notes on a partner.",
+    summary: "The operators' notes on a partner, newest first, with cursor pagination.",
     auth: 'admin',
-    responses: { '200': 'Notes.' },
-    answer: listOf(noteAnswer),
+    query: notesQuery,
+    responses: { '200': 'A page of notes and the next cursor.' },
+    answer: pageOf(noteAnswer),
   },
   {
     method: 'post',
@@ -137,7 +154,8 @@ export const adminPartnerRecordDocs: Operation[] = [
     summary: 'A manual bonus or deduction; idempotent on idempotencyKey.',
     auth: 'admin',
     body: adjustmentBody,
-    responses: { '200': 'Already recorded.', '201': 'The ledger line.' },
+    responses: { '200': 'Already recorded (the same line).', '201': 'The ledger line.' },
+    answer: adjustmentAnswer,
   },
   {
     method: 'get',

@@ -7,7 +7,7 @@ import { formatRate, parseRate } from '../../domain/money';
 import { actorOf } from '../../http/auth';
 import { HttpProblem } from '../../http/problem';
 import { partnerStatuses } from '../../models/partner';
-import { audit } from '../../services/audit';
+import { audit, auditTrail } from '../../services/audit';
 import { partnerProfile } from '../../services/partner-accounts';
 import { changePartnerStatus, settableStatuses } from '../../services/partner-status';
 import { listPartners } from '../../services/records';
@@ -26,8 +26,22 @@ const rateSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
 const listQuery = z
   .object({ ...pageQuery, q: z.string().trim().max(200).optional(), status: z.enum(partnerStatuses).optional() })
   .strict();
+/** The partner page shows the newest entries of the partner's audit trail. */
+const auditShown = 100;
 const statusBody = z.object({ status: z.enum(settableStatuses), reason: reasonSchema });
 const updateBody = z.object({ commissionRate: rateSchema.nullable(), reason: reasonSchema.optional() }).strict();
+
+/** services/partner-status.ts changePartnerStatus, as sent: a disable also tells what it reversed. */
+const statusChange = { partnerId: z.string(), from: z.enum(partnerStatuses) };
+const statusAnswer = z.union([
+  z.strictObject({ ...statusChange, status: z.enum(settableStatuses).exclude(['disabled']) }),
+  z.strictObject({
+    ...statusChange,
+    status: z.literal('disabled'),
+    /** The unpaid commissions reversed: how many, and their total (minor units). */
+    reversed: z.strictObject({ count: z.number().int(), amount: z.number().int() }),
+  }),
+]);
 
 export function adminPartnerRoutes(context: Context): Router {
   const { config, models } = context;
@@ -41,11 +55,8 @@ export function adminPartnerRoutes(context: Context): Router {
   router.get('/v1/admin/partners/:id', async (req, res) => {
     const partner = await models.Partner.findById(req.params.id).lean();
     if (!partner) throw new HttpProblem(404, `No partner ${req.params.id}.`, { slug: 'partner-not-found' });
-    const history = await models.AuditEntry.find({ subject: `partner:${partner._id}` }, { _id: 0 })
-      .sort({ at: -1 })
-      .limit(100)
-      .lean();
-    res.json({ ...partnerProfile(config, partner), audit: history });
+    const history = await auditTrail(context, `partner:${partner._id}`, { limit: auditShown });
+    res.json({ ...partnerProfile(config, partner), audit: history.items });
   });
 
   router.post('/v1/admin/partners/:id/status', async (req, res) => {
@@ -86,7 +97,8 @@ export const adminPartnerDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners',
-    summary: 'Partners by ID, searched and filtered by status, with cursor pagination.',
+    summary:
+      'Partners newest first, searched and filtered by status, with cursor pagination (a filtered page may be short: read on while nextCursor is set).',
     auth: 'admin',
     query: listQuery,
     responses: { '200': 'A page and the next cursor.' },
@@ -95,7 +107,7 @@ export const adminPartnerDocs: Operation[] = [
   {
     method: 'get',
     path: '/v1/admin/partners/:id',
-    summary: 'One partner with its audit history.',
+    summary: 'One partner with its audit history (the newest 100 entries).',
     auth: 'admin',
     responses: { '200': 'The partner.' },
     answer: partnerAnswer.extend({ audit: z.array(auditEntryAnswer) }),
@@ -107,6 +119,7 @@ export const adminPartnerDocs: Operation[] = [
     auth: 'admin',
     body: statusBody,
     responses: { '200': 'The change.' },
+    answer: statusAnswer,
   },
   {
     method: 'patch',

@@ -9,7 +9,7 @@ import { actorOf } from '../../http/auth';
 import { payoutStatuses } from '../../models/payout';
 import { batchOf, completePayout, findPayout, payoutView, runPayout } from '../../services/payouts';
 import { listPayouts } from '../../services/records';
-import { pageOf, payoutAnswer } from '../../http/answers';
+import { pageOf, payoutAnswer, time, withheldAnswer } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 const instant = z.string().transform((text, ctx) => {
@@ -26,6 +26,41 @@ const completeBody = z
     note: z.string().trim().max(500).optional(),
   })
   .strict();
+
+/** services/payouts.ts PayoutRun, as sent: 201 made a batch; 200 is a preview or found nobody to pay. */
+const runFields = {
+  asOf: time,
+  currency: z.string(),
+  items: z.array(z.strictObject({ partnerId: z.string(), amount: z.number().int(), payoutEmail: z.string() })),
+  withheld: z.array(withheldAnswer),
+};
+const runAnswers = {
+  '201': z.strictObject({ payoutId: z.string(), forecast: z.literal(false), ...runFields }),
+  '200': z.strictObject({
+    payoutId: z.null(),
+    /** A preview of a date still to come: what would be payable then if nothing changes. */
+    forecast: z.boolean(),
+    ...runFields,
+  }),
+};
+
+/** domain/payout.ts paypalPayoutsRequest: the body of PayPal's POST /v1/payments/payouts. */
+const paypalAnswer = z.strictObject({
+  sender_batch_header: z.strictObject({
+    sender_batch_id: z.string(),
+    email_subject: z.string(),
+    email_message: z.string(),
+  }),
+  items: z.array(
+    z.strictObject({
+      recipient_type: z.literal('EMAIL'),
+      amount: z.strictObject({ value: z.string(), currency: z.string() }),
+      receiver: z.string(),
+      note: z.string(),
+      sender_item_id: z.string(),
+    }),
+  ),
+});
 
 export function adminPayoutRoutes(context: Context): Router {
   const router = Router();
@@ -73,6 +108,7 @@ export const adminPayoutDocs: Operation[] = [
     auth: 'admin',
     body: runBody,
     responses: { '200': 'Nobody to pay (payoutId null) or a preview.', '201': 'The payout batch.' },
+    answer: runAnswers,
   },
   {
     method: 'get',
@@ -105,6 +141,7 @@ export const adminPayoutDocs: Operation[] = [
     summary: 'The batch as a PayPal Payouts API request.',
     auth: 'admin',
     responses: { '200': 'JSON.' },
+    answer: paypalAnswer,
   },
   {
     method: 'post',
@@ -113,5 +150,6 @@ export const adminPayoutDocs: Operation[] = [
     auth: 'admin',
     body: completeBody,
     responses: { '200': 'The completed payout.' },
+    answer: payoutAnswer,
   },
 ];

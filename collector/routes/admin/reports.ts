@@ -3,12 +3,15 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Context } from '../../context';
 import { toCsv } from '../../domain/csv';
-import { encodeCursor, pageQuery } from '../../domain/cursor';
+import { encodeCursor, pageLimit, pageQuery } from '../../domain/cursor';
 import { dayRangeSchema } from '../../domain/day-range';
 import { formatMinor } from '../../domain/money';
 import { attributionReport } from '../../services/attribution-report';
+import { auditTrail } from '../../services/audit';
 import { partnersReport, type ReportRow } from '../../services/reports';
-import { auditEntryAnswer, listOf } from '../../http/answers';
+import { attributionMethods, attributionSources } from '../../domain/attribution-health';
+import { partnerStatuses } from '../../models/partner';
+import { auditEntryAnswer, day, listOf, pageOf, statsTotalsAnswer } from '../../http/answers';
 import type { Operation } from '../../http/openapi';
 
 type Column = [name: string, value: (row: ReportRow) => string | number, money: boolean];
@@ -35,15 +38,15 @@ const rangeQuery = dayRangeSchema(() => new Date());
 /**
  * The report's query: the period, the sort column and order, and JSON or CSV (the `.csv` path
  * defaults to CSV). Without `limit`: every partner, sorted as asked. With `limit`: one page of
- * partners in ID order (`cursor` from `nextCursor`), each a few reads by key whatever the history;
- * `sort` orders the page.
+ * partners newest first from the partner directory (`cursor` from `nextCursor`), each a few reads
+ * by key whatever the history; `sort` orders the page.
  */
 const reportQuery = (format: 'json' | 'csv') =>
   dayRangeSchema(() => new Date(), {
     sort: z.enum(sortable).default('revenue'),
     order: z.enum(['asc', 'desc']).default('desc'),
     format: z.enum(['json', 'csv']).default(format),
-    limit: pageQuery.limit.optional(),
+    limit: pageLimit.optional(),
     cursor: pageQuery.cursor,
   });
 const reportQueries = { json: reportQuery('json'), csv: reportQuery('csv') };
@@ -51,6 +54,36 @@ const auditQuery = z.object({
   subject: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** The JSON report: services/reports.ts ReportRow items, as sent. */
+const reportAnswer = pageOf(
+  statsTotalsAnswer.extend({
+    partnerId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    status: z.enum(partnerStatuses),
+  }),
+).extend({
+  from: day,
+  to: day,
+  currency: z.string(),
+  sort: z.enum(sortable),
+  order: z.enum(['asc', 'desc']),
+});
+
+/** services/attribution-report.ts AttributionReport, as sent; shares in percent (2 decimals). */
+const share = { count: z.number().int(), share: z.number() };
+const attributionAnswer = z.strictObject({
+  from: day,
+  to: day,
+  signups: z.number().int(),
+  attributed: z.strictObject(share),
+  notAttributed: z.strictObject(share),
+  bySource: z.array(
+    z.strictObject({ source: z.enum(attributionSources), method: z.enum(attributionMethods), ...share }),
+  ),
+  byReason: z.array(z.strictObject({ reason: z.string(), ...share })),
 });
 
 export function adminReportRoutes(context: Context): Router {
@@ -104,8 +137,17 @@ export function adminReportRoutes(context: Context): Router {
 
   router.get('/v1/admin/audit', async (req, res) => {
     const { subject, action, limit } = auditQuery.parse(req.query);
+    if (subject && !action) {
+      // One subject's entries are its trail: read by key, whatever the size of the log.
+      res.json({ items: (await auditTrail(context, subject, { limit })).items });
+      return;
+    }
+    // A search across subjects (or by action) scans the log: an operator's occasional read.
     const filter = { ...(subject ? { subject } : {}), ...(action ? { action } : {}) };
-    const entries = await context.models.AuditEntry.find(filter, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
+    const entries = await context.models.AuditEntry.find(filter, { _id: 0, listed: 0 })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean();
     res.json({ items: entries });
   });
 
@@ -121,6 +163,8 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: reportQueries.json,
     responses: { '200': 'Rows as JSON (or CSV with format=csv).' },
+    answer: reportAnswer,
+    produces: 'text/csv',
   },
   {
     method: 'get',
@@ -138,11 +182,12 @@ export const adminReportDocs: Operation[] = [
     auth: 'admin',
     query: rangeQuery,
     responses: { '200': 'The report.' },
+    answer: attributionAnswer,
   },
   {
     method: 'get',
     path: '/v1/admin/audit',
-    summary: 'The audit log, newest first.',
+    summary: "The audit log, newest first (a subject alone: that subject's trail, read by key).",
     auth: 'admin',
     query: auditQuery,
     responses: { '200': 'Entries.' },

@@ -41,9 +41,19 @@ describe('CLI: admin, partners and payouts commands', () => {
 
   it('partners list, freeze, unfreeze and disable, audited with the reason', async () => {
     const partner = await createTestPartner(collector, { name: 'Cli Partner' });
+    const newer = await createTestPartner(collector, { name: 'Cli Partner too' });
     const list = await cli('partners', 'list', '--search', 'cli partner');
-    expect(list.out.split('\n')[0]).toMatch(/^partnerId\s+name\s+email\s+status\s+rate/);
-    expect(list.out).toContain(partner.partnerId);
+    const lines = list.out.split('\n');
+    expect(lines[0]).toMatch(/^partnerId\s+name\s+email\s+status\s+rate/);
+    // Newest first, from the partner directory.
+    expect(lines.slice(2).map((line) => line.split(/\s+/)[0])).toEqual([newer.partnerId, partner.partnerId]);
+    const one = await cli('partners', 'list', '--search', 'cli partner', '--limit', '1');
+    expect(
+      one.out
+        .split('\n')
+        .slice(2)
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual([newer.partnerId]);
 
     const frozen = await cli('partners', 'freeze', partner.partnerId, '--reason', 'odd traffic');
     expect(frozen.code).toBe(0);

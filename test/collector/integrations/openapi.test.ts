@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Collector } from '../../../collector/app';
 import { errorHandler } from '../../../collector/http/errors';
 import {
+  answerFor,
   answerSchema,
   checkAnswers,
   openApiPath,
@@ -53,37 +54,10 @@ function mountedRoutes(app: Express): string[] {
 
 type Document = { paths: Record<string, Record<string, Record<string, unknown>>> };
 
-/**
- * Operations whose 2xx JSON answer has no schema yet: a generated client gets them untyped. Only
- * ever shrinks: give the operation an `answer` in its route file's `*Docs` and remove it here.
- */
-const withoutAnswerSchema = new Set([
-  'POST /v1/refunds',
-  'GET /v1/coupons/:code',
-  'GET /v1/me/coupons',
-  'POST /v1/me/coupons',
-  'GET /v1/me/settings',
-  'PATCH /v1/me/notifications',
-  'POST /v1/me/password',
-  'POST /v1/me/email-change',
-  'POST /v1/me/email-change/resend',
-  'POST /v1/partners/email-change/confirm',
-  'GET /v1/me/stats',
-  'POST /v1/admin/partners/:id/status',
-  'POST /v1/admin/partners/:id/adjustments',
-  'GET /v1/admin/reports/partners',
-  'GET /v1/admin/reports/attribution',
-  'POST /v1/admin/payouts',
-  'GET /v1/admin/payouts/:id/paypal.json',
-  'POST /v1/admin/payouts/:id/complete',
-  'POST /v1/integrations/stripe/webhook',
-]);
-
 const name = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;
-const bodiless = (op: Operation) =>
-  Object.keys(op.responses)
-    .filter((status) => status.startsWith('2'))
-    .every((status) => status === '204');
+/** The 2xx statuses an operation documents; 204 has no body, so neither schema nor media type. */
+const bodiedStatuses = (op: Operation) =>
+  Object.keys(op.responses).filter((status) => status.startsWith('2') && status !== '204');
 
 describe('GET /openapi.json', () => {
   let document: Document;
@@ -95,8 +69,16 @@ describe('GET /openapi.json', () => {
     document = res.body as Document;
   });
 
-  it('is an OpenAPI 3.1 document', () => {
-    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: expect.any(String) } });
+  it('is an OpenAPI 3.1 document naming the collector’s public URL, every operation with an ID of its own', () => {
+    expect(document).toMatchObject({
+      openapi: '3.1.0',
+      info: { title: expect.any(String), version: expect.any(String) },
+      servers: [{ url: collector.context.config.publicUrl }],
+    });
+    const ids = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z]+[A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/v1/admin/payouts/{id}/complete']!.post!.operationId).toBe('postAdminPayoutsByIdComplete');
   });
 
   it('documents every mounted route, and only those', () => {
@@ -121,9 +103,18 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('describes every 2xx answer (JSON by its schema, or its media type), except the listed ones', () => {
-    const undescribed = apiOperations.filter((op) => !op.answer && !op.produces && !bodiless(op)).map(name);
-    expect(undescribed.sort()).toEqual([...withoutAnswerSchema].sort());
+  it('describes every 2xx answer but 204s: JSON by its schema (per status where they differ), or its media type', () => {
+    const undescribed = apiOperations.flatMap((op) =>
+      bodiedStatuses(op)
+        .filter((status) => !answerFor(op, status) && !op.produces)
+        .map((status) => `${name(op)} ${status}`),
+    );
+    expect(undescribed).toEqual([]);
+    for (const op of apiOperations.filter((o) => o.answer && !(o.answer instanceof z.ZodType)))
+      expect([name(op), Object.keys(op.answer!).sort()]).toEqual([name(op), bodiedStatuses(op).sort()]);
+    const bodiless = apiOperations.filter((op) => '204' in op.responses && bodiedStatuses(op).length === 0);
+    expect(bodiless.map(name).sort()).toEqual(['DELETE /v1/admin/banners/:id', 'DELETE /v1/admin/webhooks/:id']);
+    for (const op of bodiless) expect([name(op), op.answer, op.produces]).toEqual([name(op), undefined, undefined]);
   });
 
   it('states each answer as the JSON Schema of its zod schema, and errors as one problem+json schema', () => {
@@ -137,8 +128,10 @@ describe('GET /openapi.json', () => {
           expect(response.content).toEqual({
             'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
           });
-        } else if (status.startsWith('2') && status !== '204' && op.answer) {
-          expect(response.content!['application/json']!.schema).toEqual(answerSchema(op.answer));
+        } else if (status === '204') {
+          expect(response.content).toBeUndefined();
+        } else if (answerFor(op, status)) {
+          expect(response.content!['application/json']!.schema).toEqual(answerSchema(answerFor(op, status)!));
         }
       }
     }
@@ -243,6 +236,39 @@ describe('checkAnswers', () => {
         .get('/things/a')
         .expect(500);
       expect(wrong.body.detail).toMatch(/id/);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  it('holds each status to its own schema when they differ, and fails a 2xx status it does not document', async () => {
+    const perStatus: Operation = {
+      ...op,
+      responses: { '200': 'Nothing made.', '201': 'Made.' },
+      answer: { '201': z.strictObject({ id: z.string() }), '200': z.strictObject({ id: z.null() }) },
+    };
+    const server = (status: number, answer: unknown) =>
+      express()
+        .use(checkAnswers([perStatus]))
+        .get('/things/:id', (_req, res) => {
+          res.status(status).json(answer);
+        })
+        .use(errorHandler(pino({ level: 'silent' }), () => {}));
+    await request(server(201, { id: 'a' }))
+      .get('/things/a')
+      .expect(201);
+    await request(server(200, { id: null }))
+      .get('/things/a')
+      .expect(200);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await request(server(200, { id: 'a' }))
+        .get('/things/a')
+        .expect(500);
+      const undocumented = await request(server(202, { id: 'a' }))
+        .get('/things/a')
+        .expect(500);
+      expect(undocumented.body.detail).toMatch(/answered 202, a status without a documented answer/);
     } finally {
       stderr.mockRestore();
     }

@@ -13,6 +13,7 @@ import { openConnection } from '../../../collector/db/connection';
 import { createModels, type Models } from '../../../collector/models';
 import { webhookEventId } from '../../../collector/domain/webhooks';
 import { appendLedgerEntry } from '../../../collector/services/ledger-writer';
+import { createPartner } from '../../../collector/services/partner-directory';
 import { abandonedAfterMs, completedKey, sealedKey } from '../../../collector/services/payouts';
 import { ChildCollector, withDatabase, type ChildCollectorOptions } from '../../support/child-collector';
 import { testAdminKey } from '../../support/collector';
@@ -32,16 +33,16 @@ beforeAll(async () => {
   connection = await openConnection(engineUri(), dbName);
   models = createModels(connection);
   dataDir = mkdtempSync(join(tmpdir(), 'ashop-payout-kill-'));
-  await models.Partner.insertMany(
-    partners.map((id) => ({
+  // Listed in the partner directory, which the report at the end reads.
+  for (const id of partners)
+    await createPartner(models, {
       _id: id,
       email: `${id}@partners.example`,
       name: id,
       passwordHash: 'no-login',
       payoutEmail: `${id}@paypal.example`,
       status: 'active',
-    })),
-  );
+    });
   // Subscribed to payouts, so a batch's event leaves a delivery (the port refuses: it stays pending).
   await models.WebhookEndpoint.create({
     _id: 'we_payout_kill',

@@ -1,10 +1,11 @@
 // Coupon codes: creation and uniqueness in any case, partner requests and the operator's decision,
 // the checkout's check, expiry, a frozen partner's code, precedence against a link, browser
-// (signed) vs server signups, lifelong binding, and signups and customers per code.
+// (signed) vs server signups, lifelong binding, signups and customers per code, and the key-paged lists.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { signupSignature } from '../../../collector/domain/signup-signature';
+import { allCoupons } from '../../../collector/services/coupons';
 import { testAdminKey, testCollector } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
@@ -283,5 +284,43 @@ describe('coupon codes', () => {
       .expect(200);
     expect(cleared.body.endsAt).toBeNull();
     await request(collector.app).patch('/v1/admin/coupons/NoSuchCode').set(admin).send({ discount: 'x' }).expect(404);
+  });
+
+  test('the lists are key-paged by code (limit, cursor → nextCursor): each code once, in order; the CSV has every code', async () => {
+    const partner = await createTestPartner(collector);
+    const asPartner = { Authorization: `Bearer ${partner.token}` };
+    const codes = Array.from({ length: 5 }, () => freshCode('Page'));
+    // Created in reverse: pages follow the code (in any case), not the creation.
+    for (const code of [...codes].reverse()) await create({ code, partnerId: partner.partnerId }).expect(201);
+    const byKey = [...codes].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    const walk = async (path: string, auth: Record<string, string>) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const res = await request(collector.app).get(`${path}limit=2${query}`).set(auth).expect(200);
+        seen.push(...(res.body.items as Array<{ code: string }>).map((item) => item.code));
+        cursor = res.body.nextCursor as string | null;
+        pages += 1;
+      } while (cursor);
+      return { seen, pages };
+    };
+    expect(await walk(`/v1/admin/coupons?partnerId=${partner.partnerId}&`, admin)).toEqual({ seen: byKey, pages: 3 });
+    expect(await walk('/v1/me/coupons?', asPartner)).toEqual({ seen: byKey, pages: 3 });
+    const wrong = await request(collector.app).get('/v1/me/coupons?cursor=nonsense').set(asPartner).expect(400);
+    expect(wrong.body.errors[0].field).toBe('cursor');
+
+    const csv = await request(collector.app)
+      .get(`/v1/admin/coupons?partnerId=${partner.partnerId}&format=csv&limit=1`)
+      .set(admin)
+      .expect(200);
+    const rows = csv.text.trim().split('\r\n');
+    expect(rows[0]).toBe('code,partnerId,status,endsAt,discount,signups,customers');
+    expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(byKey);
+    const pages: string[][] = [];
+    for await (const page of allCoupons(collector.context, { partnerId: partner.partnerId }, 2))
+      pages.push(page.map((coupon) => coupon.code));
+    expect(pages).toEqual([byKey.slice(0, 2), byKey.slice(2, 4), byKey.slice(4)]);
   });
 });

@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { openConnection } from '../../../collector/db/connection';
 import { createModels } from '../../../collector/models';
+import { purgeWebhookStrikes } from '../../../collector/services/retention';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../../collector/services/webhook-dispatcher';
 import { testAdminKey, testCollector } from '../../support/collector';
 import { engineUri, useTestDatabase } from '../../support/db';
@@ -241,6 +242,39 @@ describe('delivery', () => {
     await invoice();
     await worker.runOnce();
     expect(receiver.received.at(-1)!.json.type).toBe('commission.created');
+  });
+
+  test('retention deletes the strikes of an ended streak, never the current one: its count goes on to the disable', async () => {
+    const { id } = await createEndpoint(['commission.created']);
+    const { WebhookStrike } = collector.context.models;
+    const strikes = async () =>
+      (await WebhookStrike.find({ endpointId: id }).lean()).map((strike) => strike._id.split(':').slice(1).join(':'));
+    const worker = dispatcher({ disableAfter: 3 });
+    await invoice();
+    receiver.answers.push(500);
+    await worker.runOnce();
+    const [ended] = (await strikes()).map((strike) => strike.split(':')[0]);
+    // The retry succeeds: a new streak begins, and two failures count in it.
+    await worker.runOnce(later(10 * 60_000));
+    await invoice();
+    await invoice();
+    receiver.answers.push(500, 500);
+    await worker.runOnce();
+    const current = (await api().get(`/v1/admin/webhooks/${id}`).set(admin).expect(200)).body;
+    expect(current).toMatchObject({ status: 'enabled', consecutiveFailures: 2 });
+    const [streak] = (await strikes()).filter((strike) => !strike.startsWith(`${ended}:`))[0]!.split(':');
+    expect((await strikes()).sort()).toEqual([`${ended}:1`, `${streak}:1`, `${streak}:2`].sort());
+
+    // A year on: every strike is past ASHOP_DELIVERY_LOG_DAYS (those of the endpoints earlier tests deleted go too).
+    const yearLater = later(365 * 86_400_000);
+    const others = await WebhookStrike.countDocuments({ endpointId: { $ne: id } });
+    expect(await purgeWebhookStrikes(collector.context, yearLater)).toBe(1 + others);
+    expect((await strikes()).sort()).toEqual([`${streak}:1`, `${streak}:2`]);
+    await invoice();
+    receiver.answers.push(500);
+    await worker.runOnce();
+    const disabled = (await api().get(`/v1/admin/webhooks/${id}`).set(admin).expect(200)).body;
+    expect(disabled).toMatchObject({ status: 'disabled', consecutiveFailures: 3 });
   });
 
   test('concurrent failures in three processes are counted exactly: the threshold disables once', async () => {
