@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 import { createCollector } from '../collector/app';
 import { loadConfig } from '../collector/config';
 import { connectionOptions } from '../collector/db/connection';
+import { learnKeyFilterShape } from '../collector/db/key-filter';
 import { createLogger } from '../collector/logger';
 import { syncIndexes } from '../collector/models';
 import { reportStartupFailure, rssAfterGc, serveIpc } from './lib/child';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   // option when the driver's connections are made, so it cannot be switched on afterwards.
   const connection = mongoose.createConnection(uri, { ...connectionOptions, dbName, monitorCommands: true });
   await connection.asPromise();
+  // As openConnection does: on the embedded engine a write filter must be `_id` alone, or it scans.
+  await learnKeyFilterShape(connection);
   const reads = new ReadCounter();
   reads.attach(connection.getClient());
 

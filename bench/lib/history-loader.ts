@@ -33,6 +33,7 @@ import {
   type MoneyOps,
 } from '../../collector/domain/statement';
 import { clickDocument } from '../../collector/services/click-writer';
+import { insertNew } from '../../collector/services/duplicates';
 import { moneyMigrationId } from '../../collector/services/money-rebuild';
 import { daysMigrationId } from '../../collector/services/stats-migration';
 import { completedKey, sealedKey } from '../../collector/services/payouts';
@@ -236,12 +237,9 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
   await storeAll(db, 'stat_buckets', [...models.buckets.values(), ...models.programs.values()]);
   await storeAll(db, db.models.StatDay.collection.collectionName, [...models.buckets.values()].map(daysOf));
   // Written here with the buckets: the collector must not copy them on its first fold.
-  await db.models.StatFold.collection.insertOne({
-    _id: daysMigrationId as never,
-    done: true,
-    rows: models.buckets.size,
-    createdAt: new Date(),
-  });
+  await insertNew(db.models.StatFold.collection, [
+    { _id: daysMigrationId, done: true, rows: models.buckets.size, createdAt: new Date() },
+  ]);
   await storeMoney(db, money);
   return loaded;
 }
@@ -273,13 +271,9 @@ async function storeAll(db: BenchDb, collection: string, docs: readonly object[]
 async function storeMoney(db: BenchDb, money: MoneyDocs): Promise<void> {
   const { StatementMonth, MoneyTotal, ReleaseDay, CustomerBook, StatFold } = db.models;
   // Built here: the collector must not queue their first build from the ledger on start.
-  await StatFold.collection.insertOne({
-    _id: moneyMigrationId as never,
-    owner: 'bench',
-    done: true,
-    rows: money.statements.size,
-    createdAt: new Date(),
-  });
+  await insertNew(StatFold.collection, [
+    { _id: moneyMigrationId, owner: 'bench', done: true, rows: money.statements.size, createdAt: new Date() },
+  ]);
   await storeAll(db, StatementMonth.collection.collectionName, [...money.statements.values()]);
   await storeAll(db, MoneyTotal.collection.collectionName, [...money.totals.values()]);
   await storeAll(db, ReleaseDay.collection.collectionName, [...money.releaseDays.values()]);

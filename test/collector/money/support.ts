@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
+import { summarizeLedger } from '../../../collector/domain/ledger';
 import { testAdminKey, testServerKey } from '../../support/collector';
 import { createTestPartner, day } from '../../support/partners';
 
@@ -110,4 +111,37 @@ export async function checkedLedger(collector: Collector, partnerId: string): Pr
     }
   }
   return money;
+}
+
+/** A partner with a customer bound by a click on banner `summer` (the click stored, as tracking stores it). */
+export async function partnerWithBoundCustomer(collector: Collector) {
+  const partner = await createTestPartner(collector);
+  const { models } = collector.context;
+  const clickId = randomUUID();
+  const clickedAt = new Date(Date.now() - 300 * day);
+  await models.Click.collection.insertOne({
+    _id: clickId as never,
+    partnerId: partner.partnerId,
+    bid: 'summer',
+    occurredAt: clickedAt,
+  });
+  const customerId = `cus_${randomUUID()}`;
+  const boundAt = new Date(Date.now() - 299 * day);
+  await models.Customer.create({
+    _id: customerId,
+    partnerId: partner.partnerId,
+    clickId,
+    bid: 'summer',
+    method: 'link',
+    boundAt,
+  });
+  return { ...partner, customerId, clickedAt, boundAt };
+}
+
+/** What the ledger itself says (the old way: every entry and claim of the partner). */
+export async function fromLedger(collector: Collector, partnerId: string, asOf: Date) {
+  const { models } = collector.context;
+  const entries = await models.LedgerEntry.find({ partnerId }).lean();
+  const claims = await models.PayoutClaim.find({ partnerId }).lean();
+  return summarizeLedger(entries, new Set(claims.map((claim) => claim._id)), asOf);
 }
