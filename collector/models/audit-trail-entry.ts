@@ -1,4 +1,5 @@
 import { Schema, type InferSchemaType } from 'mongoose';
+import { auditRecordFields } from './audit-entry';
 
 /**
  * One subject's audit trail, newest first by key: entry n of the keyed log `<subject>|audit`
@@ -9,12 +10,7 @@ export const auditTrailEntrySchema = new Schema(
   {
     _id: { type: String, required: true },
     auditId: { type: String, required: true },
-    actor: { type: String, required: true },
-    action: { type: String, required: true },
-    subject: { type: String, required: true },
-    reason: { type: String },
-    details: { type: Schema.Types.Mixed },
-    at: { type: Date, required: true },
+    ...auditRecordFields,
   },
   { collection: 'audit_trails', versionKey: false },
 );
