@@ -4,8 +4,8 @@
 //
 // - Statement lines: per partner and month of the line's `occurredAt` (UTC), a head document
 //   `<partnerId>|YYYY-MM` holding that month's lines newest first, or, once they are more than a
-//   chunk, the refs of chunk documents of a bounded size (domain/month-chunks.ts). A line is a commission,
-//   clawback or adjustment; the reversals of a commission are folded into its line, each with its
+//   chunk, the refs of chunk documents of a bounded size (domain/month-chunks.ts). A line is a
+//   commission, clawback or adjustment; the reversals of a commission are folded into its line, each with its
 //   own payout claim (a payout claims reversals like any entry). Every change to a line is a SET
 //   (the entry's fields, a reversal by its id, a claim by its entry id), so folding the same fact
 //   twice, or in another order, leaves the same line.
@@ -14,8 +14,8 @@
 //   `released`), plus the months that hold lines and customers. The exact millisecond of each
 //   release is in one document per partner and day (`<partnerId>|YYYY-MM-DD`), read only for the
 //   day of `asOf`. Totals change by the difference between a line before and after a fold.
-// - Book of business: one document per partner and month of the customer's signup,
-//   `_id` = `<partnerId>|YYYY-MM`, holding those customers newest first.
+// - Book of business: per partner and month of the customer's signup, a head document
+//   `<partnerId>|YYYY-MM` holding those customers newest first, chunked like the statement lines.
 //
 // Statuses are never stored: pending/payable come from `availableAt` against the reader's clock,
 // paid from the folded payout claim, reversed from the folded reversals.
