@@ -228,7 +228,7 @@ export async function loadHistory(db: BenchDb, plan: HistoryPlan): Promise<Loade
     await store('revenue_events', invoices);
     await store('ledger', ledger);
     fold(models, contributions);
-    foldMoneyInMemory(money, moneyOps, plan.now, models.seq);
+    await foldMoneyInMemory(money, moneyOps, plan.now, models.seq);
     loaded.clicks = last;
     plan.progress?.(last);
   }

@@ -4,7 +4,7 @@
 //
 // - Statement lines: per partner and month of the line's `occurredAt` (UTC), a head document
 //   `<partnerId>|YYYY-MM` holding that month's lines newest first, or, once they are more than a
-//   chunk, the refs of chunk documents of a bounded size (domain/month-chunks.ts). A line is a
+//   chunk, a tree of chunk documents of a bounded size under it (domain/month-chunks.ts). A line is a
 //   commission, clawback or adjustment; the reversals of a commission are folded into its line, each with its
 //   own payout claim (a payout claims reversals like any entry). Every change to a line is a SET
 //   (the entry's fields, a reversal by its id, a claim by its entry id), so folding the same fact
@@ -21,7 +21,18 @@
 // paid from the folded payout claim, reversed from the folded reversals.
 import { DAY_MS, utcDay } from './days';
 import { commissionStatus, entryStatus, type EntryStatus } from './ledger';
-import { chunksTouched, foldMonth, splitWhole, type ChunkRef, type MonthRules, type Rechunked } from './month-chunks';
+import {
+  foldTree,
+  leafItems,
+  monthLimits,
+  overLimits,
+  readPaths,
+  type ChunkRef,
+  type MonthNode,
+  type MonthRules,
+  type Refolded,
+  type TreeLimits,
+} from './month-chunks';
 
 export const monthOfDate = (date: Date) => date.toISOString().slice(0, 7);
 export const statementId = (partnerId: string, month: string) => `${partnerId}|${month}`;
@@ -644,6 +655,7 @@ export interface MonthDoc {
   seq?: number;
   lines?: StoredLine[] | null | undefined;
   customers?: BookCustomer[] | null | undefined;
+  /** The chunks a head or inner chunk names, newest first. */
   chunks?: ChunkRef[] | null | undefined;
   /** Chunks this head's fold replaced, deleted once it is written (again by a rerun of its batch). */
   retired?: string[] | null | undefined;
@@ -651,7 +663,13 @@ export interface MonthDoc {
 
 export type ItemField = 'lines' | 'customers';
 
-/** The documents a fold (or a split) of one month writes: chunks first, then the head, then deletes `retired`. */
+/** A stored month document as the chunk tree sees it. */
+export const monthNode = <T>(field: ItemField, doc: MonthDoc): MonthNode<T> => ({
+  refs: doc.chunks ?? null,
+  items: (doc[field] ?? []) as T[],
+});
+
+/** The documents a fold (or a reshape) of one month writes: chunks first, then the head, then deletes `retired`. */
 export interface MonthWrite {
   head: MonthDoc;
   write: MonthDoc[];
@@ -662,39 +680,52 @@ function monthWrite<T>(
   field: ItemField,
   group: { id: string; partnerId: string; month: string },
   seq: number,
-  next: Rechunked<T>,
+  next: Refolded<T>,
 ): MonthWrite {
   const { id, partnerId, month } = group;
+  const content = (refs: ChunkRef[] | null, items: T[] | null) => (refs ? { chunks: refs } : { [field]: items });
   return {
     head: {
       _id: id,
       partnerId,
       month,
       seq,
-      ...(next.chunks ? { chunks: next.chunks, retired: next.retired } : { [field]: next.inline }),
+      ...content(next.refs, next.inline),
+      ...(next.refs ? { retired: next.retired } : {}),
     },
-    write: next.write.map((chunk) => ({ _id: chunk.id, partnerId, month, [field]: chunk.items })),
+    write: next.write.map((chunk) => ({ _id: chunk.id, partnerId, month, ...content(chunk.refs, chunk.items) })),
     retired: next.retired,
   };
 }
 
-/** A month after a group of ops; `itemsOf` gives the stored items of each chunk `chunksTouched` named. */
+/** A month after a group of ops; `nodes` holds what `readPaths` read for the ops' keys. */
 export function foldMonthDocs<T, Op>(
   field: ItemField,
   group: { id: string; partnerId: string; month: string; ops: readonly Op[] },
-  head: MonthDoc | null,
-  itemsOf: (chunkId: string) => readonly T[],
+  nodes: ReadonlyMap<string, MonthNode<T>>,
   rules: MonthRules<T, Op>,
   seq: number,
+  limits: TreeLimits = monthLimits,
 ): MonthWrite {
-  return monthWrite(field, group, seq, foldMonth(group.id, head, group.ops, itemsOf, rules, seq));
+  return monthWrite(field, group, seq, foldTree(group.id, nodes, group.ops, rules, String(seq), limits));
 }
 
-/** A month stored whole by an older version, split into chunks as a fold would have; null when small enough. */
-export function splitMonthDoc<T>(field: ItemField, head: MonthDoc, itemKey: (item: T) => string): MonthWrite | null {
-  if ((head.chunks?.length ?? 0) > 0) return null;
-  const next = splitWhole(head._id, (head[field] ?? []) as T[], itemKey, head.seq ?? 0);
-  return next && monthWrite(field, { id: head._id, partnerId: head.partnerId, month: head.month }, head.seq ?? 0, next);
+/**
+ * A month head an older version left over the limits (its items whole, or naming more chunks than
+ * a head may), reshaped as a fold would have: its chunks stay, new ones are named `m<seq>` so they
+ * cannot meet a fold's. Null when it is within the limits.
+ */
+export function reshapeMonthDoc<T, Op>(
+  field: ItemField,
+  head: MonthDoc,
+  rules: MonthRules<T, Op>,
+  limits: TreeLimits = monthLimits,
+): MonthWrite | null {
+  const node = monthNode<T>(field, head);
+  if (!overLimits(node, limits)) return null;
+  const seq = head.seq ?? 0;
+  const next = foldTree(head._id, new Map([[head._id, node]]), [], rules, `m${seq}`, limits);
+  return monthWrite(field, { id: head._id, partnerId: head.partnerId, month: head.month }, seq, next);
 }
 
 /** The money read models held in memory (a loader building them in bulk, as the folder would). */
@@ -719,20 +750,23 @@ function applyMonthWrite(docs: Map<string, MonthDoc>, write: MonthWrite): void {
   for (const id of write.retired) docs.delete(id);
 }
 
+/** The documents of one month in memory a fold of `keys` reads. */
+function pathsInMemory<T>(docs: Map<string, MonthDoc>, field: ItemField, id: string, keys: readonly string[]) {
+  const head = docs.get(id);
+  return readPaths<T>(id, head ? monthNode(field, head) : null, keys, (chunkId) =>
+    monthNode(field, docs.get(chunkId)!),
+  );
+}
+
 /** One fold batch applied to documents in memory: what the folder's planned batch writes, document by document. */
-export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq: number): void {
-  const linesOf = (id: string) => docs.statements.get(id)?.lines ?? [];
-  const groups = groupByStatement(ops.lines);
-  const batch = planMoneyBatch(ops, (id) => {
-    const head = docs.statements.get(id);
-    if (!head) return null;
-    return {
-      lines: chunksTouched(id, head, groups.get(id)!.ops, statementRules.opKey).flatMap((ref) => linesOf(ref.id)),
-    };
-  });
+export async function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq: number): Promise<void> {
+  const read = new Map<string, Map<string, MonthNode<StoredLine>>>();
+  for (const group of groupByStatement(ops.lines).values()) {
+    read.set(group.id, await pathsInMemory(docs.statements, 'lines', group.id, group.ops.map(statementRules.opKey)));
+  }
+  const batch = planMoneyBatch(ops, (id) => (docs.statements.has(id) ? { lines: leafItems(read.get(id)!) } : null));
   for (const group of batch.statements) {
-    const head = docs.statements.get(group.id) ?? null;
-    applyMonthWrite(docs.statements, foldMonthDocs('lines', group, head, linesOf, statementRules, seq));
+    applyMonthWrite(docs.statements, foldMonthDocs('lines', group, read.get(group.id)!, statementRules, seq));
   }
   for (const { partnerId, change } of batch.totals) {
     const { totals, releaseDays } = applyTotals(docs.totals.get(partnerId) ?? null, partnerId, change, at, seq);
@@ -743,9 +777,8 @@ export function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date, seq:
       docs.releaseDays.set(id, { _id: id, partnerId, day, seq, at: at_ });
     }
   }
-  const customersOf = (id: string) => docs.books.get(id)?.customers ?? [];
   for (const group of batch.books) {
-    const head = docs.books.get(group.id) ?? null;
-    applyMonthWrite(docs.books, foldMonthDocs('customers', group, head, customersOf, bookRules, seq));
+    const nodes = await pathsInMemory<BookCustomer>(docs.books, 'customers', group.id, group.ops.map(bookRules.opKey));
+    applyMonthWrite(docs.books, foldMonthDocs('customers', group, nodes, bookRules, seq));
   }
 }

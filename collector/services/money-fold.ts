@@ -15,7 +15,7 @@
 // batch is planned (the statement documents as the last batch left them) and written with it.
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { chunksTouched, type MonthRules } from '../domain/month-chunks';
+import { leafItems, readPaths, type MonthNode, type MonthRules, type TreeLimits } from '../domain/month-chunks';
 import {
   applyReleaseDay,
   applyTotals,
@@ -23,6 +23,7 @@ import {
   foldMonthDocs,
   groupByStatement,
   lineBaseOf,
+  monthNode,
   planMoneyBatch,
   releaseDayId,
   statementRules,
@@ -142,27 +143,19 @@ export const bookStore = (models: Models): MonthStore => ({ model: models.Custom
 const readMonthDoc = async (store: MonthStore, id: string) =>
   (await store.model.collection.findOne({ _id: id as never })) as MonthDoc | null;
 
-/** The stored items of a month's chunk (the head's own when it keeps them inline). */
-async function chunkItems<T>(store: MonthStore, head: MonthDoc, chunkId: string): Promise<T[]> {
-  const chunk = chunkId === head._id ? head : await readMonthDoc(store, chunkId);
-  // Chunks are written before the head that names them and deleted only once no head does.
-  if (!chunk) throw new Error(`chunk ${chunkId} named by ${head._id} is missing`);
-  return (chunk[store.field] ?? []) as T[];
-}
-
-/** The items of the chunks of one month a group of ops touches, by chunk. */
-async function touchedItems<T, Op>(
+/** The stored documents of one month a fold of `keys` reads: the head and the chunks on their paths. */
+async function readMonthPaths<T>(
   store: MonthStore,
   id: string,
   head: MonthDoc | null,
-  ops: readonly Op[],
-  rules: MonthRules<T, Op>,
-): Promise<Map<string, T[]>> {
-  const items = new Map<string, T[]>();
-  if (!head) return items;
-  for (const ref of chunksTouched(id, head, ops, rules.opKey))
-    items.set(ref.id, await chunkItems<T>(store, head, ref.id));
-  return items;
+  keys: readonly string[],
+): Promise<Map<string, MonthNode<T>>> {
+  return readPaths<T>(id, head && monthNode(store.field, head), keys, async (chunkId) => {
+    const chunk = await readMonthDoc(store, chunkId);
+    // Chunks are written before the head that names them and deleted only once no head does.
+    if (!chunk) throw new Error(`chunk ${chunkId} under ${id} is missing`);
+    return monthNode<T>(store.field, chunk);
+  });
 }
 
 /** Plans a batch from the statement chunks its ops touch, as the last batch left them. */
@@ -172,8 +165,8 @@ export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBat
   for (const group of groupByStatement(ops.lines).values()) {
     const head = await readMonthDoc(store, group.id);
     if (!head) continue;
-    const lines = await touchedItems(store, group.id, head, group.ops, statementRules);
-    stored.set(group.id, { lines: [...lines.values()].flat() });
+    const nodes = await readMonthPaths<StoredLine>(store, group.id, head, group.ops.map(statementRules.opKey));
+    stored.set(group.id, { lines: leafItems(nodes) });
   }
   return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
 }
@@ -204,7 +197,7 @@ async function finishMonths<T, Op>(
   rules: MonthRules<T, Op>,
   seq: number,
   each: () => Promise<void>,
-  afterWrite?: (id: string) => Promise<void>,
+  seams: FoldSeams,
 ): Promise<void> {
   for (const group of groups) {
     await each();
@@ -214,10 +207,18 @@ async function finishMonths<T, Op>(
       if (stored?.seq === seq) await deleteChunks(store, group.partnerId, stored.retired ?? []);
       continue;
     }
-    const items = await touchedItems(store, group.id, stored, group.ops, rules);
-    const folded = foldMonthDocs(store.field, group, stored, (id) => items.get(id) ?? [], rules, seq);
-    await writeMonth(store, group.partnerId, folded, afterWrite);
+    const nodes = await readMonthPaths<T>(store, group.id, stored, group.ops.map(rules.opKey));
+    const folded = foldMonthDocs(store.field, group, nodes, rules, seq, seams.limits);
+    await writeMonth(store, group.partnerId, folded, seams.afterWrite);
   }
+}
+
+/** Test seams of a fold. */
+export interface FoldSeams {
+  /** Runs after each document written (throw to crash mid-batch). */
+  afterWrite?: ((id: string) => Promise<void>) | undefined;
+  /** Smaller month chunks, to build deep trees from a few lines. */
+  limits?: TreeLimits | undefined;
 }
 
 /** Writes a planned batch; documents whose `seq` shows it applied are skipped (a batch finished after a crash). */
@@ -226,12 +227,12 @@ export async function finishMoney(
   money: MoneyBatch,
   batch: { seq: number; at: Date },
   each: () => Promise<void>,
-  /** Test seam: runs after each document written (throw to crash mid-batch). */
-  afterWrite?: (id: string) => Promise<void>,
+  seams: FoldSeams = {},
 ): Promise<void> {
+  const { afterWrite } = seams;
   const { MoneyTotal, ReleaseDay } = models;
   const { seq, at } = batch;
-  await finishMonths(statementStore(models), money.statements, statementRules, seq, each, afterWrite);
+  await finishMonths(statementStore(models), money.statements, statementRules, seq, each, seams);
   for (const { partnerId, change } of money.totals) {
     await each();
     const stored = (await MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
@@ -253,5 +254,5 @@ export async function finishMoney(
     await MoneyTotal.collection.replaceOne(keyFilter(MoneyTotal, _id, partnerId) as never, rest, { upsert: true });
     await afterWrite?.(_id);
   }
-  await finishMonths(bookStore(models), money.books, bookRules, seq, each, afterWrite);
+  await finishMonths(bookStore(models), money.books, bookRules, seq, each, seams);
 }

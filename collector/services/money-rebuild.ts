@@ -4,12 +4,13 @@
 // Both stream the ledger, the customers and the invoices (a scan, in chunks) into refold deltas
 // `money:<run>:<fact>:<id>` that the stats folder folds like any other, so memory stays bounded and
 // the keys make a repeated run add nothing. An invoice whose own delta is still pending is left to
-// it (its book increment would count twice). Statement months stored whole by older versions are
-// split into chunks once by the folder (splitLargeMonths), and so are books.
+// it (its book increment would count twice). Statement and book months an older version left over
+// the chunk limits are reshaped once by the folder (reshapeLargeMonths).
 import { randomUUID } from 'node:crypto';
-import { customerKey, lineKey, splitMonthDoc, type MonthDoc } from '../domain/statement';
+import { bookRules, reshapeMonthDoc, statementRules, type MonthDoc } from '../domain/statement';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
+import { monthLimits, type TreeLimits } from '../domain/month-chunks';
 import { insertNew } from './duplicates';
 import { bookStore, statementStore, writeMonth } from './money-fold';
 import type { StatsFolder } from './stats-folder';
@@ -82,34 +83,46 @@ export async function migrateMoneyReadModels(models: Models, logger: Logger, own
   return counts;
 }
 
-const chunksMarkerId = 'migration:month_chunks';
+/**
+ * The marker of the reshape below. Replaces `migration:month_chunks` (months stored whole split
+ * into one level of chunks): a data folder that ran that one may hold heads naming too many chunks.
+ */
+const reshapeMarkerId = 'migration:month_tree';
 
 /**
- * Once per database, by the fold lease's holder: statement and book months stored whole by older
- * versions that hold more than a chunk are split (chunks first, then the head naming them, so a
- * crash halfway leaves the whole month readable and the next start splits it again the same way).
+ * Once per database, by the fold lease's holder: statement and book month heads an older version
+ * left over the limits (months stored whole, heads naming more chunks than a head may) are reshaped
+ * into a tree (new chunks first, then the head naming them, so a crash halfway leaves the month
+ * readable as it was and the next start reshapes it again the same way). Streams the heads.
  */
-export async function splitLargeMonths(models: Models, logger: Logger, keep: () => Promise<void>): Promise<number> {
+export async function reshapeLargeMonths(
+  models: Models,
+  logger: Logger,
+  keep: () => Promise<void>,
+  limits: TreeLimits = monthLimits,
+): Promise<number> {
   const { StatFold } = models;
-  if (await StatFold.findById(chunksMarkerId, { _id: 1 }).lean()) return 0;
-  let split = 0;
+  if (await StatFold.findById(reshapeMarkerId, { _id: 1 }).lean()) return 0;
+  let reshaped = 0;
   const kinds = [
-    { store: statementStore(models), itemKey: lineKey as (item: never) => string },
-    { store: bookStore(models), itemKey: customerKey as (item: never) => string },
+    { store: statementStore(models), rules: statementRules as Parameters<typeof reshapeMonthDoc>[2] },
+    { store: bookStore(models), rules: bookRules as Parameters<typeof reshapeMonthDoc>[2] },
   ];
-  for (const { store, itemKey } of kinds) {
-    for await (const stored of store.model.collection.find({ [store.field]: { $exists: true } })) {
-      const next = splitMonthDoc(store.field, stored as unknown as MonthDoc, itemKey);
+  for (const { store, rules } of kinds) {
+    // Heads only: a chunk's `_id` has a third part.
+    const heads = store.model.collection.find({ seq: { $exists: true } });
+    for await (const stored of heads) {
+      const next = reshapeMonthDoc(store.field, stored as unknown as MonthDoc, rules, limits);
       if (!next) continue;
-      if (split === 0) logger.info('splitting large statement and book months into chunks (once)');
+      if (reshaped === 0) logger.info('reshaping large statement and book months into chunk trees (once)');
       await keep();
       await writeMonth(store, next.head.partnerId, next);
-      split += 1;
+      reshaped += 1;
     }
   }
-  await insertNew(StatFold.collection, [{ _id: chunksMarkerId, done: true, rows: split, createdAt: new Date() }]);
-  if (split > 0) logger.info({ months: split }, 'statement and book months split into chunks');
-  return split;
+  await insertNew(StatFold.collection, [{ _id: reshapeMarkerId, done: true, rows: reshaped, createdAt: new Date() }]);
+  if (reshaped > 0) logger.info({ months: reshaped }, 'statement and book months reshaped into chunk trees');
+  return reshaped;
 }
 
 /**

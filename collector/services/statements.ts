@@ -14,6 +14,7 @@ import {
   statementId,
   statementLine,
   bookId,
+  monthNode,
   type Balance,
   type BookCustomer,
   type MoneyTotals,
@@ -21,7 +22,7 @@ import {
   type MonthDoc,
   type StoredLine,
 } from '../domain/statement';
-import { refsOf } from '../domain/month-chunks';
+import { leavesBelow } from '../domain/month-chunks';
 import type { EntryStatus } from '../domain/ledger';
 import type { Models } from '../models';
 import type { ServiceDeps } from './deps';
@@ -123,7 +124,7 @@ async function pageOverMonths<Item>(
 }
 
 /**
- * A month's items below `below` (all without it), newest first, a chunk at a time; chunks wholly
+ * A month's items below `below` (all without it), newest first, a leaf at a time; chunks wholly
  * above `below` are not read. A chunk deleted by a fold after its head was read means a newer
  * head: read again from the last item given.
  */
@@ -134,24 +135,21 @@ async function* monthChunks<T>(
   below: string | undefined,
 ): AsyncGenerator<{ items: T[]; last: boolean }> {
   let bound = below;
-  const wanted = (item: T) => bound === undefined || itemKey(item) < bound;
+  const read = async (docId: string) => {
+    const doc = (await store.model.collection.findOne({ _id: docId as never })) as MonthDoc | null;
+    return doc && monthNode<T>(store.field, doc);
+  };
   for (let attempt = 1; ; attempt++) {
-    const head = (await store.model.collection.findOne({ _id: id as never })) as MonthDoc | null;
+    const head = await read(id);
     if (!head) return;
-    const refs = refsOf(id, head).filter((ref) => bound === undefined || ref.from < bound);
-    let replaced = false;
-    for (const [index, ref] of refs.entries()) {
-      const chunk =
-        ref.id === id ? head : ((await store.model.collection.findOne({ _id: ref.id as never })) as MonthDoc | null);
-      if (!chunk) {
-        replaced = true;
-        break;
-      }
-      const items = ((chunk[store.field] ?? []) as T[]).filter(wanted);
+    const leaves = leavesBelow(head, () => bound, read);
+    let step = await leaves.next();
+    for (; !step.done; step = await leaves.next()) {
+      const items = step.value.items.filter((item) => bound === undefined || itemKey(item) < bound);
       if (items.length > 0) bound = itemKey(items[items.length - 1]!);
-      yield { items, last: index === refs.length - 1 };
+      yield { items, last: step.value.last };
     }
-    if (!replaced) return;
+    if (step.value === 'done') return;
     if (attempt === 3) throw new Error(`${id} changed three times while read`);
   }
 }

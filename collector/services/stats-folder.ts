@@ -41,7 +41,8 @@ import { keyFilter } from '../db/key-filter';
 import { isDuplicateKey, insertNew } from './duplicates';
 import { invoiceBookOp, signupBookOp, type MoneyBatch, type MoneyOps } from '../domain/statement';
 import { LineReader, finishMoney, planMoney } from './money-fold';
-import { migrateMoneyReadModels, splitLargeMonths } from './money-rebuild';
+import type { TreeLimits } from '../domain/month-chunks';
+import { migrateMoneyReadModels, reshapeLargeMonths } from './money-rebuild';
 import { copyDaysOfBuckets, migrateDailyStats } from './stats-migration';
 
 export interface StatsFolderOptions {
@@ -52,6 +53,8 @@ export interface StatsFolderOptions {
   leaseMs?: number;
   /** Test seam: runs after each bucket (or money read model document) a batch writes (throw to crash mid-fold). */
   afterBucketWrite?: (bucketId: string) => Promise<void>;
+  /** Test seam: smaller month chunks than `monthLimits`, so a few lines make a deep tree. */
+  monthLimits?: TreeLimits;
 }
 
 interface Lease {
@@ -242,7 +245,7 @@ export class StatsFolder {
     if (!this.layoutChecked) await copyDaysOfBuckets(this.models, this.logger, () => this.ensureLease());
     const seq = await this.finishOpenBatch();
     if (!this.layoutChecked) {
-      await splitLargeMonths(this.models, this.logger, () => this.ensureLease());
+      await reshapeLargeMonths(this.models, this.logger, () => this.ensureLease(), this.options.monthLimits);
       this.layoutChecked = true;
     }
     const pending = (await this.models.StatDelta.find({}).limit(maxDeltasPerBatch).lean()) as PendingDelta[];
@@ -338,13 +341,10 @@ export class StatsFolder {
       await this.options.afterBucketWrite?.(program.id);
     }
     if (batch.money) {
-      await finishMoney(
-        this.models,
-        batch.money,
-        { seq: batch.seq, at: batch.createdAt },
-        () => this.ensureLease(),
-        this.options.afterBucketWrite,
-      );
+      await finishMoney(this.models, batch.money, { seq: batch.seq, at: batch.createdAt }, () => this.ensureLease(), {
+        afterWrite: this.options.afterBucketWrite,
+        limits: this.options.monthLimits,
+      });
     }
     await insertNew(
       StatApplied.collection,

@@ -200,7 +200,7 @@ describe('book of business', () => {
 });
 
 describe('folding in batches', () => {
-  it('gives the same documents in one batch or in several, and folding an op again changes nothing', () => {
+  it('gives the same documents in one batch or in several, and folding an op again changes nothing', async () => {
     const at = new Date('2026-03-10T12:00:00.000Z');
     const ops: LineOp[] = [
       { partnerId: 'p', line: base(), claim: { entryId: 'commission:inv-1', payoutId: null } },
@@ -212,10 +212,12 @@ describe('folding in batches', () => {
       },
     ];
     const one = emptyMoneyDocs();
-    foldMoneyInMemory(one, { lines: ops, books: [] }, at, 1);
+    await foldMoneyInMemory(one, { lines: ops, books: [] }, at, 1);
     const several = emptyMoneyDocs();
-    for (const [index, op] of ops.entries()) foldMoneyInMemory(several, { lines: [op], books: [] }, at, index + 1);
-    foldMoneyInMemory(several, { lines: [ops[1]!], books: [] }, at, 9);
+    for (const [index, op] of ops.entries()) {
+      await foldMoneyInMemory(several, { lines: [op], books: [] }, at, index + 1);
+    }
+    await foldMoneyInMemory(several, { lines: [ops[1]!], books: [] }, at, 9);
     const content = (docs: typeof one) => ({
       statements: [...docs.statements.values()].map((doc) => ({ ...doc, seq: 0 })),
       totals: [...docs.totals.values()].map(({ seq: _seq, ...doc }) => doc),
