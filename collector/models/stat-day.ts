@@ -1,9 +1,10 @@
 import { Schema } from 'mongoose';
 
 /**
- * A partner-month's daily counters alone (domain/stat-layout.ts), `_id` = its bucket's
- * `<partnerId>|YYYY-MM`: what a page of the partner report reads, a few KB at most whatever the
- * partner's banners and sub-IDs. Written by the stats folder just before the bucket it mirrors.
+ * A partner-month's daily counters alone (domain/stat-layout.ts `DayBucket`, packed into one
+ * string), `_id` = its bucket's `<partnerId>|YYYY-MM`: what a page of the partner report reads,
+ * under a KB whatever the partner's banners and sub-IDs. Written by the stats folder just before
+ * the bucket it mirrors.
  */
 export const statDaySchema = new Schema(
   {
@@ -11,7 +12,7 @@ export const statDaySchema = new Schema(
     partnerId: { type: String, required: true },
     month: { type: String, required: true },
     seq: { type: Number, required: true },
-    days: { type: Schema.Types.Mixed },
+    packedDays: { type: String, required: true },
   },
   { collection: 'stat_days', versionKey: false, minimize: false },
 );

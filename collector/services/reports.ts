@@ -14,6 +14,7 @@ import {
   type BucketIncrements,
   type Counters,
   type DayBucket,
+  unpackDays,
   type DayCounters,
   type ProgramBucket,
   programPartnerId,
@@ -131,7 +132,7 @@ async function pageCounters(
         const stored = (await models.StatDay.findOne(
           keyFilter(models.StatDay, id, partnerId),
         ).lean()) as DayBucket | null;
-        if (stored) program.partners[partnerId] = stored.days;
+        if (stored) program.partners[partnerId] = unpackDays(stored.packedDays);
       }),
     );
   }

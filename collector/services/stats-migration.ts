@@ -59,8 +59,11 @@ export async function migrateDailyStats(models: Models, logger: Logger, owner: s
   return moved;
 }
 
-/** The once-per-database marker of the copy to `stat_days` (a bulk loader that wrote them writes it). */
-export const daysMigrationId = 'migration:stat_days';
+/**
+ * The once-per-database marker of the copy to `stat_days` (a bulk loader that wrote them writes
+ * it). Its second version: the first wrote the days unpacked, so folders that had it copy again.
+ */
+export const daysMigrationId = 'migration:stat_days:packed';
 
 /**
  * Once per database, by the fold lease's holder: the daily counters of every partner bucket

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
 import { createApiKey } from '../../collector/auth/api-keys';
+import { unpackDays } from '../../collector/domain/stat-layout';
 import { createAdmin } from '../../collector/services/admins';
 import { StatsFolder } from '../../collector/services/stats-folder';
 import { daysMigrationId } from '../../collector/services/stats-migration';
@@ -242,8 +243,10 @@ describe('partner report', () => {
     await models.StatFold.deleteOne({ _id: daysMigrationId });
     for (const row of await paged()) expect(row).toEqual(byPartner.get(row.partnerId));
     await new StatsFolder(models, logger, { foldMs: 60_000, graceMs: 60_000 }).flush();
-    expect(await models.StatDay.findById(`${top.partnerId}|2026-03`).lean()).toMatchObject({
-      days: { '01': expect.objectContaining({ clicks: 10 }), '02': expect.objectContaining({ clicks: 5 }) },
+    const copied = await models.StatDay.findById(`${top.partnerId}|2026-03`).lean();
+    expect(unpackDays(copied!.packedDays)).toMatchObject({
+      '01': expect.objectContaining({ clicks: 10 }),
+      '02': expect.objectContaining({ clicks: 5 }),
     });
     for (const row of await paged()) expect(row).toEqual(byPartner.get(row.partnerId));
   });

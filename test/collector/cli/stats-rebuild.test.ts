@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
-import type { Bucket } from '../../../collector/domain/stat-layout';
+import { unpackDays, type Bucket } from '../../../collector/domain/stat-layout';
 import { testCollector, testConfig } from '../../support/collector';
 import { useTestDatabase } from '../../support/db';
 import { createTestPartner } from '../../support/partners';
@@ -86,7 +86,7 @@ test('rebuilds a period with drifted counters from the facts, idempotently, with
   const { StatDay } = collector.context.models;
   for (const month of ['2026-02', '2026-03']) {
     const bucket = await StatBucket.findById(`${partnerId}|${month}`).lean();
-    expect((await StatDay.findById(`${partnerId}|${month}`).lean())?.days).toEqual(bucket?.days);
+    expect(unpackDays((await StatDay.findById(`${partnerId}|${month}`).lean())!.packedDays)).toEqual(bucket?.days);
   }
 });
 

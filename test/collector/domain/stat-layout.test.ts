@@ -11,14 +11,17 @@ import {
   maxKeysPerDimension,
   monthsOf,
   otherKey,
+  packDays,
   periodCounters,
   programBucketId,
   programTotals,
   refundContribution,
   replaceDays,
   signupContribution,
+  unpackDays,
   type Bucket,
   type Contribution,
+  type DayCounters,
 } from '../../../collector/domain/stat-layout';
 
 const click = (day: string, extra: Partial<Parameters<typeof clickContribution>[0]> = {}) =>
@@ -159,5 +162,21 @@ describe('folding and reading back', () => {
     expect(replaceDays(stored, fresh, new Set(['02']))).toEqual({
       ksummer: { '01': { clicks: 5 }, '02': { clicks: 3 } },
     });
+  });
+});
+
+describe('packed days (stat_days)', () => {
+  it('packs counters in a fixed order, leaving zeros empty and trailing ones out, and unpacks them', () => {
+    const days: DayCounters = {
+      '12': { clicks: 2, uniqueClicks: 2, signups: 1, customers: 1, revenue: 27_700, commission: 6925 },
+      '03': { clicks: 5, uniqueClicks: 5 },
+      '20': { revenue: -1500, commission: -375 },
+      '21': { clicks: 0 },
+    };
+    const packed = packDays(days);
+    expect(packed).toBe('03=5,5 12=2,2,1,1,27700,6925 20=,,,,-1500,-375');
+    const { '21': _empty, ...withCounters } = days;
+    expect(unpackDays(packed)).toEqual(withCounters);
+    expect(unpackDays(packDays({}))).toEqual({});
   });
 });
