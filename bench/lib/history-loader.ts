@@ -38,6 +38,7 @@ import { moneyMigrationId } from '../../collector/services/money-rebuild';
 import { daysMigrationId } from '../../collector/services/stats-migration';
 import { completedKey, sealedKey } from '../../collector/services/payouts';
 import { partnerPayoutEntry, payoutsStream } from '../../collector/services/partner-payouts';
+import { recordItemEntries } from '../../collector/services/payout-entries';
 import { logEntryId } from '../../collector/domain/keyed-log';
 import { fingerprint } from '../../collector/services/fingerprint';
 import { commissionEntry } from '../../collector/services/ledger-writer';
@@ -298,13 +299,16 @@ async function writePayouts(
   for (const [index, month] of months.entries()) {
     const { payoutId, asOf } = batchOfMonth(month, currentMonth)!;
     const completed = index < months.length - 1;
-    const items = [...earned.get(month)!].map(([partnerId, owed]) => ({
-      partnerId,
-      amount: owed.amount,
-      payoutEmail: `${partnerId}@paypal.bench.example`,
-      entryIds: owed.entryIds,
-      status: completed ? 'paid' : 'pending',
-    }));
+    const items = [];
+    for (const [partnerId, owed] of earned.get(month)!) {
+      items.push({
+        partnerId,
+        amount: owed.amount,
+        payoutEmail: `${partnerId}@paypal.bench.example`,
+        ...(await recordItemEntries(db.models, payoutId, partnerId, owed.entryIds)),
+        status: completed ? 'paid' : 'pending',
+      });
+    }
     await native.collection('payouts').insertOne({
       _id: payoutId as never,
       asOf,

@@ -67,6 +67,19 @@ export function decidePayout(
   return { pay: true, amount: balance, entryIds: claimable.map((entry) => entry._id) };
 }
 
+/** The entry IDs of a batch item are stored in parts of at most this many (models/payout-entries.ts). */
+export const entriesPerPart = 1000;
+
+export const payoutEntriesId = (payoutId: string, partnerId: string, part: number) =>
+  `${payoutId}|${partnerId}|${part}`;
+
+/** An item's entry IDs in stored parts, in order; none for an item paying nothing. */
+export function entryParts(entryIds: readonly string[], perPart = entriesPerPart): string[][] {
+  const parts: string[][] = [];
+  for (let start = 0; start < entryIds.length; start += perPart) parts.push(entryIds.slice(start, start + perPart));
+  return parts;
+}
+
 export interface BatchItem {
   partnerId: string;
   amount: number;

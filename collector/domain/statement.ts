@@ -408,7 +408,7 @@ export interface BookOp {
   signup?: { signedUpAt: Date; method: string | null; bid: string | null; coupon: string | null } | undefined;
   invoice?: { occurredAt: Date; commissionable: number } | undefined;
   commission?: number | undefined;
-  /** The customer's signup (with `commission`): where the customer is in a book month split into chunks. */
+  /** The customer's signup (with `commission`): which finds the customer's leaf in a book month's chunk tree. */
   signedUpAt?: Date | null | undefined;
 }
 

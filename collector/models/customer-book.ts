@@ -4,7 +4,7 @@ import { Schema } from 'mongoose';
  * A partner's book of business for one month of signups (domain/statement.ts,
  * domain/month-chunks.ts): the head `<partnerId>|YYYY-MM` holds the customers bound that month,
  * newest first, with their invoices and commission, or the refs of its chunks
- * (`<partnerId>|YYYY-MM|<seq>.<n>`, in this collection too). Written only by the stats folder
+ * (`<partnerId>|YYYY-MM|<seq>.<n>`, in this collection too: leaves or inner chunks of refs). Written only by the stats folder
  * (fold lease); a head's `seq` is the last fold batch applied.
  */
 export const customerBookSchema = new Schema(

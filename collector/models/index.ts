@@ -25,6 +25,7 @@ import { partnerNoteSchema } from './partner-note';
 import { partnerPayoutSchema } from './partner-payout';
 import { payoutSchema } from './payout';
 import { payoutClaimSchema } from './payout-claim';
+import { payoutEntriesSchema } from './payout-entries';
 import { refundSlotSchema } from './refund-slot';
 import { releaseDaySchema } from './release-day';
 import { revenueEventSchema } from './revenue-event';
@@ -56,6 +57,7 @@ export function createModels(connection: Connection) {
     LedgerEntry: connection.model('LedgerEntry', ledgerEntrySchema),
     Payout: connection.model('Payout', payoutSchema),
     PayoutClaim: connection.model('PayoutClaim', payoutClaimSchema),
+    PayoutEntries: connection.model('PayoutEntries', payoutEntriesSchema),
     Banner: connection.model('Banner', bannerSchema),
     ApiKey: connection.model('ApiKey', apiKeySchema),
     AdminUser: connection.model('AdminUser', adminUserSchema),

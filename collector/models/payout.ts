@@ -7,7 +7,11 @@ import { Schema, type InferSchemaType } from 'mongoose';
 export const payoutStatuses = ['claiming', 'open', 'completed', 'abandoned'] as const;
 export const payoutItemStatuses = ['pending', 'paid', 'failed'] as const;
 
-/** A payout batch: one item per paid partner, with the ledger entries locked to it. */
+/**
+ * A payout batch: one item per paid partner, with how many ledger entries it pays; the entries
+ * themselves are in `payout_entries` (`parts` documents). Batches of older versions held them in
+ * `entryIds`, moved out once (services/keyed-lists-migration.ts).
+ */
 export const payoutSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -20,7 +24,9 @@ export const payoutSchema = new Schema(
         partnerId: { type: String, required: true },
         amount: { type: Number, required: true },
         payoutEmail: { type: String, required: true },
-        entryIds: { type: [String], required: true },
+        entries: { type: Number },
+        parts: { type: Number },
+        entryIds: { type: [String], default: undefined },
         status: { type: String, enum: payoutItemStatuses, required: true, default: 'pending' },
       },
     ],

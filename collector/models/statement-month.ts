@@ -3,8 +3,8 @@ import { Schema } from 'mongoose';
 /**
  * A partner's statement lines of one month (domain/statement.ts, domain/month-chunks.ts): the head
  * `<partnerId>|YYYY-MM` of the lines' `occurredAt` holds them newest first, or the refs of its
- * chunks (`<partnerId>|YYYY-MM|<seq>.<n>`, in this collection too, so they share the shard key),
- * with reversals and payout claims folded in. Written only by the stats folder (fold lease); a
+ * chunks (`<partnerId>|YYYY-MM|<seq>.<n>`, in this collection too, so they share the shard key:
+ * leaves holding lines, inner chunks holding refs), with reversals and payout claims folded in. Written only by the stats folder (fold lease); a
  * head's `seq` is the last fold batch applied.
  */
 export const statementMonthSchema = new Schema(

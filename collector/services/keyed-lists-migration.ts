@@ -1,6 +1,6 @@
 // One-time moves of lists that were read with a filter into keyed logs (domain/keyed-log.ts): each
 // partner's payouts (v1); the partner directory, each subject's audit trail and each partner's
-// notes (v2). Each move is done by one process (a unique claim); a move that died is done again by
+// notes (v2); and the entries of payout batches' items out of the batches (v3). Each move is done by one process (a unique claim); a move that died is done again by
 // the next start after a while, and skips what is there already, so running it twice adds nothing.
 import type { Logger } from '../logger';
 import type { Models } from '../models';
@@ -11,6 +11,7 @@ import { logEntryId } from '../domain/keyed-log';
 import { listPartner } from './partner-directory';
 import { notesStream, recordNote } from './partner-notes';
 import { payoutsStream, recordPartnerPayouts } from './partner-payouts';
+import { moveBatchEntries } from './payout-entries';
 
 /** A move started longer ago than this and never finished is taken to be from a crashed process. */
 const staleAfterMs = 10 * 60_000;
@@ -31,6 +32,11 @@ const moves: Move[] = [
       auditEntries: await moveAuditTrails(models),
       notes: await moveNotes(models),
     }),
+  },
+  {
+    version: 'v3',
+    what: 'the entries payout batches pay',
+    move: async (models) => ({ batches: await moveBatchEntries(models) }),
   },
 ];
 

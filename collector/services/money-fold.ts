@@ -131,7 +131,7 @@ export class LineReader {
   }
 }
 
-/** A collection of month documents split into chunks: statement lines or customer books. */
+/** A collection of month documents in chunk trees: statement lines or customer books. */
 export interface MonthStore {
   model: { db: Connection; collection: Collection };
   field: ItemField;

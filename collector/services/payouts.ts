@@ -26,6 +26,7 @@ import { fateKey, payoutHolder, reverseUnpaidCommissions } from './commission-fa
 import { insertNew } from './duplicates';
 import { recordClaimDeltas } from './money-fold';
 import { recordPartnerPayouts } from './partner-payouts';
+import { itemEntryIds, recordItemEntries } from './payout-entries';
 import type { ServiceDeps } from './deps';
 import { formatMinor } from '../domain/money';
 import { notifyPartner } from './partner-notifications';
@@ -219,7 +220,7 @@ export async function runPayout(
   const payoutId = newPayoutId(asOf);
   const createdAt = new Date();
   let created = false;
-  const items: Array<PayoutItemView & { entryIds: string[] }> = [];
+  const items: Array<PayoutItemView & { entries: number; parts: number }> = [];
   for await (const plan of partnerPlans(models, asOf)) {
     const { partnerId } = plan;
     const decision = decidePayout(plan, plan.claimable, config.minPayout);
@@ -265,7 +266,9 @@ export async function runPayout(
       });
       continue;
     }
-    items.push({ partnerId, amount, payoutEmail: current.payoutEmail!, entryIds });
+    // The entries before the item that names them: an open batch can always give them back.
+    const stored = await recordItemEntries(models, payoutId, partnerId, entryIds);
+    items.push({ partnerId, amount, payoutEmail: current.payoutEmail!, ...stored });
   }
 
   if (items.length === 0) {
@@ -420,12 +423,12 @@ export function payoutView(payout: StoredPayout) {
     currency: payout.currency,
     status: payout.status,
     total: sumAmounts(payout.items),
-    items: payout.items.map(({ partnerId, amount, payoutEmail, status, entryIds }) => ({
+    items: payout.items.map(({ partnerId, amount, payoutEmail, status, entries, entryIds }) => ({
       partnerId,
       amount,
       payoutEmail,
       status,
-      entries: entryIds.length,
+      entries: entries ?? entryIds?.length ?? 0,
     })),
     withheld: payout.withheld,
     createdBy: payout.createdBy,
@@ -449,7 +452,7 @@ async function applyCompletion(deps: ServiceDeps, payout: StoredPayout, failed: 
     status: failed.has(item.partnerId) ? ('failed' as const) : ('paid' as const),
   }));
   for (const item of items.filter((candidate) => candidate.status === 'failed')) {
-    await releasePartner(models, payout._id, item.partnerId, item.entryIds);
+    await releasePartner(models, payout._id, item.partnerId, await itemEntryIds(models, payout._id, item));
     const partner = await models.Partner.findById(item.partnerId, { status: 1 }).lean();
     if (partner?.status === 'disabled') await reverseUnpaidCommissions(models, item.partnerId);
     await seam('payout.complete:item-released');

@@ -1,10 +1,12 @@
 // Lists written before they were keyed logs (payout batches, partners, the audit log, notes) are
-// moved into them once, at start-up; a move done again (a crash, a second process) adds nothing twice.
+// moved into them once, at start-up, and so are the entries finished payout batches held; a move
+// done again (a crash, a second process) adds nothing twice.
 import { completedKey, sealedKey } from '../../collector/domain/payout';
 import { createLogger } from '../../collector/logger';
 import { createModels, syncIndexes, type Models } from '../../collector/models';
 import { migrateKeyedLists } from '../../collector/services/keyed-lists-migration';
 import { partnerPayouts, payoutsStream } from '../../collector/services/partner-payouts';
+import { itemEntryIds } from '../../collector/services/payout-entries';
 import { logLength } from '../../collector/services/keyed-log';
 import { auditStream, auditTrail } from '../../collector/services/audit';
 import { createPartner, directoryPage } from '../../collector/services/partner-directory';
@@ -88,8 +90,8 @@ describe('moving lists to keyed logs', () => {
       migrateKeyedLists(models, logger, 'test'),
       migrateKeyedLists(models, logger, 'other'),
     ]);
-    // 3 payout items, 3 partners, 3 audit entries, 3 notes.
-    expect(first + second).toBe(12);
+    // 3 payout items, 3 partners, 3 audit entries, 3 notes, 2 finished batches' entries.
+    expect(first + second).toBe(14);
     const a = await partnerPayouts({ models }, 'pa', { limit: 10 });
     expect(a.items.map((item) => [item.payoutId, item.status, item.amount])).toEqual([
       ['po_old_2', 'pending', 1000],
@@ -124,6 +126,16 @@ describe('moving lists to keyed logs', () => {
       ],
     );
     expect((await partnerNotes({ models }, 'pb', { limit: 10 })).items.map((note) => note.noteId)).toEqual(['note_3']);
+    // A finished batch's entries are out of it, each item's in its part; an open one keeps its own.
+    const old1 = await models.Payout.findById('po_old_1').lean();
+    expect(old1!.items.map((item) => [item.partnerId, item.entries, item.parts, item.entryIds])).toEqual([
+      ['pa', 1, 1, undefined],
+      ['pb', 1, 1, undefined],
+    ]);
+    expect(await itemEntryIds(models, 'po_old_1', old1!.items[1]!)).toEqual(['commission:po_old_1-pb']);
+    const old2 = await models.Payout.findById('po_old_2').lean();
+    expect(old2!.items[0]!.entryIds).toEqual(['commission:po_old_2-pa']);
+    expect(await itemEntryIds(models, 'po_old_2', old2!.items[0]!)).toEqual(['commission:po_old_2-pa']);
     // Done: a later start does nothing.
     expect(await migrateKeyedLists(models, logger, 'later')).toBe(0);
   });
@@ -135,7 +147,12 @@ describe('moving lists to keyed logs', () => {
     await models.Partner.updateOne({ _id: 'pb' }, { $unset: { directoryNo: 1 } });
     await models.AuditTrailEntry.deleteOne({ _id: `${auditStream('partner:pa')}|2` });
     await models.NoteEntry.deleteOne({ _id: `${notesStream('pa')}|2` });
-    expect(await migrateKeyedLists(models, logger, 'again')).toBe(3);
+    // And one that stored a batch's parts but died before writing the batch without its list.
+    const { items } = batch('po_old_1', '2026-01-01', 'completed', ['pa', 'pb']);
+    await models.Payout.updateOne({ _id: 'po_old_1' }, { $set: { items } });
+    expect(await migrateKeyedLists(models, logger, 'again')).toBe(4);
+    expect(await models.PayoutEntries.countDocuments({ payoutId: 'po_old_1' })).toBe(2);
+    expect((await models.Payout.findById('po_old_1').lean())!.items.every((item) => !item.entryIds)).toBe(true);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pa'))).toBe(2);
     expect(await logLength(models.PartnerPayout.collection, payoutsStream('pb'))).toBe(1);
     expect(await logLength(models.DirectoryEntry.collection, directoryStream)).toBe(5);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Collector } from '../../../collector/app';
 import { summarizeLedger } from '../../../collector/domain/ledger';
+import { itemEntryIds } from '../../../collector/services/payout-entries';
 import { testAdminKey, testServerKey } from '../../support/collector';
 import { createTestPartner, day } from '../../support/partners';
 
@@ -104,9 +105,10 @@ export async function checkedLedger(collector: Collector, partnerId: string): Pr
   }
   for (const batch of batches.filter((candidate) => candidate.status !== 'abandoned')) {
     for (const item of batch.items.filter((candidate) => candidate.partnerId === partnerId)) {
-      const sum = entries.filter((entry) => item.entryIds.includes(entry._id)).reduce((s, e) => s + e.amount, 0);
+      const entryIds = await itemEntryIds(collector.context.models, batch._id, item);
+      const sum = entries.filter((entry) => entryIds.includes(entry._id)).reduce((s, e) => s + e.amount, 0);
       expect(item.amount).toBe(sum);
-      const stillLocked = item.entryIds.every((id) => locked.get(id) === batch._id);
+      const stillLocked = entryIds.every((id) => locked.get(id) === batch._id);
       expect(stillLocked).toBe(item.status !== 'failed');
     }
   }

@@ -14,6 +14,7 @@ import { createModels, type Models } from '../../../collector/models';
 import { webhookEventId } from '../../../collector/domain/webhooks';
 import { appendLedgerEntry } from '../../../collector/services/ledger-writer';
 import { createPartner } from '../../../collector/services/partner-directory';
+import { itemEntryIds } from '../../../collector/services/payout-entries';
 import { abandonedAfterMs, completedKey, sealedKey } from '../../../collector/services/payouts';
 import { ChildCollector, withDatabase, type ChildCollectorOptions } from '../../support/child-collector';
 import { testAdminKey } from '../../support/collector';
@@ -185,10 +186,11 @@ async function checkMoney(step: string) {
       continue;
     }
     for (const item of batch.items) {
-      const sum = item.entryIds.reduce((total, id) => total + (amountOf.get(id) ?? NaN), 0);
+      const entryIds = await itemEntryIds(models, batch._id, item);
+      const sum = entryIds.reduce((total, id) => total + (amountOf.get(id) ?? NaN), 0);
       if (sum !== item.amount) problems.push(`${batch._id}/${item.partnerId}: amount ${item.amount} ≠ entries ${sum}`);
       if (item.status === 'failed') continue;
-      for (const id of item.entryIds) hold(id, batch._id);
+      for (const id of entryIds) hold(id, batch._id);
     }
   }
   for (const [entryId, holders] of heldBy) {
@@ -260,7 +262,7 @@ async function expectAllPaid() {
   for (const batch of batches.filter((candidate) => candidate.status === 'completed'))
     for (const item of batch.items.filter((candidate) => candidate.status === 'paid')) {
       paidTotal += item.amount;
-      for (const id of item.entryIds) paidIn.set(id, (paidIn.get(id) ?? 0) + 1);
+      for (const id of await itemEntryIds(models, batch._id, item)) paidIn.set(id, (paidIn.get(id) ?? 0) + 1);
     }
   expect(entries.filter((entry) => paidIn.get(entry._id) !== 1).map((entry) => entry._id)).toEqual([]);
   expect([...paidIn.values()].every((times) => times === 1)).toBe(true);
