@@ -1,6 +1,6 @@
 // How long the records that grow with traffic are kept. Facts that money or counters depend on
 // (ledger, customers, revenue events, payouts, claims) are kept for ever; these are not facts.
-import { addDays, DAY_MS } from './days';
+import { addDays, DAY_MS, utcDay } from './days';
 
 export interface RetentionSettings {
   clickRetentionDays: number;
@@ -25,5 +25,11 @@ export function retentionCutoffs(now: Date, settings: RetentionSettings) {
     appliedDeltas: new Date(now.getTime() - appliedDeltaKeepMs(settings.statsGraceMs)),
     /** Sent mail, finished webhook deliveries (the delivery log) and the leases of their attempts. */
     deliveryLog: addDays(now, -settings.deliveryLogDays),
+    /**
+     * Release days (`release_days`, a UTC day's exact release times) before this day: a balance is
+     * only ever asked for now, and reads the release day of its own day alone (earlier days count
+     * as released from the totals); a day's margin for clocks that differ between processes.
+     */
+    releaseDays: utcDay(addDays(now, -2)),
   };
 }

@@ -77,6 +77,12 @@ export async function purgeWebhookStrikes({ models, config }: Deps, now = new Da
   return (await Promise.all(deletes)).reduce((sum, result) => sum + result.deletedCount, 0);
 }
 
+/** Release days no balance reads any more (domain/retention.ts). */
+export async function purgeReleaseDays({ models, config }: Deps, now = new Date()): Promise<number> {
+  const { releaseDays } = retentionCutoffs(now, config);
+  return (await models.ReleaseDay.deleteMany({ day: { $lt: releaseDays } })).deletedCount;
+}
+
 export interface RetentionResult {
   clicks: number;
   visitorHistories: number;
@@ -86,6 +92,7 @@ export interface RetentionResult {
   webhookDeliveries: number;
   webhookLeases: number;
   webhookStrikes: number;
+  releaseDays: number;
 }
 
 /** Every purge once, in turn (the job and `npm run cli -- retention run`); the documents deleted of each. */
@@ -95,7 +102,15 @@ export async function runRetention(deps: Deps, now = new Date()): Promise<Retent
   const visitorHistories = await purgeVisitorHistories(deps, now);
   const appliedDeltas = await purgeAppliedDeltas(deps, now);
   const webhookStrikes = await purgeWebhookStrikes(deps, now);
-  return { clicks, visitorHistories, appliedDeltas, ...(await purgeDeliveryLogs(deps, now)), webhookStrikes };
+  const releaseDays = await purgeReleaseDays(deps, now);
+  return {
+    clicks,
+    visitorHistories,
+    appliedDeltas,
+    ...(await purgeDeliveryLogs(deps, now)),
+    webhookStrikes,
+    releaseDays,
+  };
 }
 
 /** Runs the job now and hourly; stops when the collector closes. */

@@ -4,6 +4,7 @@ import {
   purgeAppliedDeltas,
   purgeDeliveryLogs,
   purgeOldClicks,
+  purgeReleaseDays,
   purgeWebhookStrikes,
 } from '../../collector/services/retention';
 import { purgeVisitorHistories } from '../../collector/services/visitor-history';
@@ -195,6 +196,23 @@ describe('applied stats deltas, sent mail and the delivery log', () => {
     expect(await purgeWebhookStrikes(collector.context, now)).toBe(0);
     await WebhookStrike.deleteMany({});
     await WebhookEndpoint.deleteMany({});
+  });
+
+  it('deletes release days before the day before yesterday (UTC): no balance reads them', async () => {
+    const { ReleaseDay } = collector.context.models;
+    const releaseDay = (day: string) => ({ _id: `p1|${day}`, partnerId: 'p1', day, seq: 1, at: { '1': 100 } });
+    // `now` is 2026-11-24 12:00 UTC.
+    await ReleaseDay.insertMany(
+      ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-12-24'].map(releaseDay),
+    );
+    expect(await purgeReleaseDays(collector.context, now)).toBe(2);
+    expect((await ReleaseDay.find({}).lean()).map((doc) => doc.day).sort()).toEqual([
+      '2026-11-22',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-12-24',
+    ]);
+    await ReleaseDay.deleteMany({});
   });
 
   it('`retention run` runs every purge and says what it deleted', async () => {
