@@ -159,6 +159,22 @@ describe('concurrent sign-ups with one address', () => {
   });
 });
 
+describe('concurrent operator creations with one address', () => {
+  it('create one operator; the others are told the address is taken', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 4 }, () => createAdmin(collector.context, 'twin@example.com', password, 'test')),
+    );
+    const created = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(created).toHaveLength(1);
+    for (const outcome of outcomes)
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'email-taken' });
+    expect(await collector.context.models.AdminUser.countDocuments({ email: 'twin@example.com' })).toBe(1);
+    expect(
+      await collector.context.models.AccountEmail.findById(emailKey('admin', 'twin@example.com')).lean(),
+    ).toMatchObject({ ownerId: created[0]!.adminId });
+  });
+});
+
 describe('a claim whose account never came', () => {
   const ghost = async (email: string, ageMs: number, nonce: string) =>
     collector.context.models.AccountEmail.create({
