@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createApiKey, hashApiKey } from '../collector/auth/api-keys';
 import { hashPassword, verifyPassword } from '../collector/auth/passwords';
 import type { Models } from '../collector/models';
+import { adminByEmail } from '../collector/services/account-emails';
 import { createAdmin } from '../collector/services/admins';
 
 export const demoAdminEmail = 'operator@ashop.example';
@@ -30,7 +31,7 @@ export async function ensureDemoCredentials(
 
   // The demo operator always logs in with the password printed (the data folder and the database
   // may have been reset apart from each other).
-  const admin = await models.AdminUser.findOne({ email: demoAdminEmail }).lean();
+  const admin = await adminByEmail(models, demoAdminEmail);
   if (!admin) await createAdmin({ models }, demoAdminEmail, adminPassword, 'demo-site');
   else if (!(await verifyPassword(adminPassword, admin.passwordHash))) {
     await models.AdminUser.updateOne({ _id: admin._id }, { $set: { passwordHash: await hashPassword(adminPassword) } });

@@ -1,5 +1,6 @@
 // All models, compiled on one connection. Each model's schema lives in its own file.
 import type { Connection } from 'mongoose';
+import { accountEmailSchema } from './account-email';
 import { adminUserSchema } from './admin-user';
 import { apiKeySchema } from './api-key';
 import { attributionDaySchema } from './attribution-day';
@@ -97,6 +98,7 @@ export function createModels(connection: Connection) {
     DirectoryEntry: connection.model('DirectoryEntry', directoryEntrySchema),
     AuditTrailEntry: connection.model('AuditTrailEntry', auditTrailEntrySchema),
     NoteEntry: connection.model('NoteEntry', noteEntrySchema),
+    AccountEmail: connection.model('AccountEmail', accountEmailSchema),
   };
 }
 

@@ -1,9 +1,12 @@
 // One-time moves of lists that were read with a filter into keyed logs (domain/keyed-log.ts): each
 // partner's payouts (v1); the partner directory, each subject's audit trail and each partner's
-// notes (v2); and the entries of payout batches' items out of the batches (v3). Each move is done by one process (a unique claim); a move that died is done again by
+// notes (v2); the entries of payout batches' items out of the batches (v3); and login emails into
+// keys (v4, domain/account-emails.ts). Each move is done by one process (a unique claim); a move that died is done again by
 // the next start after a while, and skips what is there already, so running it twice adds nothing.
+import { emailKeysMove, moveMarkers } from '../domain/account-emails';
 import type { Logger } from '../logger';
 import type { Models } from '../models';
+import { claimEmail } from './account-emails';
 import { auditStream, trailEntry } from './audit';
 import { claimOnce, findClaim } from './claim-once';
 import { appendToLog, logLength, type LogCollection } from './keyed-log';
@@ -38,14 +41,18 @@ const moves: Move[] = [
     what: 'the entries payout batches pay',
     move: async (models) => ({ batches: await moveBatchEntries(models) }),
   },
+  {
+    version: emailKeysMove,
+    what: 'the login emails of partners and operators',
+    move: async (models) => ({ emailKeys: await moveEmailKeys(models) }),
+  },
 ];
 
 /** Runs each move not done yet; returns how many entries were moved in all. */
 export async function migrateKeyedLists(models: Models, logger: Logger, owner: string): Promise<number> {
   let total = 0;
   for (const { version, what, move } of moves) {
-    const startedKey = `migration:keyed-lists:${version}`;
-    const doneKey = `${startedKey}:done`;
+    const { started: startedKey, done: doneKey } = moveMarkers(version);
     if (await findClaim(models, doneKey)) continue;
     const started = await claimOnce(models, startedKey, owner);
     if (!started.won && Date.now() - started.claim.at.getTime() < staleAfterMs) continue;
@@ -180,5 +187,19 @@ async function moveNotes(models: Models): Promise<number> {
     });
     moved += 1;
   }
+  return moved;
+}
+
+/**
+ * A key for every partner and operator that has none (accounts from before the keys). Accounts
+ * created meanwhile claimed theirs already (`owned`); a key left by a sign-up that lost the address
+ * to an account of this list is taken over at once, since that account holds it.
+ */
+async function moveEmailKeys(models: Models): Promise<number> {
+  let moved = 0;
+  for await (const partner of models.Partner.find({}, { email: 1 }).lean().cursor())
+    if ((await claimEmail(models, 'partner', partner.email, partner._id, { holds: true })) === 'claimed') moved += 1;
+  for await (const admin of models.AdminUser.find({}, { email: 1 }).lean().cursor())
+    if ((await claimEmail(models, 'admin', admin.email, admin._id, { holds: true })) === 'claimed') moved += 1;
   return moved;
 }

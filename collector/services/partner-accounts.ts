@@ -10,6 +10,7 @@ import { normalizeEmail } from '../domain/account-fields';
 import { DomainError } from '../domain/errors';
 import type { PartnerDoc } from '../models/partner';
 import type { ServiceDeps } from './deps';
+import { adminByEmail, partnerByEmail, partnerEmailTaken } from './account-emails';
 import { audit } from './audit';
 import { claimOnce } from './claim-once';
 import { isDuplicateKey } from './duplicates';
@@ -90,17 +91,11 @@ export async function updateProfile(
   return after;
 }
 
-const emailTaken = () =>
-  new DomainError(
-    'conflict',
-    'An account with this email already exists. Log in, or reset the password.',
-    'email-taken',
-  );
-
 /**
  * Creates the account and queues the confirmation mail (services/mail-queue.ts sends it). A failure
  * to queue does not undo the account (the partner can ask for a new link): it is reported to
- * `onMailError` and as `emailSent: false`.
+ * `onMailError` and as `emailSent: false`. The address is claimed by its key before the account is
+ * stored (services/partner-directory.ts `createPartner`): of concurrent sign-ups, one wins.
  */
 export async function signUp(
   deps: ServiceDeps,
@@ -109,42 +104,42 @@ export async function signUp(
 ): Promise<{ partnerId: string; status: 'pending'; emailSent: boolean }> {
   const { models } = deps;
   const email = normalizeEmail(input.email);
-  if (await models.Partner.exists({ email })) throw emailTaken();
+  if (await partnerByEmail(models, email)) throw partnerEmailTaken();
   const passwordHash = await hashPassword(input.password);
-  for (;;) {
-    const partnerId = generatePartnerId();
-    const confirm = issueToken(partnerId);
-    try {
-      await createPartner(models, {
-        _id: partnerId,
-        email,
-        name: input.name,
-        passwordHash,
-        payoutEmail: input.payoutEmail ? normalizeEmail(input.payoutEmail) : undefined,
-        website: input.website,
-        status: 'pending',
-        confirmTokenHash: confirm.hash,
-        confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour),
-      });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Either the email was taken meanwhile, or (very rarely) the random ID exists: try another.
-      if (await models.Partner.exists({ email })) throw emailTaken();
-      continue;
-    }
-    await emitWebhookEvent(models, 'partner.created', partnerId, {
-      partnerId,
+  // IDs are random (50 bits): one in use is found by key before its email is claimed under it.
+  let partnerId = generatePartnerId();
+  while (await models.Partner.exists({ _id: partnerId })) partnerId = generatePartnerId();
+  const confirm = issueToken(partnerId);
+  try {
+    await createPartner(models, {
+      _id: partnerId,
       email,
       name: input.name,
+      passwordHash,
+      payoutEmail: input.payoutEmail ? normalizeEmail(input.payoutEmail) : undefined,
+      website: input.website,
       status: 'pending',
+      confirmTokenHash: confirm.hash,
+      confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour),
     });
-    try {
-      await queueConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm);
-      return { partnerId, status: 'pending', emailSent: true };
-    } catch (error) {
-      onMailError(error);
-      return { partnerId, status: 'pending', emailSent: false };
-    }
+  } catch (error) {
+    // The unique email index, when the ID is free: a partner from before the keys (whose move is
+    // under way) has the address.
+    if (isDuplicateKey(error) && !(await models.Partner.exists({ _id: partnerId }))) throw partnerEmailTaken();
+    throw error;
+  }
+  await emitWebhookEvent(models, 'partner.created', partnerId, {
+    partnerId,
+    email,
+    name: input.name,
+    status: 'pending',
+  });
+  try {
+    await queueConfirmation(deps, { _id: partnerId, email, name: input.name }, confirm);
+    return { partnerId, status: 'pending', emailSent: true };
+  } catch (error) {
+    onMailError(error);
+    return { partnerId, status: 'pending', emailSent: false };
   }
 }
 
@@ -229,10 +224,13 @@ export async function confirmEmail(
  * nor its timing tells whether the address has a pending account; the mail itself is only queued.
  */
 export async function resendConfirmation(deps: ServiceDeps, emailGiven: string): Promise<void> {
-  const partner = await deps.models.Partner.findOne({ email: normalizeEmail(emailGiven), status: 'pending' }).lean();
+  const found = await partnerByEmail(deps.models, normalizeEmail(emailGiven));
+  const partner = found?.status === 'pending' ? found : null;
   const confirm = issueToken(partner?._id ?? generatePartnerId());
+  // By `_id` alone (a second key is a scan on the embedded engine): a partner confirmed meanwhile
+  // gets a confirmation hash that nothing uses (confirming needs the status `pending`).
   await deps.models.Partner.updateOne(
-    { _id: partner?._id ?? unknownAccountId, status: 'pending' },
+    { _id: partner?._id ?? unknownAccountId },
     {
       $set: { confirmTokenHash: confirm.hash, confirmTokenExpiresAt: new Date(Date.now() + confirmTokenHours * hour) },
     },
@@ -257,10 +255,7 @@ export async function logIn(
   password: string,
 ): Promise<LoginResult> {
   const email = normalizeEmail(emailGiven);
-  const [partner, admin] = await Promise.all([
-    models.Partner.findOne({ email }).lean(),
-    models.AdminUser.findOne({ email }).lean(),
-  ]);
+  const [partner, admin] = await Promise.all([partnerByEmail(models, email), adminByEmail(models, email)]);
   const [partnerOk, adminOk] = await Promise.all([
     verifyPassword(password, partner?.passwordHash ?? (await decoyHash)),
     verifyPassword(password, admin?.passwordHash ?? (await decoyHash)),
@@ -287,7 +282,7 @@ export async function logIn(
  */
 export async function requestPasswordReset(deps: ServiceDeps, emailGiven: string): Promise<void> {
   const { config, models } = deps;
-  const found = await models.Partner.findOne({ email: normalizeEmail(emailGiven) }).lean();
+  const found = await partnerByEmail(models, normalizeEmail(emailGiven));
   const partner = found && found.status !== 'disabled' ? found : null;
   const reset = issueToken(partner?._id ?? generatePartnerId());
   // A new token replaces the stored hash: earlier reset links stop working.

@@ -15,20 +15,26 @@ import { DomainError } from '../domain/errors';
 import type { Models } from '../models';
 import type { DirectoryEntryDoc } from '../models/directory-entry';
 import type { PartnerDoc } from '../models/partner';
+import { claimEmail, partnerEmailTaken } from './account-emails';
 import { appendToLog, logLength } from './keyed-log';
+import { seam } from './seams';
 
 type Deps = Pick<Models, 'Partner' | 'DirectoryEntry'>;
+type CreateDeps = Deps & Pick<Models, 'AccountEmail' | 'OnceClaim' | 'AdminUser'>;
 export type ListedPartner = PartnerDoc & { _id: string };
 
 /**
- * Creates a partner (every path: sign-up, tests, fixtures). Its directory entry is written first
- * and the partner second, remembering the entry's number: a crash (or a failed insert) between the
- * two leaves an entry that names nobody, which every read skips (domain/partner-directory.ts
- * `shownAt`). The other order could leave a partner no list ever shows, with nothing to notice it.
- * Errors of the partner's insert (a duplicate email or ID) are the caller's, as before.
+ * Creates a partner (every path: sign-up, tests, fixtures). Its login email is claimed first
+ * (services/account-emails.ts: of concurrent sign-ups with one address, only the winner goes on; the
+ * others get `email-taken` and write nothing). Then its directory entry is written and the partner
+ * last, remembering the entry's number: a crash (or a failed insert) between the two leaves an entry
+ * that names nobody, which every read skips (domain/partner-directory.ts `shownAt`), and a claim
+ * that frees itself after the grace time. The other order could leave a partner no list ever shows,
+ * with nothing to notice it. Errors of the partner's insert (a duplicate ID, or an email held by a
+ * partner from before the keys while they are being made) are the caller's, as before.
  */
 export async function createPartner(
-  models: Deps,
+  models: CreateDeps,
   partner: Omit<Partial<PartnerDoc>, 'directoryNo'> & {
     _id: string;
     email: string;
@@ -36,6 +42,8 @@ export async function createPartner(
     passwordHash: string;
   },
 ): Promise<number> {
+  if ((await claimEmail(models, 'partner', partner.email, partner._id)) === 'taken') throw partnerEmailTaken();
+  await seam('account.email:claimed');
   const createdAt = new Date();
   const directoryNo = await appendToLog(
     models.DirectoryEntry.collection,

@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { signToken } from '../auth/tokens';
 import { normalizeEmail } from '../domain/account-fields';
 import { DomainError } from '../domain/errors';
+import { claimEmail, partnerByEmail, releaseEmail } from './account-emails';
 import { audit } from './audit';
 import type { ServiceDeps } from './deps';
 import { isDuplicateKey } from './duplicates';
@@ -146,7 +147,7 @@ export async function requestEmailChange(
     throw new DomainError('invalid', 'This is already your login email.', 'same-email', {
       fields: [{ field: 'email', message: 'is already your login email' }],
     });
-  if (await models.Partner.exists({ email })) throw emailTaken();
+  if (await partnerByEmail(models, email)) throw emailTaken();
   return issueEmailChange(deps, partner, email);
 }
 
@@ -184,7 +185,10 @@ const invalidLink = () => new DomainError('invalid', 'This link is invalid or wa
 
 /**
  * Applies the change from the emailed link. The token is used up by inserting its key: of two
- * clicks at once, only one changes the email. The old address is told.
+ * clicks at once, only one changes the email. The new address is claimed by its key first (of a
+ * change and a sign-up at once, one gets it), then stored, then the old address's key is released;
+ * a crash in between leaves an old key whose owner no longer holds it, which counts as free
+ * (domain/account-emails.ts `keyIsFree`). The old address is told.
  */
 export async function confirmEmailChange(deps: ServiceDeps, token: string): Promise<{ email: string }> {
   const { models } = deps;
@@ -204,6 +208,7 @@ export async function confirmEmailChange(deps: ServiceDeps, token: string): Prom
     throw invalidLink();
   const from = partner.email;
   const to = partner.emailChangeTo;
+  if ((await claimEmail(models, 'partner', to, partner._id)) === 'taken') throw emailTaken();
   try {
     await models.Partner.updateOne(
       { _id: partner._id },
@@ -213,6 +218,7 @@ export async function confirmEmailChange(deps: ServiceDeps, token: string): Prom
     if (isDuplicateKey(error)) throw emailTaken();
     throw error;
   }
+  await releaseEmail(models, 'partner', from, partner._id);
   await audit(deps, {
     actor: `partner:${partner._id}`,
     action: 'partner.email',

@@ -18,7 +18,8 @@ export type SeamName =
   | 'refund:slot-taken' // a refund took its slot, before planning its ledger entry
   | 'signup:event-recorded' // a signup recorded customer.attributed, before binding the customer
   | 'signup:bound' // a signup bound the customer, before counting it in the attribution report
-  | 'partner.status:event-recorded'; // a status change recorded its event, before setting the status
+  | 'partner.status:event-recorded' // a status change recorded its event, before setting the status
+  | 'account.email:claimed'; // a sign-up claimed its login email, before storing the partner
 
 export async function seam(name: SeamName): Promise<void> {
   const handler = handlers.get(name);
