@@ -3,20 +3,17 @@
 // of `partners` / `admin_users` on the embedded engine); of concurrent sign-ups with one address
 // exactly one gets it; a claim whose account never came is taken over after the grace time; an
 // email change moves the key, and a crash between its steps leaves the old address free.
-import mongoose, { type Connection } from 'mongoose';
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
-import { connectionOptions } from '../../collector/db/connection';
-import { learnKeyFilterShape } from '../../collector/db/key-filter';
 import { claimGraceMs, emailKey } from '../../collector/domain/account-emails';
 import { createAdmin } from '../../collector/services/admins';
-import { testCollector } from '../support/collector';
-import { engineUri, useTestDatabase } from '../support/db';
+import { useTestDatabase } from '../support/db';
+import { monitoredCollector, type MonitoredCollector } from '../support/monitored-collector';
 import { linkToken, mailTo } from '../support/outbox';
 import { holdAt } from '../support/seams';
 
 const db = useTestDatabase(__filename);
-let connection: Connection;
+let monitored: MonitoredCollector;
 let collector: Collector;
 const password = 'a good password';
 
@@ -58,17 +55,11 @@ async function scansOf(action: () => Promise<unknown>): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  connection = mongoose.createConnection(engineUri(), { ...connectionOptions, dbName: db.name, monitorCommands: true });
-  await connection.asPromise();
-  await learnKeyFilterShape(connection);
-  collector = await testCollector(connection);
-  await collector.migrated;
-  watch(connection.getClient() as unknown as NodeJS.EventEmitter);
+  monitored = await monitoredCollector(db.name);
+  collector = monitored.collector;
+  watch(monitored.client);
 });
-afterAll(async () => {
-  await collector.close();
-  await connection.close();
-});
+afterAll(() => monitored.close());
 
 const api = () => request(collector.app);
 const signup = (email: string) => api().post('/v1/partners').send({ email, password, name: 'Ann Partner' });

@@ -2,24 +2,22 @@
 // read of the operator's partner list, partner page and report pages is one document by exact
 // `_id`, a bounded number of them whatever the number of partners; an entry whose partner was never
 // stored (the creation died between its two writes) is skipped.
-import mongoose, { type Connection } from 'mongoose';
 import request from 'supertest';
 import type { Collector } from '../../collector/app';
-import { connectionOptions } from '../../collector/db/connection';
-import { learnKeyFilterShape } from '../../collector/db/key-filter';
 import { emailKey } from '../../collector/domain/account-emails';
 import { logEntryId } from '../../collector/domain/keyed-log';
 import { directoryStream } from '../../collector/domain/partner-directory';
 import { appendToLog } from '../../collector/services/keyed-log';
 import { createPartner } from '../../collector/services/partner-directory';
 import { isDuplicateKey } from '../../collector/services/duplicates';
-import { testAdminKey, testCollector } from '../support/collector';
-import { engineUri, useTestDatabase } from '../support/db';
+import { testAdminKey } from '../support/collector';
+import { useTestDatabase } from '../support/db';
+import { monitoredCollector, type MonitoredCollector } from '../support/monitored-collector';
 import { createTestPartner } from '../support/partners';
 
 const db = useTestDatabase(__filename);
 const admin = { Authorization: `Bearer ${testAdminKey}` };
-let connection: Connection;
+let monitored: MonitoredCollector;
 let collector: Collector;
 
 /** The collections these reads may touch, and the lists they replace (never read on these paths). */
@@ -61,17 +59,11 @@ async function measure(path: string): Promise<{ body: Record<string, unknown> & 
 }
 
 beforeAll(async () => {
-  connection = mongoose.createConnection(engineUri(), { ...connectionOptions, dbName: db.name, monitorCommands: true });
-  await connection.asPromise();
-  await learnKeyFilterShape(connection);
-  collector = await testCollector(connection);
-  await collector.migrated;
-  watch(connection.getClient() as unknown as NodeJS.EventEmitter);
+  monitored = await monitoredCollector(db.name);
+  collector = monitored.collector;
+  watch(monitored.client);
 });
-afterAll(async () => {
-  await collector.close();
-  await connection.close();
-});
+afterAll(() => monitored.close());
 
 const ids = (body: { items: unknown[] }) => body.items.map((item) => (item as { partnerId: string }).partnerId);
 
