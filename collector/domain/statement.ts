@@ -261,6 +261,49 @@ export function applyReleaseDay(stored: Record<string, number> | undefined, chan
   return at;
 }
 
+/**
+ * A release day as stored: its releases packed into one string, `<ms>=<amount>` apart by a space,
+ * in time order. One field, as the embedded engine's cost of a read grows with a document's fields:
+ * a busy day of 280 releases took 5.5 ms to read as a map, 1.8 ms packed. Days written by an older
+ * version hold the map `at` until their next fold (retention deletes past days).
+ */
+export interface ReleaseDayDoc {
+  _id: string;
+  partnerId: string;
+  day: string;
+  seq: number;
+  packed?: string | null | undefined;
+  at?: Record<string, number> | null | undefined;
+}
+
+export const releaseDayDoc = (
+  partnerId: string,
+  day: string,
+  seq: number,
+  at: Record<string, number>,
+): ReleaseDayDoc => ({
+  _id: releaseDayId(partnerId, day),
+  partnerId,
+  day,
+  seq,
+  packed: Object.keys(at)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((ms) => `${ms}=${at[ms]}`)
+    .join(' '),
+});
+
+/** The releases of a stored day, by millisecond. */
+export function releasesOf(doc: Pick<ReleaseDayDoc, 'packed' | 'at'> | null | undefined): Record<string, number> {
+  if (typeof doc?.packed !== 'string') return { ...doc?.at };
+  const at: Record<string, number> = {};
+  for (const entry of doc.packed.split(' ')) {
+    if (entry === '') continue;
+    const [ms, amount] = entry.split('=') as [string, string];
+    at[ms] = Number(amount);
+  }
+  return at;
+}
+
 export interface Balance {
   pending: number;
   payable: number;
@@ -733,7 +776,7 @@ export interface MoneyDocs {
   /** Heads and chunks by `_id`. */
   statements: Map<string, MonthDoc>;
   totals: Map<string, MoneyTotals>;
-  releaseDays: Map<string, { _id: string; partnerId: string; day: string; seq: number; at: Record<string, number> }>;
+  releaseDays: Map<string, ReleaseDayDoc>;
   books: Map<string, MonthDoc>;
 }
 
@@ -773,8 +816,8 @@ export async function foldMoneyInMemory(docs: MoneyDocs, ops: MoneyOps, at: Date
     docs.totals.set(partnerId, totals);
     for (const [day, changes] of releaseDays) {
       const id = releaseDayId(partnerId, day);
-      const at_ = applyReleaseDay(docs.releaseDays.get(id)?.at, changes);
-      docs.releaseDays.set(id, { _id: id, partnerId, day, seq, at: at_ });
+      const at_ = applyReleaseDay(releasesOf(docs.releaseDays.get(id)), changes);
+      docs.releaseDays.set(id, releaseDayDoc(partnerId, day, seq, at_));
     }
   }
   for (const group of batch.books) {

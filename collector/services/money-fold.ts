@@ -25,7 +25,9 @@ import {
   lineBaseOf,
   monthNode,
   planMoneyBatch,
+  releaseDayDoc,
   releaseDayId,
+  releasesOf,
   statementRules,
   type CustomerFacts,
   type EntryDoc,
@@ -37,6 +39,7 @@ import {
   type MoneyTotals,
   type MonthDoc,
   type MonthWrite,
+  type ReleaseDayDoc,
   type StoredLine,
 } from '../domain/statement';
 import { keyFilter } from '../db/key-filter';
@@ -241,13 +244,10 @@ export async function finishMoney(
     // Release days first: totals at this seq mean its days are written too.
     for (const [day, changes] of releaseDays) {
       const id = releaseDayId(partnerId, day);
-      const storedDay = (await ReleaseDay.findById(id).lean()) as { seq: number; at: Record<string, number> } | null;
+      const storedDay = (await ReleaseDay.findById(id).lean()) as ReleaseDayDoc | null;
       if ((storedDay?.seq ?? 0) >= seq) continue;
-      await ReleaseDay.collection.replaceOne(
-        keyFilter(ReleaseDay, id, partnerId) as never,
-        { partnerId, day, seq, at: applyReleaseDay(storedDay?.at, changes) },
-        { upsert: true },
-      );
+      const { _id, ...next } = releaseDayDoc(partnerId, day, seq, applyReleaseDay(releasesOf(storedDay), changes));
+      await ReleaseDay.collection.replaceOne(keyFilter(ReleaseDay, _id, partnerId) as never, next, { upsert: true });
       await afterWrite?.(id);
     }
     const { _id, ...rest } = totals;

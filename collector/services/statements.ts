@@ -10,6 +10,7 @@ import {
   lineKey,
   nextReleaseDay,
   releaseDayId,
+  releasesOf,
   revenueThisMonth,
   statementId,
   statementLine,
@@ -18,6 +19,7 @@ import {
   type Balance,
   type BookCustomer,
   type MoneyTotals,
+  type ReleaseDayDoc,
   type StatementLine,
   type MonthDoc,
   type StoredLine,
@@ -38,10 +40,8 @@ async function totalsOf(models: Models, partnerId: string): Promise<MoneyTotals 
 }
 
 async function releaseDay(models: Models, partnerId: string, day: string) {
-  const doc = (await models.ReleaseDay.findById(releaseDayId(partnerId, day), { at: 1 }).lean()) as {
-    at?: Record<string, number>;
-  } | null;
-  return doc?.at;
+  const doc = (await models.ReleaseDay.findById(releaseDayId(partnerId, day)).lean()) as ReleaseDayDoc | null;
+  return doc ? releasesOf(doc) : undefined;
 }
 
 /** Balance at `asOf` from the totals: 1 to 3 documents read by `_id`. */

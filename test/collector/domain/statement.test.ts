@@ -10,6 +10,8 @@ import {
   foldMoneyInMemory,
   lineKey,
   monthOfDate,
+  releaseDayDoc,
+  releasesOf,
   revenueThisMonth,
   statementId,
   statementLine,
@@ -226,5 +228,23 @@ describe('folding in batches', () => {
     expect(content(several)).toEqual(content(one));
     expect(one.totals.get('p')).toMatchObject({ paid: 10_000, reversed: 2500, months: ['2026-01', '2026-02'] });
     expect(one.books.get('p|2026-01')!.customers).toEqual([expect.objectContaining({ lifetimeCommission: 17_500 })]);
+  });
+});
+
+describe('release days as stored', () => {
+  it('packs releases in time order into one string and reads them back, and reads a day of an older version', () => {
+    const at = { '1772323200500': -250, '1772323200000': 1000, '99999999999': 7 };
+    const doc = releaseDayDoc('p', '2027-03-01', 4, at);
+    expect(doc).toEqual({
+      _id: 'p|2027-03-01',
+      partnerId: 'p',
+      day: '2027-03-01',
+      seq: 4,
+      packed: '99999999999=7 1772323200000=1000 1772323200500=-250',
+    });
+    expect(releasesOf(doc)).toEqual(at);
+    expect(releasesOf(releaseDayDoc('p', '2027-03-01', 4, {}))).toEqual({});
+    expect(releasesOf({ at })).toEqual(at);
+    expect(releasesOf(null)).toEqual({});
   });
 });
