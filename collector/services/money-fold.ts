@@ -45,6 +45,7 @@ import {
 import { keyFilter } from '../db/key-filter';
 import type { Models } from '../models';
 import { insertNew } from './duplicates';
+import { foldLanes, inLanes } from './lanes';
 
 /** What one fold batch does to the money read models (stored in the batch, replayed after a crash). */
 export const ledgerDeltaId = (entryId: string) => `ledger:${entryId}`;
@@ -165,12 +166,12 @@ async function readMonthPaths<T>(
 export async function planMoney(models: Models, ops: MoneyOps): Promise<MoneyBatch> {
   const store = statementStore(models);
   const stored = new Map<string, { lines: StoredLine[] }>();
-  for (const group of groupByStatement(ops.lines).values()) {
+  await inLanes([...groupByStatement(ops.lines).values()], foldLanes, async (group) => {
     const head = await readMonthDoc(store, group.id);
-    if (!head) continue;
+    if (!head) return;
     const nodes = await readMonthPaths<StoredLine>(store, group.id, head, group.ops.map(statementRules.opKey));
     stored.set(group.id, { lines: leafItems(nodes) });
-  }
+  });
   return planMoneyBatch(ops, (id) => stored.get(id) ?? null);
 }
 
@@ -202,18 +203,19 @@ async function finishMonths<T, Op>(
   each: () => Promise<void>,
   seams: FoldSeams,
 ): Promise<void> {
-  for (const group of groups) {
+  // Each group is one month of one partner: months are written a few at once.
+  await inLanes(groups, foldLanes, async (group) => {
     await each();
     const stored = await readMonthDoc(store, group.id);
     if ((stored?.seq ?? 0) >= seq) {
       // Written by this batch before a crash: the chunks it replaced may still be there.
       if (stored?.seq === seq) await deleteChunks(store, group.partnerId, stored.retired ?? []);
-      continue;
+      return;
     }
     const nodes = await readMonthPaths<T>(store, group.id, stored, group.ops.map(rules.opKey));
     const folded = foldMonthDocs(store.field, group, nodes, rules, seq, seams.limits);
     await writeMonth(store, group.partnerId, folded, seams.afterWrite);
-  }
+  });
 }
 
 /** Test seams of a fold. */
@@ -236,10 +238,10 @@ export async function finishMoney(
   const { MoneyTotal, ReleaseDay } = models;
   const { seq, at } = batch;
   await finishMonths(statementStore(models), money.statements, statementRules, seq, each, seams);
-  for (const { partnerId, change } of money.totals) {
+  await inLanes(money.totals, foldLanes, async ({ partnerId, change }) => {
     await each();
     const stored = (await MoneyTotal.findById(partnerId).lean()) as MoneyTotals | null;
-    if ((stored?.seq ?? 0) >= seq) continue;
+    if ((stored?.seq ?? 0) >= seq) return;
     const { totals, releaseDays } = applyTotals(stored, partnerId, change, at, seq);
     // Release days first: totals at this seq mean its days are written too.
     for (const [day, changes] of releaseDays) {
@@ -253,6 +255,6 @@ export async function finishMoney(
     const { _id, ...rest } = totals;
     await MoneyTotal.collection.replaceOne(keyFilter(MoneyTotal, _id, partnerId) as never, rest, { upsert: true });
     await afterWrite?.(_id);
-  }
+  });
   await finishMonths(bookStore(models), money.books, bookRules, seq, each, seams);
 }

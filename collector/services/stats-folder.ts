@@ -44,6 +44,7 @@ import { LineReader, finishMoney, planMoney } from './money-fold';
 import type { TreeLimits } from '../domain/month-chunks';
 import { migrateMoneyReadModels, reshapeLargeMonths } from './money-rebuild';
 import { copyDaysOfBuckets, migrateDailyStats } from './stats-migration';
+import { foldLanes, inLanes } from './lanes';
 
 export interface StatsFolderOptions {
   /** How often the background fold runs (ms). */
@@ -97,6 +98,7 @@ const maxContributionsPerBatch = 20_000;
 export class StatsFolder {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private lease: Lease | undefined;
+  private renewal: Promise<boolean> | undefined;
   /** Whether this folder has seen to the one-time layout moves (days of buckets, large months split). */
   private layoutChecked = false;
   private running: Promise<unknown> = Promise.resolve();
@@ -256,14 +258,20 @@ export class StatsFolder {
     let dropped = 0;
     const dims = new DimensionReader(this.models);
     const lines = new LineReader(this.models);
-    for (const delta of pending) {
+    // The facts are read a few deltas at once (reads only); the batch takes them in delta order.
+    const outcomes = await inLanes(pending, foldLanes, async (delta): Promise<Outcome | 'applied'> =>
+      (await this.models.StatApplied.findById(delta._id, { _id: 1 }).lean())
+        ? 'applied'
+        : this.outcomeOf(delta, dims, lines),
+    );
+    for (const [i, delta] of pending.entries()) {
       if (contributions.length >= maxContributionsPerBatch) break;
-      if (await this.models.StatApplied.findById(delta._id, { _id: 1 }).lean()) {
+      const outcome = outcomes[i]!;
+      if (outcome === 'applied') {
         await this.models.StatDelta.deleteOne({ _id: delta._id });
         dropped += 1;
         continue;
       }
-      const outcome = await this.outcomeOf(delta, dims, lines);
       if (outcome.state === 'wait') continue;
       if (outcome.state === 'drop') {
         this.logger.warn({ delta: delta._id }, 'stats delta dropped: its fact was never stored');
@@ -313,12 +321,14 @@ export class StatsFolder {
 
   private async finish(batch: FoldBatch): Promise<void> {
     const { StatBucket, StatDay, StatApplied, StatDelta, StatFold } = this.models;
-    for (const bucket of batch.buckets) {
+    // Every document of a batch is its own (one bucket, one partner's money), so they are written
+    // a few at once; each is skipped when its `seq` shows the batch applied.
+    await inLanes(batch.buckets, foldLanes, async (bucket) => {
       await this.ensureLease();
       const stored = (await StatBucket.findOne(
         keyFilter(StatBucket, bucket.id, bucket.partnerId),
       ).lean()) as Bucket | null;
-      if ((stored?.seq ?? 0) >= batch.seq) continue;
+      if ((stored?.seq ?? 0) >= batch.seq) return;
       const next = foldIntoBucket(stored, bucket.id, bucket.partnerId, bucket.month, bucket.inc, batch.seq);
       // Its days alone first, from the same state: a bucket at this seq means they are written too.
       const { _id: dayId, ...days } = daysOf(next);
@@ -327,19 +337,19 @@ export class StatsFolder {
         upsert: true,
       });
       await this.options.afterBucketWrite?.(bucket.id);
-    }
-    for (const program of batch.programs) {
+    });
+    await inLanes(batch.programs, foldLanes, async (program) => {
       await this.ensureLease();
       const stored = (await StatBucket.findOne(
         keyFilter(StatBucket, program.id, programPartnerId),
       ).lean()) as ProgramBucket | null;
-      if ((stored?.seq ?? 0) >= batch.seq) continue;
+      if ((stored?.seq ?? 0) >= batch.seq) return;
       const next = foldIntoProgram(stored, program.id, program.month, program.partners, batch.seq);
       await StatBucket.collection.replaceOne(keyFilter(StatBucket, program.id, next.partnerId) as never, next, {
         upsert: true,
       });
       await this.options.afterBucketWrite?.(program.id);
-    }
+    });
     if (batch.money) {
       await finishMoney(this.models, batch.money, { seq: batch.seq, at: batch.createdAt }, () => this.ensureLease(), {
         afterWrite: this.options.afterBucketWrite,
@@ -350,7 +360,7 @@ export class StatsFolder {
       StatApplied.collection,
       batch.deltas.map((id) => ({ _id: id, seq: batch.seq, at: new Date() })),
     );
-    for (const id of batch.deltas) await StatDelta.deleteOne({ _id: id });
+    await inLanes(batch.deltas, foldLanes, (id) => StatDelta.deleteOne({ _id: id }));
     await StatFold.updateOne({ _id: batch._id }, { $set: { done: true } });
     // The journal keeps the last few batches (a crash needs only the last one).
     if (batch.seq > 10) await StatFold.deleteOne({ _id: batchKey(batch.seq - 10) });
@@ -396,7 +406,11 @@ export class StatsFolder {
 
   /** Stops a holder that cannot renew before another process could take the lease over. */
   private async ensureLease(): Promise<void> {
-    if (!(await this.acquire())) throw new Error('the stats fold lease was lost; another collector finishes the batch');
+    // Lanes of one batch share a renewal: two of ours inserting the next lease would lose to each other.
+    this.renewal ??= this.acquire().finally(() => {
+      this.renewal = undefined;
+    });
+    if (!(await this.renewal)) throw new Error('the stats fold lease was lost; another collector finishes the batch');
   }
 
   private async outcomeOf(delta: PendingDelta, dims: DimensionReader, lines: LineReader): Promise<Outcome> {
