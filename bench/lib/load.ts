@@ -20,6 +20,8 @@ export interface LoadSummary {
   non2xx: number;
   /** Connection errors and timeouts. */
   errors: number;
+  /** Sent but still unanswered when the time limit stopped the load. */
+  cutOff: number;
   durationMs: number;
   /** 2xx answers per second. */
   rps: number;
@@ -55,6 +57,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       ok: result['2xx'],
       non2xx: result.non2xx,
       errors: result.errors,
+      cutOff: Math.max(0, result.requests.sent - result['2xx'] - result.non2xx - result.errors),
       durationMs,
       rps: durationMs > 0 ? (result['2xx'] * 1000) / durationMs : 0,
       p50: result.latency.p50,

@@ -106,10 +106,11 @@ export async function benchIngestion(options: BenchOptions): Promise<SectionResu
       section,
       metric: 'POST /v1/clicks errors (non-202, failed connections)',
       target: '0',
-      measured: `${num(load.sent - load.ok)} of ${num(load.sent)}`,
-      baseline: '',
+      measured: `${num(load.non2xx + load.errors)} of ${num(load.sent)}`,
+      // Requests the time limit cut off are not errors; the throughput row judges the slowness.
+      baseline: load.cutOff > 0 ? `${num(load.cutOff)} in flight at the time limit` : '',
       ratio: '',
-      verdict: verdict(load.sent === load.ok && load.errors === 0),
+      verdict: verdict(load.non2xx === 0 && load.errors === 0),
     },
     {
       section,
