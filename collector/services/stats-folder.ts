@@ -88,7 +88,15 @@ interface FoldBatch {
 }
 
 type Outcome =
-  { state: 'ready'; contributions: Contribution[]; money?: Partial<MoneyOps> } | { state: 'wait' } | { state: 'drop' };
+  | {
+      state: 'ready';
+      contributions: Contribution[];
+      money?: Partial<MoneyOps>;
+      /** An invoice's contribution, once the batch (in delta order) has decided whether it is the customer's first. */
+      invoice?: { customerId: string; eventId: string; contribution: (first: boolean) => Contribution };
+    }
+  | { state: 'wait' }
+  | { state: 'drop' };
 
 const batchKey = (seq: number) => `batch:${seq}`;
 const leaseKey = (n: number) => `lease:${String(n).padStart(12, '0')}`;
@@ -281,6 +289,11 @@ export class StatsFolder {
       }
       chosen.push(delta._id);
       contributions.push(...outcome.contributions);
+      // The customer's first invoice is claimed here, in delta order, never by the lanes above.
+      if (outcome.invoice) {
+        const { customerId, eventId, contribution } = outcome.invoice;
+        contributions.push(contribution(await firstInvoiceOf(this.models, customerId, eventId)));
+      }
       money.lines.push(...(outcome.money?.lines ?? []));
       money.books.push(...(outcome.money?.books ?? []));
     }
@@ -484,12 +497,16 @@ export class StatsFolder {
         const where = customer ? await dims.of(customer) : {};
         if (event.kind === 'invoice') {
           const { commission } = event.result as { commission: number };
-          const first = await firstInvoiceOf(this.models, event.customerId, event._id);
           const invoice = { ...event, partnerId: event.partnerId, customerId: event.customerId };
           return {
             state: 'ready',
-            contributions: [invoiceContribution({ ...invoice, commission }, where, first)],
+            contributions: [],
             money: { books: customer ? [invoiceBookOp(invoice, customer)] : [] },
+            invoice: {
+              customerId: event.customerId,
+              eventId: event._id,
+              contribution: (first) => invoiceContribution({ ...invoice, commission }, where, first),
+            },
           };
         }
         const { amount, commissionReversed } = event.result as { amount: number; commissionReversed: number };

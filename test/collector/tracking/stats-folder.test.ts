@@ -9,7 +9,8 @@ import { migrateDailyStats } from '../../../collector/services/stats-migration';
 import { testCollector } from '../../support/collector';
 import { createTestPartner } from '../../support/partners';
 import { useTestDatabase } from '../../support/db';
-import { browserUa, clickBody, statsOf } from './fixtures';
+import { browserUa, clickBody, serverKey, statsOf } from './fixtures';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 const db = useTestDatabase(__filename);
@@ -130,6 +131,30 @@ test('concurrent folders: one holds the lease at a time and every delta counts o
   ]).toEqual([20, 20, 20]);
   const program = await models.StatBucket.findById('_program|2026-07').lean();
   expect(program).toMatchObject({ partners: { pk0: { '01': { clicks: 20 } }, pk1: { '01': { clicks: 20 } } } });
+});
+
+test('invoices of one customer folded in one batch: the first recorded is the one that makes it paying', async () => {
+  const { partnerId } = await createTestPartner(collector);
+  const customerId = `cus_${randomUUID()}`;
+  await models.Customer.create({ _id: customerId, partnerId, clickId: randomUUID(), boundAt: new Date() });
+  const days = ['2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10'];
+  for (const day of days)
+    await request(collector.app)
+      .post('/v1/revenue')
+      .set(serverKey)
+      .send({
+        eventId: `inv_${randomUUID()}`,
+        customerId,
+        occurredAt: `${day}T12:00:00Z`,
+        lines: [{ kind: 'plan', amount: 1000 }],
+      })
+      .expect(201);
+  const seqBefore = await folder().currentSeq();
+  await folder().flush();
+  // One batch read the six invoices a few at a time; the first invoice claim still went in delta order.
+  expect(await folder().currentSeq()).toBe(seqBefore + 1);
+  const bucket = (await models.StatBucket.findById(bucketId(partnerId, days[0]!)).lean()) as Bucket | null;
+  expect(days.map((day) => bucket?.days[day.slice(8, 10)]?.customers ?? 0)).toEqual([1, 0, 0, 0, 0, 0]);
 });
 
 test('a delta whose fact was never stored waits for it, then is dropped after the grace time', async () => {
