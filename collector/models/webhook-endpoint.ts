@@ -18,11 +18,6 @@ export const webhookEndpointSchema = new Schema(
     status: { type: String, enum: webhookEndpointStatuses, required: true },
     /** Why it was disabled (by hand, or after repeated failures). */
     disabledReason: { type: String },
-    /**
-     * Failed attempts since the last success, for display: the count that disables the endpoint is
-     * decided by `webhook_strikes` slots under the current `streak`.
-     */
-    consecutiveFailures: { type: Number, required: true, default: 0 },
     /** The current failure streak's ID; a success after failures, or a re-enable, starts a new one. */
     streak: { type: String },
     createdAt: { type: Date, required: true },

@@ -76,23 +76,36 @@ export function currentStrikes(endpoint: { _id: string; streak?: string | null |
 }
 
 /**
+ * How many failures in a row the endpoint has now: the slots of its current streak taken, read by
+ * key from 1 until one is free. Not stored on the endpoint: on the embedded engine an update
+ * rewrites the whole document, so a counter written there beside the failure that disables the
+ * endpoint could put `enabled` back.
+ */
+export async function failureStreak(
+  models: Models,
+  endpoint: { _id: string; streak?: string | null | undefined },
+): Promise<number> {
+  let n = 0;
+  while (await models.WebhookStrike.exists({ _id: strikeId(endpoint._id, streakOf(endpoint), n + 1) })) n += 1;
+  return n;
+}
+
+/**
  * Counts a failure in the endpoint's streak: takes the lowest free slot by a unique insert and
  * answers its number. Slots are taken in order (one is tried only once those below are taken), so
  * the number is the streak's length, exact under any number of concurrent dispatchers.
  */
 async function takeStrike(
   models: Models,
-  endpointId: string,
-  streak: string,
+  endpoint: { _id: string; streak?: string | null | undefined },
   deliveryId: string,
   at: Date,
 ): Promise<number> {
-  for (let n = 1; ; n++) {
-    const _id = strikeId(endpointId, streak, n);
-    // A keyed read skips the slots already taken without a failed insert each.
-    if (await models.WebhookStrike.exists({ _id })) continue;
+  // Keyed reads skip the slots already taken without a failed insert each.
+  for (let n = (await failureStreak(models, endpoint)) + 1; ; n++) {
+    const _id = strikeId(endpoint._id, streakOf(endpoint), n);
     try {
-      await models.WebhookStrike.create({ _id, endpointId, deliveryId, at });
+      await models.WebhookStrike.create({ _id, endpointId: endpoint._id, deliveryId, at });
       return n;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -104,10 +117,7 @@ async function takeStrike(
 export const newStreakId = () => randomBytes(6).toString('hex');
 
 async function newStreak(models: Models, endpointId: string): Promise<void> {
-  await models.WebhookEndpoint.updateOne(
-    { _id: endpointId },
-    { $set: { consecutiveFailures: 0, streak: newStreakId() } },
-  );
+  await models.WebhookEndpoint.updateOne({ _id: endpointId }, { $set: { streak: newStreakId() } });
 }
 
 export function createWebhookDispatcher(
@@ -182,9 +192,7 @@ export function createWebhookDispatcher(
     await options.beforeCount?.(delivery._id, attempt);
     const endpoint = await models.WebhookEndpoint.findById(delivery.endpointId, { status: 1, streak: 1 }).lean();
     if (!endpoint) return;
-    const n = await takeStrike(models, endpoint._id, streakOf(endpoint), delivery._id, entry.at);
-    // For display only (concurrent failures may write their numbers out of order); slots decide.
-    await models.WebhookEndpoint.updateOne({ _id: endpoint._id }, { $set: { consecutiveFailures: n } });
+    const n = await takeStrike(models, endpoint, delivery._id, entry.at);
     // Exactly one failure takes slot `disableAfter`: the one that disables.
     if (n === disableAfter) {
       await models.WebhookEndpoint.updateOne(

@@ -6,7 +6,7 @@ import { testEventType, type WebhookEventType } from '../domain/webhooks';
 import type { Models } from '../models';
 import type { WebhookEndpointDoc } from '../models/webhook-endpoint';
 import { audit } from './audit';
-import { newStreakId, queueDelivery } from './webhook-dispatcher';
+import { failureStreak, newStreakId, queueDelivery } from './webhook-dispatcher';
 
 type Deps = { models: Models };
 type Endpoint = WebhookEndpointDoc & { _id: string };
@@ -14,7 +14,7 @@ type Endpoint = WebhookEndpointDoc & { _id: string };
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 /** What operators see of an endpoint; the secret only where asked for. */
-export function endpointView(endpoint: Endpoint, options: { secret?: boolean } = {}) {
+export async function endpointView({ models }: Deps, endpoint: Endpoint, options: { secret?: boolean } = {}) {
   return {
     id: endpoint._id,
     url: endpoint.url,
@@ -22,7 +22,7 @@ export function endpointView(endpoint: Endpoint, options: { secret?: boolean } =
     description: endpoint.description ?? null,
     status: endpoint.status,
     disabledReason: endpoint.disabledReason ?? null,
-    consecutiveFailures: endpoint.consecutiveFailures,
+    consecutiveFailures: await failureStreak(models, endpoint),
     ...(options.secret ? { secret: endpoint.secret } : {}),
     previousSecretExpiresAt: endpoint.previousSecretExpiresAt ?? null,
     createdAt: endpoint.createdAt,
@@ -50,17 +50,16 @@ export async function createEndpoint(deps: Deps, input: EndpointInput, actor: st
     ...input,
     secret: newSecret(),
     status: 'enabled',
-    consecutiveFailures: 0,
     createdAt: now,
     updatedAt: now,
   });
   await audit(deps, { actor, action: 'webhook.create', subject: `webhook:${id}`, details: { ...input } });
-  return endpointView(await findEndpoint(deps, id), { secret: true });
+  return endpointView(deps, await findEndpoint(deps, id), { secret: true });
 }
 
-export async function listEndpoints({ models }: Deps) {
-  const endpoints = await models.WebhookEndpoint.find().sort({ createdAt: 1, _id: 1 }).lean();
-  return endpoints.map((endpoint) => endpointView(endpoint));
+export async function listEndpoints(deps: Deps) {
+  const endpoints = await deps.models.WebhookEndpoint.find().sort({ createdAt: 1, _id: 1 }).lean();
+  return Promise.all(endpoints.map((endpoint) => endpointView(deps, endpoint)));
 }
 
 export async function updateEndpoint(
@@ -74,7 +73,6 @@ export async function updateEndpoint(
   for (const [field, value] of Object.entries(changes)) if (value !== undefined) set[field] = value;
   const unset: Record<string, 1> = {};
   if (changes.status === 'enabled') {
-    set.consecutiveFailures = 0;
     set.streak = newStreakId();
     unset.disabledReason = 1;
   }
@@ -84,7 +82,7 @@ export async function updateEndpoint(
     { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
   );
   await audit(deps, { actor, action: 'webhook.update', subject: `webhook:${id}`, details: { ...changes } });
-  return endpointView(await findEndpoint(deps, id));
+  return endpointView(deps, await findEndpoint(deps, id));
 }
 
 export async function deleteEndpoint(deps: Deps, id: string, actor: string): Promise<void> {
@@ -109,7 +107,7 @@ export async function rotateSecret(deps: Deps, id: string, graceHours: number, a
     },
   );
   await audit(deps, { actor, action: 'webhook.rotate-secret', subject: `webhook:${id}`, details: { graceHours } });
-  return endpointView(await findEndpoint(deps, id), { secret: true });
+  return endpointView(deps, await findEndpoint(deps, id), { secret: true });
 }
 
 /** Queues a `webhook.test` event for this endpoint only (sent even while it is disabled). */

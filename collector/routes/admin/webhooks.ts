@@ -51,7 +51,7 @@ export function adminWebhookRoutes(context: Context): Router {
   });
 
   router.get('/v1/admin/webhooks/:id', async (req, res) => {
-    res.json(endpointView(await findEndpoint(context, req.params.id), { secret: true }));
+    res.json(await endpointView(context, await findEndpoint(context, req.params.id), { secret: true }));
   });
 
   router.patch('/v1/admin/webhooks/:id', async (req, res) => {
