@@ -1,5 +1,6 @@
 // The fold from facts to counters: one delta per fact (or per click batch), folded once, whatever
 // the replays, crashes mid-fold and concurrent folders (services/stats-folder.ts).
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Collector } from '../../../collector/app';
 import { bucketId, type Bucket } from '../../../collector/domain/stat-layout';
@@ -10,7 +11,6 @@ import { testCollector } from '../../support/collector';
 import { createTestPartner } from '../../support/partners';
 import { useTestDatabase } from '../../support/db';
 import { browserUa, clickBody, serverKey, statsOf } from './fixtures';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 const db = useTestDatabase(__filename);
